@@ -1,0 +1,196 @@
+//! An account as the rest of the app sees it (metadata only — no secret field exists), and
+//! the inputs that create or change one. Inputs may carry secrets, wrapped in `Sensitive`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::catalog::{AccountKind, Effort, ProviderId};
+use crate::secret::Sensitive;
+
+/// Whether an account can be used right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Ok,
+    NeedsSignIn,
+    RefreshFailed,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Ok => "ok",
+            AccountStatus::NeedsSignIn => "needs_sign_in",
+            AccountStatus::RefreshFailed => "refresh_failed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [AccountStatus::Ok, AccountStatus::NeedsSignIn, AccountStatus::RefreshFailed]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// Where a key account sends its requests. Presets other than `Default` and `Custom` are
+/// Codex's endpoint types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointPreset {
+    /// The provider's own endpoint.
+    #[default]
+    Default,
+    /// A hosted Responses-compatible proxy (for example LiteLLM in front of OpenRouter).
+    ResponsesHosted,
+    /// A Responses-compatible server on this machine (LM Studio).
+    LocalResponses,
+    /// Azure OpenAI; the base URL is rewritten to the shape Codex's Responses client needs.
+    AzureOpenai,
+    /// Any other base URL.
+    Custom,
+}
+
+impl EndpointPreset {
+    pub const ALL: [EndpointPreset; 5] = [
+        EndpointPreset::Default,
+        EndpointPreset::ResponsesHosted,
+        EndpointPreset::LocalResponses,
+        EndpointPreset::AzureOpenai,
+        EndpointPreset::Custom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointPreset::Default => "default",
+            EndpointPreset::ResponsesHosted => "responses_hosted",
+            EndpointPreset::LocalResponses => "local_responses",
+            EndpointPreset::AzureOpenai => "azure_openai",
+            EndpointPreset::Custom => "custom",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// Presets that only Codex offers.
+    pub fn codex_only(self) -> bool {
+        matches!(
+            self,
+            EndpointPreset::ResponsesHosted | EndpointPreset::LocalResponses | EndpointPreset::AzureOpenai
+        )
+    }
+}
+
+/// A key account's endpoint, normalised and validated.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct Endpoint {
+    pub preset: EndpointPreset,
+    pub base_url: Option<String>,
+    pub api_version: Option<String>,
+}
+
+/// One account. There is no secret here: the UI gets `secret_hint`, a masked form.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Account {
+    pub id: String,
+    pub provider: ProviderId,
+    pub kind: AccountKind,
+    pub label: String,
+    pub email: Option<String>,
+    /// A masked hint such as `sk-ant-…wxyz`.
+    pub secret_hint: String,
+    pub endpoint: Endpoint,
+    /// AWS region (Bedrock accounts).
+    pub region: Option<String>,
+    pub model: Option<String>,
+    pub effort: Option<Effort>,
+    /// Free text, e.g. when a key is due for rotation.
+    pub description: String,
+    pub in_pool: bool,
+    pub status: AccountStatus,
+    /// Unix milliseconds.
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// The secret part of a key account, as entered. Never serialised.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum KeyCredential {
+    /// A provider API key.
+    ApiKey {
+        #[ts(type = "string")]
+        key: Sensitive<String>,
+    },
+    /// AWS access keys for Claude Code on Bedrock.
+    BedrockAccessKeys {
+        #[ts(type = "string")]
+        access_key_id: Sensitive<String>,
+        #[ts(type = "string")]
+        secret_access_key: Sensitive<String>,
+        region: String,
+    },
+    /// A Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`).
+    BedrockApiKey {
+        #[ts(type = "string")]
+        api_key: Sensitive<String>,
+        region: String,
+    },
+}
+
+impl KeyCredential {
+    pub fn kind(&self) -> AccountKind {
+        match self {
+            KeyCredential::ApiKey { .. } => AccountKind::ApiKey,
+            KeyCredential::BedrockAccessKeys { .. } | KeyCredential::BedrockApiKey { .. } => AccountKind::Bedrock,
+        }
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        match self {
+            KeyCredential::ApiKey { .. } => None,
+            KeyCredential::BedrockAccessKeys { region, .. } | KeyCredential::BedrockApiKey { region, .. } => {
+                Some(region)
+            }
+        }
+    }
+}
+
+/// A custom endpoint as entered in the form.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct EndpointInput {
+    pub preset: EndpointPreset,
+    pub base_url: Option<String>,
+    pub api_version: Option<String>,
+}
+
+/// Everything the "Add account" form sends for a key or Bedrock account.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewKeyAccount {
+    pub provider: ProviderId,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub credential: KeyCredential,
+    pub endpoint: Option<EndpointInput>,
+    pub model: Option<String>,
+    pub effort: Option<Effort>,
+}
+
+/// Settings of an account that can change after it was added.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct AccountSettings {
+    pub endpoint: Option<EndpointInput>,
+    pub model: Option<String>,
+    pub effort: Option<Effort>,
+}
+
+/// The result of adding or changing a key: the account and any non-fatal warnings
+/// (an unusual key prefix, say).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Saved {
+    pub account: Account,
+    pub warnings: Vec<String>,
+}

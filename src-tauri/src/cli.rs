@@ -1,0 +1,172 @@
+//! The command line (same binary, also in the headless build). Each subcommand is one
+//! facade call; secrets come from stdin or a hidden prompt, never from argv.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::account::{Account, KeyCredential, NewKeyAccount};
+use crate::catalog::ProviderId;
+use crate::error::{Error, Result};
+use crate::secret::Sensitive;
+use crate::{Config, Switchboard};
+
+#[derive(Parser)]
+#[command(name = "switchboard", version, about = "Keep every AI coding-agent account in one place")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every provider's accounts.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an API key (or AWS Bedrock credentials for Claude). The secret is read from stdin
+    /// when it is piped, otherwise from a hidden prompt.
+    AddKey {
+        provider: ProviderId,
+        #[arg(long)]
+        label: Option<String>,
+        /// What kind of key: a provider API key, AWS access keys or a Bedrock API key.
+        #[arg(long, value_enum, default_value_t = KeyType::ApiKey)]
+        r#type: KeyType,
+        /// AWS region for Bedrock.
+        #[arg(long)]
+        region: Option<String>,
+        /// AWS access key id for `--type bedrock-access-keys` (the secret key is read like a key).
+        #[arg(long)]
+        access_key_id: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KeyType {
+    ApiKey,
+    BedrockAccessKeys,
+    BedrockApiKey,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+/// Exit codes a script can rely on.
+fn exit_code(err: &Error) -> u8 {
+    use crate::error::ErrorCode::*;
+    match err.code() {
+        InvalidInput | Conflict | NotAllowed => 2,
+        NotFound => 3,
+        ProviderNotConfigured => 4,
+        KeychainUnavailable | Keychain => 5,
+        Storage | Io => 1,
+    }
+}
+
+fn open() -> Result<Switchboard> {
+    let config = Config::from_env()?;
+    crate::logging::init(&config, false);
+    Switchboard::open(config)
+}
+
+fn execute(command: Command) -> Result<()> {
+    match command {
+        Command::List { json } => {
+            let overview = open()?.overview()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&overview).map_err(|e| Error::io("printing", e))?);
+            } else {
+                for provider in &overview.providers {
+                    print_provider(provider.provider, provider.active_account_id.as_deref(), &provider.accounts);
+                }
+            }
+            Ok(())
+        }
+        Command::AddKey {
+            provider,
+            label,
+            r#type,
+            region,
+            access_key_id,
+        } => {
+            let board = open()?;
+            let need_region = || {
+                region
+                    .clone()
+                    .ok_or_else(|| Error::InvalidInput("Bedrock needs --region (e.g. us-east-1).".to_owned()))
+            };
+            let credential = match r#type {
+                KeyType::ApiKey => KeyCredential::ApiKey { key: read_secret("Key")? },
+                KeyType::BedrockApiKey => KeyCredential::BedrockApiKey {
+                    region: need_region()?,
+                    api_key: read_secret("Bedrock API key")?,
+                },
+                KeyType::BedrockAccessKeys => KeyCredential::BedrockAccessKeys {
+                    region: need_region()?,
+                    access_key_id: access_key_id
+                        .map(Sensitive::new)
+                        .ok_or_else(|| Error::InvalidInput("Give the access key id with --access-key-id.".to_owned()))?,
+                    secret_access_key: read_secret("Secret access key")?,
+                },
+            };
+            let saved = board.add_key_account(NewKeyAccount {
+                provider,
+                label,
+                description: None,
+                credential,
+                endpoint: None,
+                model: None,
+                effort: None,
+            })?;
+            for warning in &saved.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!("Added {} ({}) to {}", saved.account.label, saved.account.secret_hint, provider.display_name());
+            Ok(())
+        }
+    }
+}
+
+fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Account]) {
+    println!("{}", provider.display_name());
+    if accounts.is_empty() {
+        println!("  (no accounts)");
+    }
+    for account in accounts {
+        let mark = if active == Some(account.id.as_str()) { "*" } else { " " };
+        println!("  {mark} {:<32} {:<8} {}", account.label, account.kind.as_str(), account.secret_hint);
+    }
+}
+
+/// Reads a secret from piped stdin, or from a hidden prompt on a terminal.
+fn read_secret(what: &str) -> Result<Sensitive<String>> {
+    let stdin = std::io::stdin();
+    let raw = if stdin.is_terminal() {
+        rpassword::prompt_password(format!("{what} (hidden): ")).map_err(|e| Error::io("reading the secret", e))?
+    } else {
+        let mut raw = String::new();
+        stdin.lock().read_to_string(&mut raw).map_err(|e| Error::io("reading the secret from stdin", e))?;
+        raw
+    };
+    Ok(Sensitive::new(raw.trim().to_owned()))
+}

@@ -1,0 +1,49 @@
+//! Where Switchboard keeps its state: the data dir, the keychain service and the home whose
+//! CLI files it manages. Built once from the environment; tests build it explicitly.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// Default keychain service name; tests always use their own.
+pub const DEFAULT_KEYRING_SERVICE: &str = "switchboard";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The database, backups and locks live here.
+    pub data_dir: PathBuf,
+    /// Keychain service name under which every account secret is stored.
+    pub keyring_service: String,
+}
+
+impl Config {
+    /// Reads `SWITCHBOARD_DATA_DIR` and `SWITCHBOARD_KEYRING_SERVICE`, falling back to the
+    /// OS app-data dir and `switchboard`.
+    pub fn from_env() -> Result<Self> {
+        let data_dir = match std::env::var_os("SWITCHBOARD_DATA_DIR") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => directories::ProjectDirs::from("dev", "switchboard", "Switchboard")
+                .map(|dirs| dirs.data_dir().to_path_buf())
+                .ok_or_else(|| Error::Io {
+                    context: "finding the app-data directory".into(),
+                    message: "no home directory is known; set SWITCHBOARD_DATA_DIR".into(),
+                })?,
+        };
+        let keyring_service = std::env::var("SWITCHBOARD_KEYRING_SERVICE")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_KEYRING_SERVICE.to_owned());
+        Ok(Self {
+            data_dir,
+            keyring_service,
+        })
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("switchboard.sqlite3")
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.data_dir.join("logs").join("switchboard.log")
+    }
+}

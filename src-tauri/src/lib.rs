@@ -1,0 +1,23 @@
+//! Switchboard: every AI coding-agent account in one place, with the active one written into
+//! each CLI's own files. The domain never imports tauri; `desktop` is the only shell that does.
+
+pub mod account;
+pub mod bindings;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod logging;
+pub mod providers;
+pub mod secret;
+pub mod store;
+pub mod switchboard;
+pub mod validate;
+pub mod vault;
+
+#[cfg(feature = "desktop")]
+pub mod desktop;
+
+pub use config::Config;
+pub use error::{Error, ErrorCode, Result};
+pub use switchboard::Switchboard;

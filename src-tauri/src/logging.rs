@@ -1,0 +1,30 @@
+//! Log setup: human-readable lines to stderr and to `logs/switchboard.log` in the data dir.
+//! Log lines carry ids, providers and labels — never a secret (the `Sensitive` type makes
+//! that the default, and the leak test checks it).
+
+use std::fs::OpenOptions;
+use std::sync::Mutex;
+
+use tracing_subscriber::{fmt, prelude::*, EnvFilter};
+
+use crate::config::Config;
+
+/// Installs the global subscriber. Level from `SWITCHBOARD_LOG` (default `info`).
+pub fn init(config: &Config, to_stderr: bool) {
+    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let file = config.log_path().parent().and_then(|dir| {
+        std::fs::create_dir_all(dir).ok()?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(config.log_path()).ok()
+    });
+    let file_layer = file.map(|f| fmt::layer().with_ansi(false).with_writer(Mutex::new(f)));
+    let stderr_layer = to_stderr.then(|| fmt::layer().with_writer(std::io::stderr));
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+}

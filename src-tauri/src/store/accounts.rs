@@ -1,0 +1,188 @@
+//! Queries on accounts and on the active account of each provider.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{corrupt, now_ms, Tx};
+use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset};
+use crate::catalog::{AccountKind, Effort, ProviderId};
+use crate::error::{Error, Result};
+
+const COLUMNS: &str = "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
+                       region, model, effort, description, in_pool, status, created_at, updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let provider = text(1)?;
+    let kind = text(2)?;
+    let preset = text(6)?;
+    let effort: Option<String> = row.get(11)?;
+    let status = text(14)?;
+    let parsed = (|| {
+        Ok(Account {
+            id: text(0)?,
+            provider: ProviderId::parse(&provider).ok_or_else(|| corrupt("provider", &provider))?,
+            kind: AccountKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+            label: text(3)?,
+            email: row.get(4)?,
+            secret_hint: text(5)?,
+            endpoint: Endpoint {
+                preset: EndpointPreset::parse(&preset).ok_or_else(|| corrupt("endpoint_preset", &preset))?,
+                base_url: row.get(7)?,
+                api_version: row.get(8)?,
+            },
+            region: row.get(9)?,
+            model: row.get(10)?,
+            effort: match effort {
+                Some(e) => Some(Effort::parse(&e).ok_or_else(|| corrupt("effort", &e))?),
+                None => None,
+            },
+            description: text(12)?,
+            in_pool: row.get(13)?,
+            status: AccountStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+            created_at: row.get(15)?,
+            updated_at: row.get(16)?,
+        })
+    })();
+    Ok(parsed.map_err(|e: Error| e))
+}
+
+fn map_sql(err: rusqlite::Error) -> Error {
+    Error::from(err)
+}
+
+impl Tx<'_> {
+    pub fn insert_account(&self, account: &Account) -> Result<()> {
+        self.conn()
+            .execute(
+                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+                params![
+                    account.id,
+                    account.provider.as_str(),
+                    account.kind.as_str(),
+                    account.label,
+                    account.email,
+                    account.secret_hint,
+                    account.endpoint.preset.as_str(),
+                    account.endpoint.base_url,
+                    account.endpoint.api_version,
+                    account.region,
+                    account.model,
+                    account.effort.map(Effort::as_str),
+                    account.description,
+                    account.in_pool,
+                    account.status.as_str(),
+                    account.created_at,
+                    account.updated_at,
+                ],
+            )
+            .map_err(|e| label_conflict(e, &account.label))?;
+        Ok(())
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"), [id], from_row)
+            .optional()
+            .map_err(map_sql)?
+            .ok_or_else(|| Error::not_found("Account"))?
+    }
+
+    /// Every account, grouped by provider in catalog order, oldest first within a provider.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY created_at, rowid"))?;
+        let rows = stmt.query_map([], from_row)?;
+        let mut accounts = Vec::new();
+        for row in rows {
+            accounts.push(row??);
+        }
+        accounts.sort_by_key(|a| a.provider);
+        Ok(accounts)
+    }
+
+    pub fn label_taken(&self, provider: ProviderId, label: &str, except_id: Option<&str>) -> Result<bool> {
+        let taken: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM accounts WHERE provider = ?1 AND label = ?2 COLLATE NOCASE AND id IS NOT ?3",
+                params![provider.as_str(), label, except_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(taken.is_some())
+    }
+
+    /// Writes every mutable field of `account` back and bumps `updated_at`.
+    pub fn update_account(&self, account: &Account) -> Result<Account> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE accounts SET label = ?2, email = ?3, secret_hint = ?4, endpoint_preset = ?5, base_url = ?6,
+                        api_version = ?7, region = ?8, model = ?9, effort = ?10, description = ?11, in_pool = ?12,
+                        status = ?13, updated_at = ?14
+                 WHERE id = ?1",
+                params![
+                    account.id,
+                    account.label,
+                    account.email,
+                    account.secret_hint,
+                    account.endpoint.preset.as_str(),
+                    account.endpoint.base_url,
+                    account.endpoint.api_version,
+                    account.region,
+                    account.model,
+                    account.effort.map(Effort::as_str),
+                    account.description,
+                    account.in_pool,
+                    account.status.as_str(),
+                    now_ms().max(account.updated_at),
+                ],
+            )
+            .map_err(|e| label_conflict(e, &account.label))?;
+        if changed == 0 {
+            return Err(Error::not_found("Account"));
+        }
+        self.account(&account.id)
+    }
+
+    pub fn delete_account(&self, id: &str) -> Result<()> {
+        if self.conn().execute("DELETE FROM accounts WHERE id = ?1", [id])? == 0 {
+            return Err(Error::not_found("Account"));
+        }
+        Ok(())
+    }
+
+    /// The active account of `provider`, if any.
+    pub fn active_account_id(&self, provider: ProviderId) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT active_account_id FROM provider_state WHERE provider = ?1",
+                [provider.as_str()],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_active_account_id(&self, provider: ProviderId, id: Option<&str>) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO provider_state (provider, active_account_id) VALUES (?1, ?2)
+             ON CONFLICT (provider) DO UPDATE SET active_account_id = excluded.active_account_id",
+            params![provider.as_str(), id],
+        )?;
+        Ok(())
+    }
+}
+
+fn label_conflict(err: rusqlite::Error, label: &str) -> Error {
+    match &err {
+        rusqlite::Error::SqliteFailure(e, Some(msg))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("accounts.label") =>
+        {
+            Error::Conflict(format!("Another account of this provider is already labelled \u{201c}{label}\u{201d}."))
+        }
+        _ => Error::from(err),
+    }
+}

@@ -1,0 +1,89 @@
+//! The event log: what happened to which account, when. Never a secret — details are labels.
+
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{corrupt, now_ms, Tx};
+use crate::catalog::ProviderId;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    AccountAdded,
+    AccountUpdated,
+    SecretReplaced,
+    AccountRemoved,
+    ActiveChanged,
+    PoolChanged,
+}
+
+impl EventKind {
+    const ALL: [EventKind; 6] = [
+        EventKind::AccountAdded,
+        EventKind::AccountUpdated,
+        EventKind::SecretReplaced,
+        EventKind::AccountRemoved,
+        EventKind::ActiveChanged,
+        EventKind::PoolChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::AccountAdded => "account_added",
+            EventKind::AccountUpdated => "account_updated",
+            EventKind::SecretReplaced => "secret_replaced",
+            EventKind::AccountRemoved => "account_removed",
+            EventKind::ActiveChanged => "active_changed",
+            EventKind::PoolChanged => "pool_changed",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// One line of the event log.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EventRecord {
+    #[ts(type = "number")]
+    pub at: i64,
+    pub kind: EventKind,
+    pub provider: ProviderId,
+    pub account_id: Option<String>,
+    pub detail: String,
+}
+
+impl Tx<'_> {
+    pub fn log_event(&self, kind: EventKind, provider: ProviderId, account_id: Option<&str>, detail: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO events (at, kind, provider, account_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` events, newest first.
+    pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1")?;
+        let rows = stmt.query_map([limit], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get(3)?, row.get(4)?))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (at, kind, provider, account_id, detail) = row?;
+            events.push(EventRecord {
+                at,
+                kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
+                provider: ProviderId::parse(&provider).ok_or_else(|| corrupt("events.provider", &provider))?,
+                account_id,
+                detail,
+            });
+        }
+        Ok(events)
+    }
+}

@@ -1,0 +1,81 @@
+//! Embedded, ordered schema migrations; `PRAGMA user_version` records how many have run.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// Each entry moves the schema one version up. Never edit a released entry; append.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, the active account per provider, and the event log.
+    "CREATE TABLE accounts (
+        id            TEXT PRIMARY KEY,
+        provider      TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('oauth', 'api_key', 'bedrock')),
+        label         TEXT NOT NULL,
+        email         TEXT,
+        secret_hint   TEXT NOT NULL,
+        endpoint_preset TEXT NOT NULL DEFAULT 'default',
+        base_url      TEXT,
+        api_version   TEXT,
+        region        TEXT,
+        model         TEXT,
+        effort        TEXT,
+        description   TEXT NOT NULL DEFAULT '',
+        in_pool       INTEGER NOT NULL DEFAULT 0 CHECK (in_pool IN (0, 1)),
+        status        TEXT NOT NULL DEFAULT 'ok',
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        CHECK (in_pool = 0 OR kind = 'oauth')
+    );
+    CREATE UNIQUE INDEX accounts_label ON accounts (provider, label COLLATE NOCASE);
+    CREATE TABLE provider_state (
+        provider          TEXT PRIMARY KEY,
+        active_account_id TEXT REFERENCES accounts (id) ON DELETE SET NULL
+    );
+    CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        provider   TEXT NOT NULL,
+        account_id TEXT,
+        detail     TEXT NOT NULL DEFAULT ''
+    );",
+];
+
+pub(super) fn apply(conn: &mut Connection) -> Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    if current > MIGRATIONS.len() {
+        return Err(crate::error::Error::Storage(format!(
+            "the database was written by a newer Switchboard (schema {current}, this build knows {}); update Switchboard",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_record_the_version() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        apply(&mut conn).expect("first");
+        apply(&mut conn).expect("second run is a no-op");
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        conn.pragma_update(None, "user_version", 99).expect("set");
+        assert!(apply(&mut conn).is_err());
+    }
+}

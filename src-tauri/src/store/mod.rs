@@ -1,0 +1,84 @@
+//! The SQLite store: one file, WAL, foreign keys, embedded versioned migrations. Holds
+//! metadata only — accounts, which account is active per provider, and an event log.
+
+mod accounts;
+mod events;
+mod migrations;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use events::{EventKind, EventRecord};
+
+use crate::error::{Error, Result};
+
+/// How long a writer waits for another process (the window vs the command line).
+const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let mut conn = conn;
+        migrations::apply(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
+        // back on drop), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in an immediate transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub fn transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&Tx(&tx))?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs a read-only `f`.
+    pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let conn = self.lock();
+        f(&Tx(&conn))
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.lock().pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+}
+
+/// A connection inside `Store::transaction` or `Store::read`; the queries hang off it.
+pub struct Tx<'a>(&'a Connection);
+
+impl Tx<'_> {
+    fn conn(&self) -> &Connection {
+        self.0
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn corrupt(column: &str, value: &str) -> Error {
+    Error::Storage(format!("unexpected value {value:?} in column {column}"))
+}

@@ -1,0 +1,406 @@
+//! The facade: one method per user action. The window, the tray and the command line all
+//! go through it, and it publishes a [`Change`] after every action so they never disagree.
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::account::{Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved};
+use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::store::{EventKind, EventRecord, Store};
+use crate::validate;
+use crate::vault::{AccountSecret, Vault};
+
+const MAX_DESCRIPTION_CHARS: usize = 1_000;
+
+/// Published after every change, to the window (as an event) and the tray.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Change {
+    pub kind: EventKind,
+    pub provider: ProviderId,
+    pub account_id: Option<String>,
+}
+
+/// One provider's accounts and which one is active.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderAccounts {
+    pub provider: ProviderId,
+    pub active_account_id: Option<String>,
+    pub accounts: Vec<Account>,
+}
+
+/// Everything the main window shows, providers in catalog order.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    pub providers: Vec<ProviderAccounts>,
+}
+
+type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
+
+pub struct Switchboard {
+    config: Config,
+    store: Store,
+    vault: Vault,
+    listeners: Mutex<Vec<Listener>>,
+}
+
+impl Switchboard {
+    /// Opens the data dir (created 0700) and its database.
+    pub fn open(config: Config) -> Result<Self> {
+        create_private_dir(&config.data_dir)?;
+        let store = Store::open(&config.database_path())?;
+        let vault = Vault::new(config.keyring_service.clone());
+        Ok(Self {
+            config,
+            store,
+            vault,
+            listeners: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Calls `listener` after every change made through this facade.
+    pub fn subscribe(&self, listener: impl Fn(&Change) + Send + Sync + 'static) {
+        self.lock_listeners().push(Arc::new(listener));
+    }
+
+    fn lock_listeners(&self) -> std::sync::MutexGuard<'_, Vec<Listener>> {
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn publish(&self, kind: EventKind, provider: ProviderId, account_id: Option<&str>) {
+        let change = Change {
+            kind,
+            provider,
+            account_id: account_id.map(str::to_owned),
+        };
+        tracing::info!(kind = kind.as_str(), provider = provider.as_str(), account = account_id, "change");
+        let listeners = self.lock_listeners().clone();
+        for listener in listeners {
+            listener(&change);
+        }
+    }
+
+    pub fn catalog(&self) -> Vec<ProviderInfo> {
+        providers::all().into_iter().cloned().collect()
+    }
+
+    pub fn overview(&self) -> Result<Overview> {
+        self.store.read(|tx| {
+            let accounts = tx.accounts()?;
+            let providers = ProviderId::ALL
+                .into_iter()
+                .map(|provider| {
+                    Ok(ProviderAccounts {
+                        provider,
+                        active_account_id: tx.active_account_id(provider)?,
+                        accounts: accounts.iter().filter(|a| a.provider == provider).cloned().collect(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Overview { providers })
+        })
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        self.store.read(|tx| tx.account(id))
+    }
+
+    /// The provider's active account, or "Provider not configured".
+    pub fn active_account(&self, provider: ProviderId) -> Result<Account> {
+        self.store.read(|tx| match tx.active_account_id(provider)? {
+            Some(id) => tx.account(&id),
+            None => Err(Error::ProviderNotConfigured(provider)),
+        })
+    }
+
+    pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
+        self.store.read(|tx| tx.recent_events(limit))
+    }
+
+    /// Adds an API-key or Bedrock account. The secret goes to the keychain in the same
+    /// transaction as the row: if the keychain refuses, nothing is stored anywhere.
+    pub fn add_key_account(&self, input: NewKeyAccount) -> Result<Saved> {
+        let info = providers::info(input.provider);
+        let kind = input.credential.kind();
+        if !info.takes(kind) {
+            return Err(Error::InvalidInput(format!(
+                "{} does not take {} accounts.",
+                info.display_name,
+                kind_name(kind)
+            )));
+        }
+        let warnings = validate::check_credential(info, &input.credential)?;
+        let endpoint = validate::normalize_endpoint(info, input.endpoint)?;
+        let model = input.model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        validate::check_model_effort(info, model.as_deref(), input.effort)?;
+        let description = check_description(input.description.as_deref().unwrap_or_default())?;
+        let secret = AccountSecret::from_credential(&input.credential);
+        let label = input.label.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(validate::check_label).transpose()?;
+        let now = crate::store::now_ms();
+        let mut account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            provider: input.provider,
+            kind,
+            label: String::new(),
+            email: None,
+            secret_hint: hint(info, &secret),
+            endpoint,
+            region: input.credential.region().map(str::to_owned),
+            model,
+            effort: input.effort,
+            description,
+            in_pool: false,
+            status: AccountStatus::Ok,
+            created_at: now,
+            updated_at: now,
+        };
+        let account = self.store.transaction(|tx| {
+            account.label = match &label {
+                Some(label) => label.clone(),
+                None => unique_label(default_label(info.display_name), |l| tx.label_taken(account.provider, l, None))?,
+            };
+            tx.insert_account(&account)?;
+            tx.log_event(EventKind::AccountAdded, account.provider, Some(&account.id), &account.label)?;
+            self.vault.store(&account.id, &secret)?;
+            Ok(account)
+        })?;
+        self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));
+        Ok(Saved { account, warnings })
+    }
+
+    /// Replaces an account's secret (key rotation) without ever showing the old one.
+    pub fn replace_secret(&self, id: &str, credential: KeyCredential) -> Result<Saved> {
+        let mut account = self.account(id)?;
+        if account.kind != credential.kind() {
+            return Err(Error::InvalidInput(format!(
+                "This is a {} account; enter a new {} instead.",
+                kind_name(account.kind),
+                kind_name(account.kind)
+            )));
+        }
+        let info = providers::info(account.provider);
+        let warnings = validate::check_credential(info, &credential)?;
+        let secret = AccountSecret::from_credential(&credential);
+        account.secret_hint = hint(info, &secret);
+        if let Some(region) = credential.region() {
+            account.region = Some(region.to_owned());
+        }
+        let account = self.store.transaction(|tx| {
+            let saved = tx.update_account(&account)?;
+            tx.log_event(EventKind::SecretReplaced, saved.provider, Some(&saved.id), &saved.label)?;
+            self.vault.store(&saved.id, &secret)?;
+            Ok(saved)
+        })?;
+        self.publish(EventKind::SecretReplaced, account.provider, Some(&account.id));
+        Ok(Saved { account, warnings })
+    }
+
+    pub fn rename_account(&self, id: &str, label: &str) -> Result<Account> {
+        let label = validate::check_label(label)?;
+        self.update(id, EventKind::AccountUpdated, |tx, account| {
+            if tx.label_taken(account.provider, &label, Some(&account.id))? {
+                return Err(Error::Conflict(format!(
+                    "Another account of this provider is already labelled \u{201c}{label}\u{201d}."
+                )));
+            }
+            account.label = label;
+            Ok(())
+        })
+    }
+
+    pub fn set_description(&self, id: &str, description: &str) -> Result<Account> {
+        let description = check_description(description)?;
+        self.update(id, EventKind::AccountUpdated, |_, account| {
+            account.description = description;
+            Ok(())
+        })
+    }
+
+    /// Changes a key account's endpoint, model and effort.
+    pub fn update_settings(&self, id: &str, settings: AccountSettings) -> Result<Account> {
+        self.update(id, EventKind::AccountUpdated, |_, account| {
+            let info = providers::info(account.provider);
+            let model = settings.model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+            validate::check_model_effort(info, model.as_deref(), settings.effort)?;
+            if account.kind != AccountKind::Oauth {
+                account.endpoint = validate::normalize_endpoint(info, settings.endpoint)?;
+            }
+            account.model = model;
+            account.effort = settings.effort;
+            Ok(())
+        })
+    }
+
+    /// Adds or removes an account from its provider's round-robin pool (sign-in accounts only).
+    pub fn set_in_pool(&self, id: &str, in_pool: bool) -> Result<Account> {
+        self.update(id, EventKind::PoolChanged, |_, account| {
+            if in_pool && !account.kind.can_join_pool() {
+                return Err(Error::NotAllowed(
+                    "Only accounts that sign in can join round-robin; API keys are billed per request, so rotating them saves nothing."
+                        .to_owned(),
+                ));
+            }
+            account.in_pool = in_pool;
+            Ok(())
+        })
+    }
+
+    fn update(
+        &self,
+        id: &str,
+        kind: EventKind,
+        change: impl FnOnce(&crate::store::Tx<'_>, &mut Account) -> Result<()>,
+    ) -> Result<Account> {
+        let account = self.store.transaction(|tx| {
+            let mut account = tx.account(id)?;
+            change(tx, &mut account)?;
+            let saved = tx.update_account(&account)?;
+            tx.log_event(kind, saved.provider, Some(&saved.id), &saved.label)?;
+            Ok(saved)
+        })?;
+        self.publish(kind, account.provider, Some(&account.id));
+        Ok(account)
+    }
+
+    /// Removes an account and its keychain entry; if it was active, the provider has none.
+    pub fn remove_account(&self, id: &str) -> Result<()> {
+        let account = self.store.transaction(|tx| {
+            let account = tx.account(id)?;
+            tx.delete_account(id)?;
+            tx.log_event(EventKind::AccountRemoved, account.provider, Some(id), &account.label)?;
+            self.vault.delete(id)?;
+            Ok(account)
+        })?;
+        self.publish(EventKind::AccountRemoved, account.provider, Some(id));
+        Ok(())
+    }
+
+    /// Makes `account_id` its provider's active account (`None` clears it).
+    pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<()> {
+        self.store.transaction(|tx| {
+            let detail = match account_id {
+                Some(id) => {
+                    let account = tx.account(id)?;
+                    if account.provider != provider {
+                        return Err(Error::InvalidInput(format!(
+                            "That account belongs to {}, not {}.",
+                            account.provider.display_name(),
+                            provider.display_name()
+                        )));
+                    }
+                    account.label
+                }
+                None => String::new(),
+            };
+            tx.set_active_account_id(provider, account_id)?;
+            tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
+        })?;
+        self.publish(EventKind::ActiveChanged, provider, account_id);
+        Ok(())
+    }
+
+    /// The checkmark: makes the account active, or clears it if it already is. Returns the
+    /// provider's active account afterwards.
+    pub fn toggle_active(&self, account_id: &str) -> Result<Option<String>> {
+        let (provider, active) = self.store.read(|tx| {
+            let account = tx.account(account_id)?;
+            Ok((account.provider, tx.active_account_id(account.provider)?))
+        })?;
+        let next = if active.as_deref() == Some(account_id) { None } else { Some(account_id) };
+        self.set_active(provider, next)?;
+        Ok(next.map(str::to_owned))
+    }
+
+    /// The account's secret, for writing CLI files. Crate-internal: never crosses IPC.
+    #[allow(dead_code)]
+    pub(crate) fn secret(&self, account_id: &str) -> Result<AccountSecret> {
+        self.vault.load(account_id)
+    }
+}
+
+fn kind_name(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Oauth => "sign-in",
+        AccountKind::ApiKey => "API key",
+        AccountKind::Bedrock => "AWS Bedrock",
+    }
+}
+
+fn hint(info: &ProviderInfo, secret: &AccountSecret) -> String {
+    let prefixes: &[&str] = match secret {
+        AccountSecret::ApiKey(_) => &info.key_prefixes,
+        AccountSecret::BedrockAccessKeys { .. } => &["AKIA", "ASIA"],
+        AccountSecret::BedrockApiKey(_) => &["ABSK", "bedrock-api-key-"],
+    };
+    validate::mask(secret.hint_source(), prefixes)
+}
+
+fn check_description(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "The description is longer than {MAX_DESCRIPTION_CHARS} characters."
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// "<Provider> <date time>" in local time (UTC when the offset is unknown).
+fn default_label(display_name: &str) -> String {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let stamp = now
+        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]"))
+        .unwrap_or_default();
+    format!("{display_name} {stamp}")
+}
+
+/// `base`, or `base (2)`, `base (3)`, ... — the first that `taken` rejects not.
+fn unique_label(base: String, mut taken: impl FnMut(&str) -> Result<bool>) -> Result<String> {
+    if !taken(&base)? {
+        return Ok(base);
+    }
+    for n in 2.. {
+        let candidate = format!("{base} ({n})");
+        if !taken(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always yields a free label")
+}
+
+fn create_private_dir(dir: &std::path::Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("creating the data folder {}", dir.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_label_appends_a_counter() {
+        let taken = ["Claude Code x", "Claude Code x (2)"];
+        let label = unique_label("Claude Code x".into(), |l| Ok(taken.contains(&l))).expect("label");
+        assert_eq!(label, "Claude Code x (3)");
+    }
+
+    #[test]
+    fn default_label_names_the_provider_and_time() {
+        let label = default_label("Grok");
+        assert!(label.starts_with("Grok 20"), "{label}");
+        assert_eq!(label.len(), "Grok 2026-11-23 14:50".len());
+    }
+}

@@ -1,0 +1,473 @@
+//! Input checks for keys, Bedrock credentials, regions, endpoints, labels and model/effort:
+//! hard errors for input that cannot work, warnings for input that merely looks unusual.
+//! No message ever repeats the secret it is about.
+
+use url::{Host, Url};
+
+use crate::account::{Endpoint, EndpointInput, EndpointPreset, KeyCredential};
+use crate::catalog::{Effort, ProviderInfo};
+use crate::error::{Error, Result};
+use crate::secret::Sensitive;
+
+/// LM Studio's default server address.
+pub const LOCAL_RESPONSES_URL: &str = "http://localhost:1234/v1";
+/// The Azure OpenAI API version Codex's docs use for the Responses API.
+pub const AZURE_DEFAULT_API_VERSION: &str = "2025-04-01-preview";
+const AZURE_HOST_SUFFIXES: [&str; 3] = [".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com"];
+const MAX_LABEL_CHARS: usize = 80;
+
+/// A pasted secret with surrounding whitespace (a trailing newline, say) removed.
+pub fn trimmed(secret: &Sensitive<String>) -> Sensitive<String> {
+    Sensitive::from(secret.expose().trim())
+}
+
+/// Checks a secret's shape. `what` names it in messages ("The key", "The secret access key").
+fn check_secret_shape(what: &str, secret: &str) -> Result<()> {
+    if secret.is_empty() {
+        return Err(Error::InvalidInput(format!("{what} is empty.")));
+    }
+    if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::InvalidInput(format!(
+            "{what} contains spaces or line breaks; paste only the key itself."
+        )));
+    }
+    if !secret.is_ascii() {
+        return Err(Error::InvalidInput(format!(
+            "{what} contains characters that never appear in keys; paste it again from the provider's site."
+        )));
+    }
+    if secret.len() < 8 {
+        return Err(Error::InvalidInput(format!("{what} is too short to be a real key.")));
+    }
+    Ok(())
+}
+
+fn looks_like_jwt(secret: &str) -> bool {
+    let parts: Vec<&str> = secret.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty()) && secret.starts_with("eyJ")
+}
+
+/// Validates a key or Bedrock credential for `info`. Returns warnings for unusual input.
+pub fn check_credential(info: &ProviderInfo, credential: &KeyCredential) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    match credential {
+        KeyCredential::ApiKey { key } => {
+            let key = key.expose();
+            check_secret_shape("The key", key)?;
+            let known = info.key_prefixes.iter().any(|p| key.starts_with(p))
+                || (info.key_may_be_jwt && looks_like_jwt(key));
+            if key.starts_with("sk-ant-oat") || key.starts_with("sk-ant-ort") {
+                warnings.push(
+                    "This looks like a Claude sign-in token, not an API key; use \"Sign in with browser\" for subscriptions."
+                        .to_owned(),
+                );
+            } else if !known && !info.key_prefixes.is_empty() {
+                let prefixes = info.key_prefixes.iter().map(|p| format!("\u{201c}{p}\u{201d}")).collect::<Vec<_>>();
+                warnings.push(format!(
+                    "{} keys usually start with {}; check that you pasted the right key.",
+                    info.key_name.trim_end_matches(" key").trim_end_matches(" API"),
+                    prefixes.join(" or ")
+                ));
+            } else if key.starts_with("sk-or-") && !info.key_prefixes.contains(&"sk-or-") {
+                warnings.push(format!(
+                    "This looks like an OpenRouter key, which {} does not accept on its default endpoint.",
+                    info.display_name
+                ));
+            }
+        }
+        KeyCredential::BedrockAccessKeys {
+            access_key_id,
+            secret_access_key,
+            region,
+        } => {
+            let id = access_key_id.expose();
+            if id.len() < 16 || id.len() > 128 || !id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                return Err(Error::InvalidInput(
+                    "The access key id is malformed: AWS access key ids are 16 or more capital letters and digits (AKIA…)."
+                        .to_owned(),
+                ));
+            }
+            if id.starts_with("ASIA") {
+                warnings.push(
+                    "ASIA… keys are temporary and need a session token; long-term AKIA… keys or a Bedrock API key last."
+                        .to_owned(),
+                );
+            } else if !id.starts_with("AKIA") {
+                warnings.push("AWS access key ids usually start with AKIA.".to_owned());
+            }
+            check_secret_shape("The secret access key", secret_access_key.expose())?;
+            if secret_access_key.expose().len() != 40 {
+                warnings.push("AWS secret access keys are usually 40 characters long.".to_owned());
+            }
+            check_region(region)?;
+        }
+        KeyCredential::BedrockApiKey { api_key, region } => {
+            let key = api_key.expose();
+            check_secret_shape("The Bedrock API key", key)?;
+            if !key.starts_with("ABSK") && !key.starts_with("bedrock-api-key-") {
+                warnings.push(
+                    "Bedrock API keys usually start with \u{201c}ABSK\u{201d} (long-term) or \u{201c}bedrock-api-key-\u{201d} (short-term)."
+                        .to_owned(),
+                );
+            }
+            check_region(region)?;
+        }
+    }
+    Ok(warnings)
+}
+
+/// An AWS region name such as `us-east-1`, `eu-central-2` or `us-gov-west-1`.
+pub fn check_region(region: &str) -> Result<()> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].len() <= 2
+        && !parts[parts.len() - 1].is_empty()
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "\u{201c}{region}\u{201d} is not an AWS region; regions look like us-east-1 or eu-central-1."
+        )))
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Error::InvalidInput(format!(
+            "The base URL is not a valid URL ({e}); it should look like https://host/v1."
+        ))
+    })?;
+    let Some(host) = url.host() else {
+        return Err(Error::InvalidInput("The base URL has no host.".to_owned()));
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::InvalidInput(
+            "The base URL contains a user name or password; put the key in the key field, never in the URL.".to_owned(),
+        ));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return Err(Error::InvalidInput(
+                "Plain http:// would send your key unencrypted; use https://, or http:// only for localhost.".to_owned(),
+            ))
+        }
+        other => {
+            return Err(Error::InvalidInput(format!(
+                "The base URL must start with https:// (it starts with {other}://)."
+            )))
+        }
+    }
+    Ok(url)
+}
+
+fn without_trailing_slash(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
+}
+
+fn check_api_version(version: &str) -> Result<()> {
+    if version.len() > 40 || !version.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        return Err(Error::InvalidInput(format!(
+            "\u{201c}{version}\u{201d} is not an API version; versions look like v1beta or 2025-04-01-preview."
+        )));
+    }
+    Ok(())
+}
+
+/// Normalises an endpoint for `info`: fills preset defaults, rewrites Azure URLs, rejects
+/// presets the provider does not offer and URLs that would leak a key.
+pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> Result<Endpoint> {
+    let Some(input) = input else {
+        return Ok(Endpoint::default());
+    };
+    let base_url = input.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let api_version = input.api_version.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if input.preset.codex_only() && info.id != crate::catalog::ProviderId::Codex {
+        return Err(Error::InvalidInput(format!(
+            "The endpoint type {:?} is only for Codex.",
+            input.preset.as_str()
+        )));
+    }
+    if let Some(version) = api_version {
+        if !info.takes_api_version {
+            return Err(Error::InvalidInput(format!("{} does not take an API version.", info.display_name)));
+        }
+        check_api_version(version)?;
+    }
+    let endpoint = match input.preset {
+        EndpointPreset::Default => Endpoint::default(),
+        EndpointPreset::LocalResponses => {
+            let url = parse_base_url(base_url.unwrap_or(LOCAL_RESPONSES_URL))?;
+            if !url.host().is_some_and(|h| is_loopback(&h)) {
+                return Err(Error::InvalidInput(
+                    "A local endpoint must be on this machine (localhost or 127.0.0.1); use \"Responses-compatible hosted\" for a server elsewhere."
+                        .to_owned(),
+                ));
+            }
+            Endpoint {
+                preset: input.preset,
+                base_url: Some(without_trailing_slash(&url)),
+                api_version: api_version.map(str::to_owned),
+            }
+        }
+        EndpointPreset::AzureOpenai => {
+            let raw = base_url.ok_or_else(|| {
+                Error::InvalidInput("Enter your Azure OpenAI endpoint, e.g. https://my-resource.openai.azure.com.".to_owned())
+            })?;
+            let url = parse_base_url(raw)?;
+            let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+            if url.scheme() != "https" || !AZURE_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {
+                return Err(Error::InvalidInput(
+                    "An Azure OpenAI endpoint looks like https://<resource>.openai.azure.com.".to_owned(),
+                ));
+            }
+            Endpoint {
+                preset: input.preset,
+                // Codex posts to {base_url}/responses?api-version=…; Azure serves that under /openai.
+                base_url: Some(format!("https://{host}/openai")),
+                api_version: Some(api_version.unwrap_or(AZURE_DEFAULT_API_VERSION).to_owned()),
+            }
+        }
+        EndpointPreset::ResponsesHosted | EndpointPreset::Custom => {
+            let raw = base_url.ok_or_else(|| Error::InvalidInput("Enter the base URL of the endpoint.".to_owned()))?;
+            Endpoint {
+                preset: input.preset,
+                base_url: Some(without_trailing_slash(&parse_base_url(raw)?)),
+                api_version: api_version.map(str::to_owned),
+            }
+        }
+    };
+    Ok(endpoint)
+}
+
+/// A label as stored: trimmed, not empty, one line, at most 80 characters.
+pub fn check_label(label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::InvalidInput("The label is empty.".to_owned()));
+    }
+    if label.chars().any(char::is_control) {
+        return Err(Error::InvalidInput("The label must be a single line.".to_owned()));
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(Error::InvalidInput(format!("The label is longer than {MAX_LABEL_CHARS} characters.")));
+    }
+    Ok(label.to_owned())
+}
+
+/// Checks that `effort` is one the provider (and, for Grok, the model) takes.
+pub fn check_model_effort(info: &ProviderInfo, model: Option<&str>, effort: Option<Effort>) -> Result<()> {
+    if let Some(model) = model {
+        if model.trim().is_empty() || model.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::InvalidInput("A model name is one word without spaces.".to_owned()));
+        }
+    }
+    let Some(effort) = effort else { return Ok(()) };
+    let allowed = info.efforts_for(model);
+    if allowed.contains(&effort) {
+        return Ok(());
+    }
+    if allowed.is_empty() {
+        return Err(Error::InvalidInput(match model {
+            Some(m) => format!("{} has no effort setting for the model {m}.", info.display_name),
+            None => format!("{} has no effort setting.", info.display_name),
+        }));
+    }
+    let names: Vec<_> = allowed.iter().map(|e| e.as_str()).collect();
+    Err(Error::InvalidInput(format!(
+        "Effort {} is not available{}; choose one of {}.",
+        effort.as_str(),
+        model.map(|m| format!(" for {m}")).unwrap_or_default(),
+        names.join(", ")
+    )))
+}
+
+/// A masked hint of a secret: the provider prefix (or a few characters) and the last four,
+/// never more than two fifths of the secret. Short secrets show nothing.
+pub fn mask(secret: &str, known_prefixes: &[&str]) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let n = chars.len();
+    if n < 12 {
+        return "\u{2022}\u{2022}\u{2022}\u{2022}".to_owned();
+    }
+    let budget = n * 2 / 5;
+    let tail = 4.min(budget / 2);
+    let wanted_head = known_prefixes
+        .iter()
+        .filter(|p| secret.starts_with(*p))
+        .map(|p| p.chars().count().min(7))
+        .max()
+        .unwrap_or(4);
+    let head = wanted_head.min(budget - tail);
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[n - tail..].iter().collect();
+    format!("{head}\u{2026}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ProviderId;
+    use crate::providers::info;
+
+    fn api_key(key: &str) -> KeyCredential {
+        KeyCredential::ApiKey { key: key.into() }
+    }
+
+    #[test]
+    fn mask_shows_prefix_and_last_four_only() {
+        assert_eq!(mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz", &["sk-ant-api03-"]), "sk-ant-\u{2026}wxyz");
+        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE", &["AKIA"]), "AKIA\u{2026}MPLE");
+        assert_eq!(mask("short", &[]), "\u{2022}\u{2022}\u{2022}\u{2022}");
+        let twelve = mask("sk-ant-12345", &["sk-ant-"]);
+        assert_eq!(twelve, "sk\u{2026}45", "a 12-char secret reveals at most 4 characters");
+    }
+
+    #[test]
+    fn key_prefix_mismatch_warns_without_echoing_the_key() {
+        let warnings = check_credential(info(ProviderId::Gemini), &api_key("not-a-gemini-key-123")).expect("valid shape");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("AIza"), "{warnings:?}");
+        assert!(!warnings[0].contains("not-a-gemini"), "warning must not echo the key");
+        assert!(check_credential(info(ProviderId::Gemini), &api_key("AIzaSyA-1234567890")).expect("ok").is_empty());
+    }
+
+    #[test]
+    fn claude_oauth_token_pasted_as_key_is_flagged() {
+        let w = check_credential(info(ProviderId::Claude), &api_key("sk-ant-oat01-xxxxxxxxxxxx")).expect("shape ok");
+        assert!(w[0].contains("sign-in token"), "{w:?}");
+    }
+
+    #[test]
+    fn bob_accepts_jwt_keys() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        assert!(check_credential(info(ProviderId::Bob), &api_key(jwt)).expect("ok").is_empty());
+    }
+
+    #[test]
+    fn malformed_keys_are_errors() {
+        for bad in ["", "abc", "sk-ant api03 with spaces", "sk-ant-\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"] {
+            let err = check_credential(info(ProviderId::Claude), &api_key(bad)).expect_err(bad);
+            assert!(matches!(err, Error::InvalidInput(_)), "{bad:?}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn regions() {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4"] {
+            check_region(ok).expect(ok);
+        }
+        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-123", "us--1"] {
+            assert!(check_region(bad).is_err(), "{bad:?} should fail");
+        }
+    }
+
+    #[test]
+    fn bedrock_access_keys_are_checked() {
+        let good = KeyCredential::BedrockAccessKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            region: "us-east-1".into(),
+        };
+        assert!(check_credential(info(ProviderId::Claude), &good).expect("ok").is_empty());
+        let bad_id = KeyCredential::BedrockAccessKeys {
+            access_key_id: "akia-lowercase".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            region: "us-east-1".into(),
+        };
+        assert!(check_credential(info(ProviderId::Claude), &bad_id).is_err());
+    }
+
+    fn endpoint(preset: EndpointPreset, url: Option<&str>, version: Option<&str>) -> Option<EndpointInput> {
+        Some(EndpointInput {
+            preset,
+            base_url: url.map(Into::into),
+            api_version: version.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn codex_presets_normalise() {
+        let codex = info(ProviderId::Codex);
+        let local = normalize_endpoint(codex, endpoint(EndpointPreset::LocalResponses, None, None)).expect("local");
+        assert_eq!(local.base_url.as_deref(), Some(LOCAL_RESPONSES_URL));
+        let azure = normalize_endpoint(
+            codex,
+            endpoint(
+                EndpointPreset::AzureOpenai,
+                Some("https://My-Res.openai.azure.com/openai/deployments/gpt-5/chat/completions?api-version=x"),
+                None,
+            ),
+        )
+        .expect("azure");
+        assert_eq!(azure.base_url.as_deref(), Some("https://my-res.openai.azure.com/openai"));
+        assert_eq!(azure.api_version.as_deref(), Some(AZURE_DEFAULT_API_VERSION));
+        let hosted = normalize_endpoint(
+            codex,
+            endpoint(EndpointPreset::ResponsesHosted, Some("https://litellm.example.com/v1/"), None),
+        )
+        .expect("hosted");
+        assert_eq!(hosted.base_url.as_deref(), Some("https://litellm.example.com/v1"));
+        assert_eq!(normalize_endpoint(codex, endpoint(EndpointPreset::Default, Some("https://x"), None)).expect("d"), Endpoint::default());
+    }
+
+    #[test]
+    fn endpoints_that_would_leak_a_key_are_refused() {
+        let codex = info(ProviderId::Codex);
+        for (preset, url) in [
+            (EndpointPreset::Custom, "http://proxy.example.com/v1"),
+            (EndpointPreset::Custom, "https://user:pass@proxy.example.com/v1"),
+            (EndpointPreset::Custom, "ftp://proxy.example.com"),
+            (EndpointPreset::Custom, "not a url"),
+            (EndpointPreset::AzureOpenai, "https://evil.example.com"),
+            (EndpointPreset::LocalResponses, "http://10.0.0.5:1234/v1"),
+        ] {
+            assert!(normalize_endpoint(codex, endpoint(preset, Some(url), None)).is_err(), "{url}");
+        }
+        assert!(normalize_endpoint(codex, endpoint(EndpointPreset::Custom, Some("http://127.0.0.1:8080/v1"), None)).is_ok());
+    }
+
+    #[test]
+    fn api_version_and_codex_presets_only_where_offered() {
+        let claude = info(ProviderId::Claude);
+        assert!(normalize_endpoint(claude, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1"))).is_err());
+        assert!(normalize_endpoint(claude, endpoint(EndpointPreset::AzureOpenai, Some("https://x.openai.azure.com"), None)).is_err());
+        let gemini = info(ProviderId::Gemini);
+        let ok = normalize_endpoint(gemini, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1beta"))).expect("ok");
+        assert_eq!(ok.api_version.as_deref(), Some("v1beta"));
+        assert!(normalize_endpoint(gemini, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1 beta"))).is_err());
+    }
+
+    #[test]
+    fn efforts_follow_the_catalog() {
+        let grok = info(ProviderId::Grok);
+        check_model_effort(grok, Some("grok-4.20-multi-agent-0309"), Some(Effort::Xhigh)).expect("xhigh ok");
+        let err = check_model_effort(grok, Some("grok-4.3"), Some(Effort::Xhigh)).expect_err("no xhigh");
+        assert!(err.to_string().contains("low, medium, high"), "{err}");
+        check_model_effort(info(ProviderId::Claude), None, Some(Effort::Max)).expect("claude max");
+        assert!(check_model_effort(info(ProviderId::Cursor), None, Some(Effort::Low)).is_err());
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(check_label("  Work  ").expect("ok"), "Work");
+        assert!(check_label("  ").is_err());
+        assert!(check_label("a\nb").is_err());
+        assert!(check_label(&"x".repeat(81)).is_err());
+    }
+}

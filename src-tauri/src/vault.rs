@@ -1,0 +1,179 @@
+//! The OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows): one entry per account under the configured service name. This is the only
+//! place secrets are stored; with no usable keychain nothing is stored at all.
+
+use serde_json::{json, Value};
+
+use crate::account::KeyCredential;
+use crate::error::{Error, Result};
+use crate::secret::Sensitive;
+
+/// What the keychain holds for one account.
+#[derive(Debug, Clone)]
+pub enum AccountSecret {
+    ApiKey(Sensitive<String>),
+    BedrockAccessKeys {
+        access_key_id: Sensitive<String>,
+        secret_access_key: Sensitive<String>,
+    },
+    BedrockApiKey(Sensitive<String>),
+}
+
+impl AccountSecret {
+    pub fn from_credential(credential: &KeyCredential) -> Self {
+        use crate::validate::trimmed;
+        match credential {
+            KeyCredential::ApiKey { key } => AccountSecret::ApiKey(trimmed(key)),
+            KeyCredential::BedrockAccessKeys {
+                access_key_id,
+                secret_access_key,
+                ..
+            } => AccountSecret::BedrockAccessKeys {
+                access_key_id: trimmed(access_key_id),
+                secret_access_key: trimmed(secret_access_key),
+            },
+            KeyCredential::BedrockApiKey { api_key, .. } => AccountSecret::BedrockApiKey(trimmed(api_key)),
+        }
+    }
+
+    /// The part of the secret a masked hint is made from.
+    pub fn hint_source(&self) -> &str {
+        match self {
+            AccountSecret::ApiKey(key) | AccountSecret::BedrockApiKey(key) => key.expose(),
+            AccountSecret::BedrockAccessKeys { access_key_id, .. } => access_key_id.expose(),
+        }
+    }
+
+    fn encode(&self) -> Sensitive<String> {
+        let value = match self {
+            AccountSecret::ApiKey(key) => json!({"v": 1, "type": "api_key", "key": key.expose()}),
+            AccountSecret::BedrockAccessKeys {
+                access_key_id,
+                secret_access_key,
+            } => json!({
+                "v": 1, "type": "bedrock_access_keys",
+                "access_key_id": access_key_id.expose(), "secret_access_key": secret_access_key.expose(),
+            }),
+            AccountSecret::BedrockApiKey(key) => json!({"v": 1, "type": "bedrock_api_key", "key": key.expose()}),
+        };
+        Sensitive::new(value.to_string())
+    }
+
+    fn decode(raw: &Sensitive<String>) -> Result<Self> {
+        let malformed = || Error::Keychain {
+            context: "reading an account secret".into(),
+            message: "the keychain entry is not in Switchboard's format".into(),
+        };
+        let value: Value = serde_json::from_str(raw.expose()).map_err(|_| malformed())?;
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(Value::as_str)
+                .map(Sensitive::from)
+                .ok_or_else(malformed)
+        };
+        match value.get("type").and_then(Value::as_str) {
+            Some("api_key") => Ok(AccountSecret::ApiKey(field("key")?)),
+            Some("bedrock_api_key") => Ok(AccountSecret::BedrockApiKey(field("key")?)),
+            Some("bedrock_access_keys") => Ok(AccountSecret::BedrockAccessKeys {
+                access_key_id: field("access_key_id")?,
+                secret_access_key: field("secret_access_key")?,
+            }),
+            _ => Err(malformed()),
+        }
+    }
+}
+
+pub struct Vault {
+    service: String,
+}
+
+impl Vault {
+    pub fn new(service: impl Into<String>) -> Self {
+        Self { service: service.into() }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn entry(&self, account_id: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, account_id).map_err(|e| map_keyring("opening the keychain", e))
+    }
+
+    pub fn store(&self, account_id: &str, secret: &AccountSecret) -> Result<()> {
+        self.entry(account_id)?
+            .set_password(secret.encode().expose())
+            .map_err(|e| map_keyring("saving a secret", e))
+    }
+
+    pub fn load(&self, account_id: &str) -> Result<AccountSecret> {
+        let raw = self
+            .entry(account_id)?
+            .get_password()
+            .map(Sensitive::new)
+            .map_err(|e| map_keyring("reading a secret", e))?;
+        AccountSecret::decode(&raw)
+    }
+
+    /// Deletes the account's entry; an entry that is already gone is not an error.
+    pub fn delete(&self, account_id: &str) -> Result<()> {
+        match self.entry(account_id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring("deleting a secret", e)),
+        }
+    }
+}
+
+/// Turns keyring's errors into ours. "No keychain at all" gets its own code and a message
+/// that names the fix. keyring's messages never contain the secret.
+fn map_keyring(context: &str, err: keyring::Error) -> Error {
+    match err {
+        keyring::Error::NoEntry => Error::not_found("The account's secret in the keychain"),
+        keyring::Error::PlatformFailure(inner) => Error::KeychainUnavailable {
+            detail: format!("the keychain service could not be reached ({})", first_line(&inner.to_string())),
+        },
+        keyring::Error::NoStorageAccess(inner) => Error::KeychainUnavailable {
+            detail: format!("the keychain is locked or has no default collection ({})", first_line(&inner.to_string())),
+        },
+        other => Error::Keychain {
+            context: context.to_owned(),
+            message: first_line(&other.to_string()),
+        },
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    line.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_round_trip_through_the_keychain_encoding() {
+        let secret = AccountSecret::BedrockAccessKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
+        };
+        let decoded = AccountSecret::decode(&secret.encode()).expect("decodes");
+        match decoded {
+            AccountSecret::BedrockAccessKeys {
+                access_key_id,
+                secret_access_key,
+            } => {
+                assert_eq!(access_key_id.expose(), "AKIAIOSFODNN7EXAMPLE");
+                assert_eq!(secret_access_key.expose(), "wJalrXUtnFEMI/K7MDENG");
+            }
+            other => panic!("wrong variant {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_foreign_entry_is_an_error_without_its_content() {
+        let err = AccountSecret::decode(&Sensitive::from("plain-canary-value")).expect_err("not json");
+        assert!(!err.to_string().contains("canary"), "{err}");
+    }
+}
