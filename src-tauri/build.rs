@@ -1,4 +1,26 @@
+//! Generates the Tauri context and the permissions of the app's own IPC commands.
+
+/// Every IPC command; `capabilities/main.json` grants exactly these to the main window.
+const COMMANDS: &[&str] = &[
+    "catalog",
+    "overview",
+    "add_key_account",
+    "replace_secret",
+    "rename_account",
+    "set_description",
+    "update_settings",
+    "remove_account",
+    "toggle_active",
+    "set_in_pool",
+];
+
 fn main() {
     #[cfg(feature = "desktop")]
-    tauri_build::build();
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step");
+    #[cfg(not(feature = "desktop"))]
+    let _ = COMMANDS;
 }

@@ -26,9 +26,13 @@ impl AccountStatus {
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [AccountStatus::Ok, AccountStatus::NeedsSignIn, AccountStatus::RefreshFailed]
-            .into_iter()
-            .find(|s| s.as_str() == name)
+        [
+            AccountStatus::Ok,
+            AccountStatus::NeedsSignIn,
+            AccountStatus::RefreshFailed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
     }
 }
 
@@ -77,7 +81,9 @@ impl EndpointPreset {
     pub fn codex_only(self) -> bool {
         matches!(
             self,
-            EndpointPreset::ResponsesHosted | EndpointPreset::LocalResponses | EndpointPreset::AzureOpenai
+            EndpointPreset::ResponsesHosted
+                | EndpointPreset::LocalResponses
+                | EndpointPreset::AzureOpenai
         )
     }
 }
@@ -145,16 +151,17 @@ impl KeyCredential {
     pub fn kind(&self) -> AccountKind {
         match self {
             KeyCredential::ApiKey { .. } => AccountKind::ApiKey,
-            KeyCredential::BedrockAccessKeys { .. } | KeyCredential::BedrockApiKey { .. } => AccountKind::Bedrock,
+            KeyCredential::BedrockAccessKeys { .. } | KeyCredential::BedrockApiKey { .. } => {
+                AccountKind::Bedrock
+            }
         }
     }
 
     pub fn region(&self) -> Option<&str> {
         match self {
             KeyCredential::ApiKey { .. } => None,
-            KeyCredential::BedrockAccessKeys { region, .. } | KeyCredential::BedrockApiKey { region, .. } => {
-                Some(region)
-            }
+            KeyCredential::BedrockAccessKeys { region, .. }
+            | KeyCredential::BedrockApiKey { region, .. } => Some(region),
         }
     }
 }

@@ -1,1 +1,79 @@
-pub fn typescript() -> String { String::new() }
+//! TypeScript types for IPC, generated from the Rust types. The generated file is committed
+//! at `ui/src/lib/bindings.ts`; a test fails when it is stale, so a renamed field breaks CI.
+//! Regenerate with `make bindings`.
+
+use ts_rs::TS;
+
+use crate::account::{
+    Account, AccountSettings, AccountStatus, Endpoint, EndpointInput, EndpointPreset,
+    KeyCredential, NewKeyAccount, Saved,
+};
+use crate::catalog::{
+    AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
+};
+use crate::error::{ErrorCode, ErrorPayload};
+use crate::store::{EventKind, EventRecord};
+use crate::switchboard::{Change, Overview, ProviderAccounts};
+
+/// Path of the generated file, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    let declarations = [
+        ProviderId::decl(),
+        AccountKind::decl(),
+        Effort::decl(),
+        ModelOption::decl(),
+        DefaultEndpoints::decl(),
+        ProviderInfo::decl(),
+        AccountStatus::decl(),
+        EndpointPreset::decl(),
+        Endpoint::decl(),
+        Account::decl(),
+        KeyCredential::decl(),
+        EndpointInput::decl(),
+        NewKeyAccount::decl(),
+        AccountSettings::decl(),
+        Saved::decl(),
+        EventKind::decl(),
+        EventRecord::decl(),
+        Change::decl(),
+        ProviderAccounts::decl(),
+        Overview::decl(),
+        ErrorCode::decl(),
+        ErrorPayload::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n",
+    );
+    for decl in declarations {
+        out.push('\n');
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn committed_typescript_bindings_are_current() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(super::BINDINGS_PATH);
+        let generated = super::typescript();
+        if std::env::var_os("SWITCHBOARD_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write bindings");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is stale: run `make bindings` and commit the result",
+            super::BINDINGS_PATH
+        );
+    }
+}

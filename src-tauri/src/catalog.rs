@@ -7,7 +7,18 @@ use ts_rs::TS;
 
 /// Every provider Switchboard manages, in display order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderId {
@@ -75,9 +86,13 @@ impl AccountKind {
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [AccountKind::Oauth, AccountKind::ApiKey, AccountKind::Bedrock]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            AccountKind::Oauth,
+            AccountKind::ApiKey,
+            AccountKind::Bedrock,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 
     /// Only accounts that sign in can share a round-robin pool: key accounts are billed

@@ -14,7 +14,11 @@ use crate::secret::Sensitive;
 use crate::{Config, Switchboard};
 
 #[derive(Parser)]
-#[command(name = "switchboard", version, about = "Keep every AI coding-agent account in one place")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Keep every AI coding-agent account in one place"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -59,7 +63,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match execute(cli.command) {
@@ -94,10 +102,18 @@ fn execute(command: Command) -> Result<()> {
         Command::List { json } => {
             let overview = open()?.overview()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&overview).map_err(|e| Error::io("printing", e))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&overview)
+                        .map_err(|e| Error::io("printing", e))?
+                );
             } else {
                 for provider in &overview.providers {
-                    print_provider(provider.provider, provider.active_account_id.as_deref(), &provider.accounts);
+                    print_provider(
+                        provider.provider,
+                        provider.active_account_id.as_deref(),
+                        &provider.accounts,
+                    );
                 }
             }
             Ok(())
@@ -111,21 +127,25 @@ fn execute(command: Command) -> Result<()> {
         } => {
             let board = open()?;
             let need_region = || {
-                region
-                    .clone()
-                    .ok_or_else(|| Error::InvalidInput("Bedrock needs --region (e.g. us-east-1).".to_owned()))
+                region.clone().ok_or_else(|| {
+                    Error::InvalidInput("Bedrock needs --region (e.g. us-east-1).".to_owned())
+                })
             };
             let credential = match r#type {
-                KeyType::ApiKey => KeyCredential::ApiKey { key: read_secret("Key")? },
+                KeyType::ApiKey => KeyCredential::ApiKey {
+                    key: read_secret("Key")?,
+                },
                 KeyType::BedrockApiKey => KeyCredential::BedrockApiKey {
                     region: need_region()?,
                     api_key: read_secret("Bedrock API key")?,
                 },
                 KeyType::BedrockAccessKeys => KeyCredential::BedrockAccessKeys {
                     region: need_region()?,
-                    access_key_id: access_key_id
-                        .map(Sensitive::new)
-                        .ok_or_else(|| Error::InvalidInput("Give the access key id with --access-key-id.".to_owned()))?,
+                    access_key_id: access_key_id.map(Sensitive::new).ok_or_else(|| {
+                        Error::InvalidInput(
+                            "Give the access key id with --access-key-id.".to_owned(),
+                        )
+                    })?,
                     secret_access_key: read_secret("Secret access key")?,
                 },
             };
@@ -141,7 +161,12 @@ fn execute(command: Command) -> Result<()> {
             for warning in &saved.warnings {
                 eprintln!("warning: {warning}");
             }
-            println!("Added {} ({}) to {}", saved.account.label, saved.account.secret_hint, provider.display_name());
+            println!(
+                "Added {} ({}) to {}",
+                saved.account.label,
+                saved.account.secret_hint,
+                provider.display_name()
+            );
             Ok(())
         }
     }
@@ -153,8 +178,17 @@ fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Accoun
         println!("  (no accounts)");
     }
     for account in accounts {
-        let mark = if active == Some(account.id.as_str()) { "*" } else { " " };
-        println!("  {mark} {:<32} {:<8} {}", account.label, account.kind.as_str(), account.secret_hint);
+        let mark = if active == Some(account.id.as_str()) {
+            "*"
+        } else {
+            " "
+        };
+        println!(
+            "  {mark} {:<32} {:<8} {}",
+            account.label,
+            account.kind.as_str(),
+            account.secret_hint
+        );
     }
 }
 
@@ -162,10 +196,14 @@ fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Accoun
 fn read_secret(what: &str) -> Result<Sensitive<String>> {
     let stdin = std::io::stdin();
     let raw = if stdin.is_terminal() {
-        rpassword::prompt_password(format!("{what} (hidden): ")).map_err(|e| Error::io("reading the secret", e))?
+        rpassword::prompt_password(format!("{what} (hidden): "))
+            .map_err(|e| Error::io("reading the secret", e))?
     } else {
         let mut raw = String::new();
-        stdin.lock().read_to_string(&mut raw).map_err(|e| Error::io("reading the secret from stdin", e))?;
+        stdin
+            .lock()
+            .read_to_string(&mut raw)
+            .map_err(|e| Error::io("reading the secret from stdin", e))?;
         raw
     };
     Ok(Sensitive::new(raw.trim().to_owned()))

@@ -11,7 +11,8 @@ use crate::config::Config;
 
 /// Installs the global subscriber. Level from `SWITCHBOARD_LOG` (default `info`).
 pub fn init(config: &Config, to_stderr: bool) {
-    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let file = config.log_path().parent().and_then(|dir| {
         std::fs::create_dir_all(dir).ok()?;
         let mut options = OpenOptions::new();

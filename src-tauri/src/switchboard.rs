@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::account::{Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved};
+use crate::account::{
+    Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved,
+};
 use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -81,7 +83,12 @@ impl Switchboard {
             provider,
             account_id: account_id.map(str::to_owned),
         };
-        tracing::info!(kind = kind.as_str(), provider = provider.as_str(), account = account_id, "change");
+        tracing::info!(
+            kind = kind.as_str(),
+            provider = provider.as_str(),
+            account = account_id,
+            "change"
+        );
         let listeners = self.lock_listeners().clone();
         for listener in listeners {
             listener(&change);
@@ -101,7 +108,11 @@ impl Switchboard {
                     Ok(ProviderAccounts {
                         provider,
                         active_account_id: tx.active_account_id(provider)?,
-                        accounts: accounts.iter().filter(|a| a.provider == provider).cloned().collect(),
+                        accounts: accounts
+                            .iter()
+                            .filter(|a| a.provider == provider)
+                            .cloned()
+                            .collect(),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -139,11 +150,20 @@ impl Switchboard {
         }
         let warnings = validate::check_credential(info, &input.credential)?;
         let endpoint = validate::normalize_endpoint(info, input.endpoint)?;
-        let model = input.model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        let model = input
+            .model
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty());
         validate::check_model_effort(info, model.as_deref(), input.effort)?;
         let description = check_description(input.description.as_deref().unwrap_or_default())?;
         let secret = AccountSecret::from_credential(&input.credential);
-        let label = input.label.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(validate::check_label).transpose()?;
+        let label = input
+            .label
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(validate::check_label)
+            .transpose()?;
         let now = crate::store::now_ms();
         let mut account = Account {
             id: uuid::Uuid::new_v4().to_string(),
@@ -165,10 +185,17 @@ impl Switchboard {
         let account = self.store.transaction(|tx| {
             account.label = match &label {
                 Some(label) => label.clone(),
-                None => unique_label(default_label(info.display_name), |l| tx.label_taken(account.provider, l, None))?,
+                None => unique_label(default_label(info.display_name), |l| {
+                    tx.label_taken(account.provider, l, None)
+                })?,
             };
             tx.insert_account(&account)?;
-            tx.log_event(EventKind::AccountAdded, account.provider, Some(&account.id), &account.label)?;
+            tx.log_event(
+                EventKind::AccountAdded,
+                account.provider,
+                Some(&account.id),
+                &account.label,
+            )?;
             self.vault.store(&account.id, &secret)?;
             Ok(account)
         })?;
@@ -195,11 +222,20 @@ impl Switchboard {
         }
         let account = self.store.transaction(|tx| {
             let saved = tx.update_account(&account)?;
-            tx.log_event(EventKind::SecretReplaced, saved.provider, Some(&saved.id), &saved.label)?;
+            tx.log_event(
+                EventKind::SecretReplaced,
+                saved.provider,
+                Some(&saved.id),
+                &saved.label,
+            )?;
             self.vault.store(&saved.id, &secret)?;
             Ok(saved)
         })?;
-        self.publish(EventKind::SecretReplaced, account.provider, Some(&account.id));
+        self.publish(
+            EventKind::SecretReplaced,
+            account.provider,
+            Some(&account.id),
+        );
         Ok(Saved { account, warnings })
     }
 
@@ -228,7 +264,10 @@ impl Switchboard {
     pub fn update_settings(&self, id: &str, settings: AccountSettings) -> Result<Account> {
         self.update(id, EventKind::AccountUpdated, |_, account| {
             let info = providers::info(account.provider);
-            let model = settings.model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+            let model = settings
+                .model
+                .map(|m| m.trim().to_owned())
+                .filter(|m| !m.is_empty());
             validate::check_model_effort(info, model.as_deref(), settings.effort)?;
             if account.kind != AccountKind::Oauth {
                 account.endpoint = validate::normalize_endpoint(info, settings.endpoint)?;
@@ -275,7 +314,12 @@ impl Switchboard {
         let account = self.store.transaction(|tx| {
             let account = tx.account(id)?;
             tx.delete_account(id)?;
-            tx.log_event(EventKind::AccountRemoved, account.provider, Some(id), &account.label)?;
+            tx.log_event(
+                EventKind::AccountRemoved,
+                account.provider,
+                Some(id),
+                &account.label,
+            )?;
             self.vault.delete(id)?;
             Ok(account)
         })?;
@@ -314,7 +358,11 @@ impl Switchboard {
             let account = tx.account(account_id)?;
             Ok((account.provider, tx.active_account_id(account.provider)?))
         })?;
-        let next = if active.as_deref() == Some(account_id) { None } else { Some(account_id) };
+        let next = if active.as_deref() == Some(account_id) {
+            None
+        } else {
+            Some(account_id)
+        };
         self.set_active(provider, next)?;
         Ok(next.map(str::to_owned))
     }
@@ -357,7 +405,9 @@ fn check_description(text: &str) -> Result<String> {
 fn default_label(display_name: &str) -> String {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     let stamp = now
-        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]"))
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
         .unwrap_or_default();
     format!("{display_name} {stamp}")
 }
@@ -393,7 +443,8 @@ mod tests {
     #[test]
     fn unique_label_appends_a_counter() {
         let taken = ["Claude Code x", "Claude Code x (2)"];
-        let label = unique_label("Claude Code x".into(), |l| Ok(taken.contains(&l))).expect("label");
+        let label =
+            unique_label("Claude Code x".into(), |l| Ok(taken.contains(&l))).expect("label");
         assert_eq!(label, "Claude Code x (3)");
     }
 

@@ -13,7 +13,11 @@ use crate::secret::Sensitive;
 pub const LOCAL_RESPONSES_URL: &str = "http://localhost:1234/v1";
 /// The Azure OpenAI API version Codex's docs use for the Responses API.
 pub const AZURE_DEFAULT_API_VERSION: &str = "2025-04-01-preview";
-const AZURE_HOST_SUFFIXES: [&str; 3] = [".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com"];
+const AZURE_HOST_SUFFIXES: [&str; 3] = [
+    ".openai.azure.com",
+    ".cognitiveservices.azure.com",
+    ".services.ai.azure.com",
+];
 const MAX_LABEL_CHARS: usize = 80;
 
 /// A pasted secret with surrounding whitespace (a trailing newline, say) removed.
@@ -37,7 +41,9 @@ fn check_secret_shape(what: &str, secret: &str) -> Result<()> {
         )));
     }
     if secret.len() < 8 {
-        return Err(Error::InvalidInput(format!("{what} is too short to be a real key.")));
+        return Err(Error::InvalidInput(format!(
+            "{what} is too short to be a real key."
+        )));
     }
     Ok(())
 }
@@ -62,10 +68,16 @@ pub fn check_credential(info: &ProviderInfo, credential: &KeyCredential) -> Resu
                         .to_owned(),
                 );
             } else if !known && !info.key_prefixes.is_empty() {
-                let prefixes = info.key_prefixes.iter().map(|p| format!("\u{201c}{p}\u{201d}")).collect::<Vec<_>>();
+                let prefixes = info
+                    .key_prefixes
+                    .iter()
+                    .map(|p| format!("\u{201c}{p}\u{201d}"))
+                    .collect::<Vec<_>>();
                 warnings.push(format!(
                     "{} keys usually start with {}; check that you pasted the right key.",
-                    info.key_name.trim_end_matches(" key").trim_end_matches(" API"),
+                    info.key_name
+                        .trim_end_matches(" key")
+                        .trim_end_matches(" API"),
                     prefixes.join(" or ")
                 ));
             } else if key.starts_with("sk-or-") && !info.key_prefixes.contains(&"sk-or-") {
@@ -81,7 +93,12 @@ pub fn check_credential(info: &ProviderInfo, credential: &KeyCredential) -> Resu
             region,
         } => {
             let id = access_key_id.expose();
-            if id.len() < 16 || id.len() > 128 || !id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+            if id.len() < 16
+                || id.len() > 128
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
                 return Err(Error::InvalidInput(
                     "The access key id is malformed: AWS access key ids are 16 or more capital letters and digits (AKIA…)."
                         .to_owned(),
@@ -181,7 +198,11 @@ fn without_trailing_slash(url: &Url) -> String {
 }
 
 fn check_api_version(version: &str) -> Result<()> {
-    if version.len() > 40 || !version.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+    if version.len() > 40
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
         return Err(Error::InvalidInput(format!(
             "\u{201c}{version}\u{201d} is not an API version; versions look like v1beta or 2025-04-01-preview."
         )));
@@ -195,8 +216,16 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
     let Some(input) = input else {
         return Ok(Endpoint::default());
     };
-    let base_url = input.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let api_version = input.api_version.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let base_url = input
+        .base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let api_version = input
+        .api_version
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if input.preset.codex_only() && info.id != crate::catalog::ProviderId::Codex {
         return Err(Error::InvalidInput(format!(
             "The endpoint type {:?} is only for Codex.",
@@ -205,7 +234,10 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
     }
     if let Some(version) = api_version {
         if !info.takes_api_version {
-            return Err(Error::InvalidInput(format!("{} does not take an API version.", info.display_name)));
+            return Err(Error::InvalidInput(format!(
+                "{} does not take an API version.",
+                info.display_name
+            )));
         }
         check_api_version(version)?;
     }
@@ -227,13 +259,17 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
         }
         EndpointPreset::AzureOpenai => {
             let raw = base_url.ok_or_else(|| {
-                Error::InvalidInput("Enter your Azure OpenAI endpoint, e.g. https://my-resource.openai.azure.com.".to_owned())
+                Error::InvalidInput(
+                    "Enter your Azure OpenAI endpoint, e.g. https://my-resource.openai.azure.com."
+                        .to_owned(),
+                )
             })?;
             let url = parse_base_url(raw)?;
             let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
             if url.scheme() != "https" || !AZURE_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {
                 return Err(Error::InvalidInput(
-                    "An Azure OpenAI endpoint looks like https://<resource>.openai.azure.com.".to_owned(),
+                    "An Azure OpenAI endpoint looks like https://<resource>.openai.azure.com."
+                        .to_owned(),
                 ));
             }
             Endpoint {
@@ -244,7 +280,9 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
             }
         }
         EndpointPreset::ResponsesHosted | EndpointPreset::Custom => {
-            let raw = base_url.ok_or_else(|| Error::InvalidInput("Enter the base URL of the endpoint.".to_owned()))?;
+            let raw = base_url.ok_or_else(|| {
+                Error::InvalidInput("Enter the base URL of the endpoint.".to_owned())
+            })?;
             Endpoint {
                 preset: input.preset,
                 base_url: Some(without_trailing_slash(&parse_base_url(raw)?)),
@@ -262,19 +300,29 @@ pub fn check_label(label: &str) -> Result<String> {
         return Err(Error::InvalidInput("The label is empty.".to_owned()));
     }
     if label.chars().any(char::is_control) {
-        return Err(Error::InvalidInput("The label must be a single line.".to_owned()));
+        return Err(Error::InvalidInput(
+            "The label must be a single line.".to_owned(),
+        ));
     }
     if label.chars().count() > MAX_LABEL_CHARS {
-        return Err(Error::InvalidInput(format!("The label is longer than {MAX_LABEL_CHARS} characters.")));
+        return Err(Error::InvalidInput(format!(
+            "The label is longer than {MAX_LABEL_CHARS} characters."
+        )));
     }
     Ok(label.to_owned())
 }
 
 /// Checks that `effort` is one the provider (and, for Grok, the model) takes.
-pub fn check_model_effort(info: &ProviderInfo, model: Option<&str>, effort: Option<Effort>) -> Result<()> {
+pub fn check_model_effort(
+    info: &ProviderInfo,
+    model: Option<&str>,
+    effort: Option<Effort>,
+) -> Result<()> {
     if let Some(model) = model {
         if model.trim().is_empty() || model.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::InvalidInput("A model name is one word without spaces.".to_owned()));
+            return Err(Error::InvalidInput(
+                "A model name is one word without spaces.".to_owned(),
+            ));
         }
     }
     let Some(effort) = effort else { return Ok(()) };
@@ -284,7 +332,10 @@ pub fn check_model_effort(info: &ProviderInfo, model: Option<&str>, effort: Opti
     }
     if allowed.is_empty() {
         return Err(Error::InvalidInput(match model {
-            Some(m) => format!("{} has no effort setting for the model {m}.", info.display_name),
+            Some(m) => format!(
+                "{} has no effort setting for the model {m}.",
+                info.display_name
+            ),
             None => format!("{} has no effort setting.", info.display_name),
         }));
     }
@@ -331,37 +382,65 @@ mod tests {
 
     #[test]
     fn mask_shows_prefix_and_last_four_only() {
-        assert_eq!(mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz", &["sk-ant-api03-"]), "sk-ant-\u{2026}wxyz");
+        assert_eq!(
+            mask(
+                "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+                &["sk-ant-api03-"]
+            ),
+            "sk-ant-\u{2026}wxyz"
+        );
         assert_eq!(mask("AKIAIOSFODNN7EXAMPLE", &["AKIA"]), "AKIA\u{2026}MPLE");
         assert_eq!(mask("short", &[]), "\u{2022}\u{2022}\u{2022}\u{2022}");
         let twelve = mask("sk-ant-12345", &["sk-ant-"]);
-        assert_eq!(twelve, "sk\u{2026}45", "a 12-char secret reveals at most 4 characters");
+        assert_eq!(
+            twelve, "sk\u{2026}45",
+            "a 12-char secret reveals at most 4 characters"
+        );
     }
 
     #[test]
     fn key_prefix_mismatch_warns_without_echoing_the_key() {
-        let warnings = check_credential(info(ProviderId::Gemini), &api_key("not-a-gemini-key-123")).expect("valid shape");
+        let warnings = check_credential(info(ProviderId::Gemini), &api_key("not-a-gemini-key-123"))
+            .expect("valid shape");
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("AIza"), "{warnings:?}");
-        assert!(!warnings[0].contains("not-a-gemini"), "warning must not echo the key");
-        assert!(check_credential(info(ProviderId::Gemini), &api_key("AIzaSyA-1234567890")).expect("ok").is_empty());
+        assert!(
+            !warnings[0].contains("not-a-gemini"),
+            "warning must not echo the key"
+        );
+        assert!(
+            check_credential(info(ProviderId::Gemini), &api_key("AIzaSyA-1234567890"))
+                .expect("ok")
+                .is_empty()
+        );
     }
 
     #[test]
     fn claude_oauth_token_pasted_as_key_is_flagged() {
-        let w = check_credential(info(ProviderId::Claude), &api_key("sk-ant-oat01-xxxxxxxxxxxx")).expect("shape ok");
+        let w = check_credential(
+            info(ProviderId::Claude),
+            &api_key("sk-ant-oat01-xxxxxxxxxxxx"),
+        )
+        .expect("shape ok");
         assert!(w[0].contains("sign-in token"), "{w:?}");
     }
 
     #[test]
     fn bob_accepts_jwt_keys() {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
-        assert!(check_credential(info(ProviderId::Bob), &api_key(jwt)).expect("ok").is_empty());
+        assert!(check_credential(info(ProviderId::Bob), &api_key(jwt))
+            .expect("ok")
+            .is_empty());
     }
 
     #[test]
     fn malformed_keys_are_errors() {
-        for bad in ["", "abc", "sk-ant api03 with spaces", "sk-ant-\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"] {
+        for bad in [
+            "",
+            "abc",
+            "sk-ant api03 with spaces",
+            "sk-ant-\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+        ] {
             let err = check_credential(info(ProviderId::Claude), &api_key(bad)).expect_err(bad);
             assert!(matches!(err, Error::InvalidInput(_)), "{bad:?}: {err:?}");
         }
@@ -369,10 +448,22 @@ mod tests {
 
     #[test]
     fn regions() {
-        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4"] {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "ap-southeast-4",
+        ] {
             check_region(ok).expect(ok);
         }
-        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-123", "us--1"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "useast1",
+            "us-east-123",
+            "us--1",
+        ] {
             assert!(check_region(bad).is_err(), "{bad:?} should fail");
         }
     }
@@ -384,7 +475,9 @@ mod tests {
             secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
             region: "us-east-1".into(),
         };
-        assert!(check_credential(info(ProviderId::Claude), &good).expect("ok").is_empty());
+        assert!(check_credential(info(ProviderId::Claude), &good)
+            .expect("ok")
+            .is_empty());
         let bad_id = KeyCredential::BedrockAccessKeys {
             access_key_id: "akia-lowercase".into(),
             secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
@@ -393,7 +486,11 @@ mod tests {
         assert!(check_credential(info(ProviderId::Claude), &bad_id).is_err());
     }
 
-    fn endpoint(preset: EndpointPreset, url: Option<&str>, version: Option<&str>) -> Option<EndpointInput> {
+    fn endpoint(
+        preset: EndpointPreset,
+        url: Option<&str>,
+        version: Option<&str>,
+    ) -> Option<EndpointInput> {
         Some(EndpointInput {
             preset,
             base_url: url.map(Into::into),
@@ -404,7 +501,8 @@ mod tests {
     #[test]
     fn codex_presets_normalise() {
         let codex = info(ProviderId::Codex);
-        let local = normalize_endpoint(codex, endpoint(EndpointPreset::LocalResponses, None, None)).expect("local");
+        let local = normalize_endpoint(codex, endpoint(EndpointPreset::LocalResponses, None, None))
+            .expect("local");
         assert_eq!(local.base_url.as_deref(), Some(LOCAL_RESPONSES_URL));
         let azure = normalize_endpoint(
             codex,
@@ -415,15 +513,35 @@ mod tests {
             ),
         )
         .expect("azure");
-        assert_eq!(azure.base_url.as_deref(), Some("https://my-res.openai.azure.com/openai"));
-        assert_eq!(azure.api_version.as_deref(), Some(AZURE_DEFAULT_API_VERSION));
+        assert_eq!(
+            azure.base_url.as_deref(),
+            Some("https://my-res.openai.azure.com/openai")
+        );
+        assert_eq!(
+            azure.api_version.as_deref(),
+            Some(AZURE_DEFAULT_API_VERSION)
+        );
         let hosted = normalize_endpoint(
             codex,
-            endpoint(EndpointPreset::ResponsesHosted, Some("https://litellm.example.com/v1/"), None),
+            endpoint(
+                EndpointPreset::ResponsesHosted,
+                Some("https://litellm.example.com/v1/"),
+                None,
+            ),
         )
         .expect("hosted");
-        assert_eq!(hosted.base_url.as_deref(), Some("https://litellm.example.com/v1"));
-        assert_eq!(normalize_endpoint(codex, endpoint(EndpointPreset::Default, Some("https://x"), None)).expect("d"), Endpoint::default());
+        assert_eq!(
+            hosted.base_url.as_deref(),
+            Some("https://litellm.example.com/v1")
+        );
+        assert_eq!(
+            normalize_endpoint(
+                codex,
+                endpoint(EndpointPreset::Default, Some("https://x"), None)
+            )
+            .expect("d"),
+            Endpoint::default()
+        );
     }
 
     #[test]
@@ -431,33 +549,85 @@ mod tests {
         let codex = info(ProviderId::Codex);
         for (preset, url) in [
             (EndpointPreset::Custom, "http://proxy.example.com/v1"),
-            (EndpointPreset::Custom, "https://user:pass@proxy.example.com/v1"),
+            (
+                EndpointPreset::Custom,
+                "https://user:pass@proxy.example.com/v1",
+            ),
             (EndpointPreset::Custom, "ftp://proxy.example.com"),
             (EndpointPreset::Custom, "not a url"),
             (EndpointPreset::AzureOpenai, "https://evil.example.com"),
             (EndpointPreset::LocalResponses, "http://10.0.0.5:1234/v1"),
         ] {
-            assert!(normalize_endpoint(codex, endpoint(preset, Some(url), None)).is_err(), "{url}");
+            assert!(
+                normalize_endpoint(codex, endpoint(preset, Some(url), None)).is_err(),
+                "{url}"
+            );
         }
-        assert!(normalize_endpoint(codex, endpoint(EndpointPreset::Custom, Some("http://127.0.0.1:8080/v1"), None)).is_ok());
+        assert!(normalize_endpoint(
+            codex,
+            endpoint(
+                EndpointPreset::Custom,
+                Some("http://127.0.0.1:8080/v1"),
+                None
+            )
+        )
+        .is_ok());
     }
 
     #[test]
     fn api_version_and_codex_presets_only_where_offered() {
         let claude = info(ProviderId::Claude);
-        assert!(normalize_endpoint(claude, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1"))).is_err());
-        assert!(normalize_endpoint(claude, endpoint(EndpointPreset::AzureOpenai, Some("https://x.openai.azure.com"), None)).is_err());
+        assert!(normalize_endpoint(
+            claude,
+            endpoint(
+                EndpointPreset::Custom,
+                Some("https://gw.example"),
+                Some("v1")
+            )
+        )
+        .is_err());
+        assert!(normalize_endpoint(
+            claude,
+            endpoint(
+                EndpointPreset::AzureOpenai,
+                Some("https://x.openai.azure.com"),
+                None
+            )
+        )
+        .is_err());
         let gemini = info(ProviderId::Gemini);
-        let ok = normalize_endpoint(gemini, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1beta"))).expect("ok");
+        let ok = normalize_endpoint(
+            gemini,
+            endpoint(
+                EndpointPreset::Custom,
+                Some("https://gw.example"),
+                Some("v1beta"),
+            ),
+        )
+        .expect("ok");
         assert_eq!(ok.api_version.as_deref(), Some("v1beta"));
-        assert!(normalize_endpoint(gemini, endpoint(EndpointPreset::Custom, Some("https://gw.example"), Some("v1 beta"))).is_err());
+        assert!(normalize_endpoint(
+            gemini,
+            endpoint(
+                EndpointPreset::Custom,
+                Some("https://gw.example"),
+                Some("v1 beta")
+            )
+        )
+        .is_err());
     }
 
     #[test]
     fn efforts_follow_the_catalog() {
         let grok = info(ProviderId::Grok);
-        check_model_effort(grok, Some("grok-4.20-multi-agent-0309"), Some(Effort::Xhigh)).expect("xhigh ok");
-        let err = check_model_effort(grok, Some("grok-4.3"), Some(Effort::Xhigh)).expect_err("no xhigh");
+        check_model_effort(
+            grok,
+            Some("grok-4.20-multi-agent-0309"),
+            Some(Effort::Xhigh),
+        )
+        .expect("xhigh ok");
+        let err =
+            check_model_effort(grok, Some("grok-4.3"), Some(Effort::Xhigh)).expect_err("no xhigh");
         assert!(err.to_string().contains("low, medium, high"), "{err}");
         check_model_effort(info(ProviderId::Claude), None, Some(Effort::Max)).expect("claude max");
         assert!(check_model_effort(info(ProviderId::Cursor), None, Some(Effort::Low)).is_err());

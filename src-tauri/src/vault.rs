@@ -32,7 +32,9 @@ impl AccountSecret {
                 access_key_id: trimmed(access_key_id),
                 secret_access_key: trimmed(secret_access_key),
             },
-            KeyCredential::BedrockApiKey { api_key, .. } => AccountSecret::BedrockApiKey(trimmed(api_key)),
+            KeyCredential::BedrockApiKey { api_key, .. } => {
+                AccountSecret::BedrockApiKey(trimmed(api_key))
+            }
         }
     }
 
@@ -54,7 +56,9 @@ impl AccountSecret {
                 "v": 1, "type": "bedrock_access_keys",
                 "access_key_id": access_key_id.expose(), "secret_access_key": secret_access_key.expose(),
             }),
-            AccountSecret::BedrockApiKey(key) => json!({"v": 1, "type": "bedrock_api_key", "key": key.expose()}),
+            AccountSecret::BedrockApiKey(key) => {
+                json!({"v": 1, "type": "bedrock_api_key", "key": key.expose()})
+            }
         };
         Sensitive::new(value.to_string())
     }
@@ -90,7 +94,9 @@ pub struct Vault {
 
 impl Vault {
     pub fn new(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     pub fn service(&self) -> &str {
@@ -98,7 +104,8 @@ impl Vault {
     }
 
     fn entry(&self, account_id: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, account_id).map_err(|e| map_keyring("opening the keychain", e))
+        keyring::Entry::new(&self.service, account_id)
+            .map_err(|e| map_keyring("opening the keychain", e))
     }
 
     pub fn store(&self, account_id: &str, secret: &AccountSecret) -> Result<()> {
@@ -131,10 +138,16 @@ fn map_keyring(context: &str, err: keyring::Error) -> Error {
     match err {
         keyring::Error::NoEntry => Error::not_found("The account's secret in the keychain"),
         keyring::Error::PlatformFailure(inner) => Error::KeychainUnavailable {
-            detail: format!("the keychain service could not be reached ({})", first_line(&inner.to_string())),
+            detail: format!(
+                "the keychain service could not be reached ({})",
+                first_line(&inner.to_string())
+            ),
         },
         keyring::Error::NoStorageAccess(inner) => Error::KeychainUnavailable {
-            detail: format!("the keychain is locked or has no default collection ({})", first_line(&inner.to_string())),
+            detail: format!(
+                "the keychain is locked or has no default collection ({})",
+                first_line(&inner.to_string())
+            ),
         },
         other => Error::Keychain {
             context: context.to_owned(),
@@ -173,7 +186,8 @@ mod tests {
 
     #[test]
     fn a_foreign_entry_is_an_error_without_its_content() {
-        let err = AccountSecret::decode(&Sensitive::from("plain-canary-value")).expect_err("not json");
+        let err =
+            AccountSecret::decode(&Sensitive::from("plain-canary-value")).expect_err("not json");
         assert!(!err.to_string().contains("canary"), "{err}");
     }
 }

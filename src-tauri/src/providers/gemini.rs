@@ -22,7 +22,11 @@ pub(super) fn info() -> ProviderInfo {
         takes_api_version: true,
         models: ["gemini-2.5-pro", "gemini-2.5-flash"]
             .into_iter()
-            .map(|id| ModelOption { id, efforts: vec![], default_effort: None })
+            .map(|id| ModelOption {
+                id,
+                efforts: vec![],
+                default_effort: None,
+            })
             .collect(),
         efforts: vec![],
     }

@@ -1,6 +1,8 @@
 //! Grok: xAI device-code sign-in and xAI API keys. Efforts depend on the model.
 
-use crate::catalog::{AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo};
+use crate::catalog::{
+    AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
+};
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {

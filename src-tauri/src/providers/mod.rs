@@ -54,7 +54,11 @@ mod tests {
 
     #[test]
     fn only_claude_takes_bedrock_and_key_only_providers_have_no_oauth() {
-        let bedrock: Vec<_> = all().into_iter().filter(|p| p.takes(AccountKind::Bedrock)).map(|p| p.id).collect();
+        let bedrock: Vec<_> = all()
+            .into_iter()
+            .filter(|p| p.takes(AccountKind::Bedrock))
+            .map(|p| p.id)
+            .collect();
         assert_eq!(bedrock, vec![ProviderId::Claude]);
         assert!(!info(ProviderId::Opencode).takes(AccountKind::Oauth));
         assert!(!info(ProviderId::Cursor).takes(AccountKind::Oauth));
@@ -70,12 +74,19 @@ mod tests {
     #[test]
     fn grok_efforts_depend_on_the_model() {
         let grok = info(ProviderId::Grok);
-        assert_eq!(grok.efforts_for(Some("grok-4.3")), &[Effort::Low, Effort::Medium, Effort::High]);
+        assert_eq!(
+            grok.efforts_for(Some("grok-4.3")),
+            &[Effort::Low, Effort::Medium, Effort::High]
+        );
         assert_eq!(
             grok.efforts_for(Some("grok-4.20-multi-agent-0309")),
             &[Effort::Low, Effort::Medium, Effort::High, Effort::Xhigh]
         );
-        let default = grok.models.iter().find(|m| m.id == "grok-4.3").and_then(|m| m.default_effort);
+        let default = grok
+            .models
+            .iter()
+            .find(|m| m.id == "grok-4.3")
+            .and_then(|m| m.default_effort);
         assert_eq!(default, Some(Effort::Low));
         assert!(grok.efforts_for(Some("some-future-model")).is_empty());
     }

@@ -7,7 +7,8 @@ use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset};
 use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::error::{Error, Result};
 
-const COLUMNS: &str = "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
+const COLUMNS: &str =
+    "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
                        region, model, effort, description, in_pool, status, created_at, updated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
@@ -26,7 +27,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             email: row.get(4)?,
             secret_hint: text(5)?,
             endpoint: Endpoint {
-                preset: EndpointPreset::parse(&preset).ok_or_else(|| corrupt("endpoint_preset", &preset))?,
+                preset: EndpointPreset::parse(&preset)
+                    .ok_or_else(|| corrupt("endpoint_preset", &preset))?,
                 base_url: row.get(7)?,
                 api_version: row.get(8)?,
             },
@@ -81,7 +83,11 @@ impl Tx<'_> {
 
     pub fn account(&self, id: &str) -> Result<Account> {
         self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"), [id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"),
+                [id],
+                from_row,
+            )
             .optional()
             .map_err(map_sql)?
             .ok_or_else(|| Error::not_found("Account"))?
@@ -89,9 +95,9 @@ impl Tx<'_> {
 
     /// Every account, grouped by provider in catalog order, oldest first within a provider.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY created_at, rowid"))?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM accounts ORDER BY created_at, rowid"
+        ))?;
         let rows = stmt.query_map([], from_row)?;
         let mut accounts = Vec::new();
         for row in rows {
@@ -101,7 +107,12 @@ impl Tx<'_> {
         Ok(accounts)
     }
 
-    pub fn label_taken(&self, provider: ProviderId, label: &str, except_id: Option<&str>) -> Result<bool> {
+    pub fn label_taken(
+        &self,
+        provider: ProviderId,
+        label: &str,
+        except_id: Option<&str>,
+    ) -> Result<bool> {
         let taken: Option<String> = self
             .conn()
             .query_row(
@@ -147,7 +158,11 @@ impl Tx<'_> {
     }
 
     pub fn delete_account(&self, id: &str) -> Result<()> {
-        if self.conn().execute("DELETE FROM accounts WHERE id = ?1", [id])? == 0 {
+        if self
+            .conn()
+            .execute("DELETE FROM accounts WHERE id = ?1", [id])?
+            == 0
+        {
             return Err(Error::not_found("Account"));
         }
         Ok(())
@@ -179,9 +194,12 @@ impl Tx<'_> {
 fn label_conflict(err: rusqlite::Error, label: &str) -> Error {
     match &err {
         rusqlite::Error::SqliteFailure(e, Some(msg))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("accounts.label") =>
+            if e.code == rusqlite::ErrorCode::ConstraintViolation
+                && msg.contains("accounts.label") =>
         {
-            Error::Conflict(format!("Another account of this provider is already labelled \u{201c}{label}\u{201d}."))
+            Error::Conflict(format!(
+                "Another account of this provider is already labelled \u{201c}{label}\u{201d}."
+            ))
         }
         _ => Error::from(err),
     }

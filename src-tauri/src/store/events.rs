@@ -57,7 +57,13 @@ pub struct EventRecord {
 }
 
 impl Tx<'_> {
-    pub fn log_event(&self, kind: EventKind, provider: ProviderId, account_id: Option<&str>, detail: &str) -> Result<()> {
+    pub fn log_event(
+        &self,
+        kind: EventKind,
+        provider: ProviderId,
+        account_id: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
         self.conn().execute(
             "INSERT INTO events (at, kind, provider, account_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail],
@@ -67,11 +73,17 @@ impl Tx<'_> {
 
     /// The newest `limit` events, newest first.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1",
+        )?;
         let rows = stmt.query_map([limit], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })?;
         let mut events = Vec::new();
         for row in rows {
@@ -79,7 +91,8 @@ impl Tx<'_> {
             events.push(EventRecord {
                 at,
                 kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
-                provider: ProviderId::parse(&provider).ok_or_else(|| corrupt("events.provider", &provider))?,
+                provider: ProviderId::parse(&provider)
+                    .ok_or_else(|| corrupt("events.provider", &provider))?,
                 account_id,
                 detail,
             });

@@ -43,7 +43,10 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
-    let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    let current: usize = conn
+        .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
+        .try_into()
+        .unwrap_or(0);
     if current > MIGRATIONS.len() {
         return Err(crate::error::Error::Storage(format!(
             "the database was written by a newer Switchboard (schema {current}, this build knows {}); update Switchboard",
@@ -68,7 +71,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("memory db");
         apply(&mut conn).expect("first");
         apply(&mut conn).expect("second run is a no-op");
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
         assert_eq!(version, MIGRATIONS.len() as i64);
     }
 

@@ -1,0 +1,79 @@
+# Switchboard — the README's two commands, and the steps behind them.
+#   make run    builds and opens the app
+#   make test   installs what the tests need, then runs every check and test
+#   make bench  runs the benchmarks and prints their figures
+# Every install step skips what is already there; works as root or as a user with sudo.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+NPM ?= npm
+
+BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev libgtk-3-dev \
+              libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev libdbus-1-dev
+TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus
+TAURI_DRIVER_VERSION := 2.1.0
+# Build the app with its UI embedded (what `tauri build` does); tests use the same features so
+# dependencies compile once.
+APP_FEATURES := --features switchboard/custom-protocol
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+
+.PHONY: run test bench deps-build deps-test ui-deps ui tauri-driver app lint bindings clean
+
+run: deps-build ui app
+	./target/debug/switchboard
+
+test: deps-build deps-test ui-deps tauri-driver
+	@echo "== format"
+	$(CARGO) fmt --all --check
+	@echo "== UI: types, unit tests, build"
+	cd ui && $(NPM) run --silent check
+	cd ui && $(NPM) run --silent test
+	cd ui && $(NPM) run --silent build
+	@echo "== clippy (desktop and headless)"
+	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	$(CARGO) clippy -p switchboard --no-default-features --all-targets -- -D warnings
+	@echo "== headless build (no tauri)"
+	$(CARGO) build -p switchboard --no-default-features --bin switchboard
+	@echo "== app build"
+	$(CARGO) build -p switchboard $(APP_FEATURES)
+	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
+	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace $(APP_FEATURES) -- --test-threads=2
+
+bench: deps-build deps-test
+	PATH="$(CARGO_BIN):$$PATH" scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
+
+deps-build:
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
+	@command -v $(NPM) >/dev/null || { echo "npm is missing: install Node.js 20.19+ and npm"; exit 1; }
+	@scripts/ensure-debs.sh $(BUILD_DEBS)
+
+deps-test:
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
+# npm ci only when the lock file changed since the last install.
+ui-deps: ui/node_modules/.installed
+ui/node_modules/.installed: ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+ui: ui-deps
+	cd ui && $(NPM) run --silent build
+
+tauri-driver:
+	@if "$(CARGO_BIN)/tauri-driver" --help >/dev/null 2>&1 && \
+	    $(CARGO) install --list | grep -q "^tauri-driver v$(TAURI_DRIVER_VERSION):"; then :; else \
+	  echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
+	  $(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; fi
+
+app: ui
+	$(CARGO) build -p switchboard $(APP_FEATURES)
+
+# Regenerate ui/src/lib/bindings.ts from the Rust types (CI fails when it is stale).
+bindings:
+	SWITCHBOARD_UPDATE_BINDINGS=1 $(CARGO) test -p switchboard --no-default-features --lib bindings
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/node_modules ui/dist artifacts

@@ -1,0 +1,58 @@
+//! The desktop shell — the only module that imports tauri. It opens the facade, hands it to
+//! the thin IPC commands, and forwards every change to the window as an event.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use tauri::{Emitter, Manager};
+
+use crate::{Config, Switchboard};
+
+/// The event the window listens to; its payload is a [`crate::switchboard::Change`].
+pub const CHANGE_EVENT: &str = "switchboard:change";
+
+/// Opens the window. Returns when the app exits.
+pub fn run() -> ExitCode {
+    let board = match Config::from_env().and_then(|config| {
+        crate::logging::init(&config, true);
+        Switchboard::open(config)
+    }) {
+        Ok(board) => board,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            board.subscribe(move |change| {
+                if let Err(err) = handle.emit(CHANGE_EVENT, change) {
+                    tracing::warn!("could not forward a change to the window: {err}");
+                }
+            });
+            app.manage(board);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog,
+            commands::overview,
+            commands::add_key_account,
+            commands::replace_secret,
+            commands::rename_account,
+            commands::set_description,
+            commands::update_settings,
+            commands::remove_account,
+            commands::toggle_active,
+            commands::set_in_pool,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("switchboard: the window failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

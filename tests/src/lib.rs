@@ -1,0 +1,170 @@
+//! Shared helpers for Switchboard's integration and end-to-end tests: a hermetic
+//! environment (temporary data dir and home, a keychain service name of its own) and the
+//! checks that a secret ended up nowhere but the keychain.
+//!
+//! Nothing here changes the process environment: each test passes its paths explicitly, and
+//! child processes get them through their own environment.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use switchboard::{Config, Switchboard};
+
+/// A temporary world for one test. Dropping it removes the temporary folders and every
+/// keychain entry it created.
+pub struct TestEnv {
+    root: tempfile::TempDir,
+    pub config: Config,
+}
+
+impl TestEnv {
+    /// Requires a Secret Service (`make test` runs the tests under `dbus-run-session` with an
+    /// unlocked gnome-keyring). Without one the test fails and says how to run it.
+    pub fn new() -> Self {
+        require_secret_service();
+        let root = tempfile::Builder::new()
+            .prefix("switchboard-test-")
+            .tempdir()
+            .expect("temp dir");
+        let service = format!("switchboard-test-{}", unique_suffix());
+        let config = Config {
+            data_dir: root.path().join("data"),
+            keyring_service: service,
+        };
+        std::fs::create_dir_all(root.path().join("home")).expect("home");
+        Self { root, config }
+    }
+
+    /// The temporary home given to child processes (never the real one).
+    pub fn home(&self) -> PathBuf {
+        self.root.path().join("home")
+    }
+
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// A facade over this environment's database and keychain service.
+    pub fn board(&self) -> Switchboard {
+        Switchboard::open(self.config.clone()).expect("open switchboard")
+    }
+
+    /// Environment variables that point a `switchboard` child process at this world.
+    pub fn child_env(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![
+            ("SWITCHBOARD_DATA_DIR", self.config.data_dir.clone()),
+            (
+                "SWITCHBOARD_KEYRING_SERVICE",
+                PathBuf::from(&self.config.keyring_service),
+            ),
+            ("HOME", self.home()),
+            ("XDG_CONFIG_HOME", self.home().join(".config")),
+            ("XDG_CACHE_HOME", self.home().join(".cache")),
+        ]
+    }
+
+    /// Every byte of every file under the data dir (database, WAL, logs, backups).
+    pub fn data_dir_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        collect_files(&self.config.data_dir, &mut files);
+        files
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if let Ok(board) = Switchboard::open(self.config.clone()) {
+            if let Ok(overview) = board.overview() {
+                for account in overview.providers.iter().flat_map(|p| &p.accounts) {
+                    let _ = board.remove_account(&account.id);
+                }
+            }
+        }
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+}
+
+/// A fresh suffix for names that must not collide between tests or runs.
+pub fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}-{}-{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A canary secret: unique, and shaped like a key of the given prefix.
+pub fn canary(prefix: &str) -> String {
+    format!("{prefix}CANARY{}x9Qz", unique_suffix().replace('-', "q"))
+}
+
+/// Whether `haystack` contains `needle`.
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Fails the test unless a Secret Service answers on the session bus.
+pub fn require_secret_service() {
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+    assert!(
+        !bus.is_empty(),
+        "these tests use the real keychain: run them with `make test`, which starts a private \
+         dbus-run-session with an unlocked gnome-keyring (see scripts/with-keyring.sh)"
+    );
+}
+
+/// Looks a secret up with `secret-tool`, independently of Switchboard and the keyring crate:
+/// proof that it is in the real Secret Service.
+pub fn secret_tool_lookup(service: &str, account_id: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", account_id])
+        .output()
+        .expect("secret-tool (libsecret-tools) is installed by `make test`");
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The `switchboard` binary built by `make test` (or named by `SWITCHBOARD_BIN`).
+pub fn switchboard_bin() -> PathBuf {
+    let path = std::env::var_os("SWITCHBOARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/switchboard")
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (`make test` does: cargo build -p switchboard --features custom-protocol)",
+        path.display()
+    );
+    path
+}
+pub mod webdriver;

@@ -1,0 +1,171 @@
+//! Drives the real Switchboard window over WebDriver: starts `tauri-driver` (which starts
+//! Debian's `WebKitWebDriver` and the app) on free loopback ports, in its own process group
+//! so everything it started is stopped when the session is dropped.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use thirtyfour::Capabilities;
+
+use crate::{switchboard_bin, TestEnv};
+
+pub struct AppSession {
+    pub driver: WebDriver,
+    driver_process: Child,
+    pub artifacts: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join("tauri-driver"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .chain(std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin/tauri-driver")))
+        .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")));
+    for candidate in candidates {
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("tauri-driver is not installed: `make test` installs it (cargo install tauri-driver --version 2.1.0 --locked)");
+}
+
+/// Where screenshots of this test run are kept (`artifacts/e2e/` in the workspace).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+impl AppSession {
+    /// Starts the app under WebDriver, pointed at `env`'s data dir, keychain service and home.
+    pub async fn start(env: &TestEnv) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the end-to-end tests need a display: run them with `make test` (xvfb-run)"
+        );
+        let app = switchboard_bin().canonicalize().expect("absolute app path");
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (name, value) in env.child_env() {
+            command.env(name, value);
+        }
+        command.env("XDG_DATA_HOME", env.home().join(".local/share"));
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver_process = command.spawn().expect("start tauri-driver");
+
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").expect("cap");
+        caps.set("tauri:options", serde_json::json!({ "application": app }))
+            .expect("cap");
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("WebDriver session");
+        Self {
+            driver,
+            driver_process,
+            artifacts: artifacts_dir(),
+        }
+    }
+
+    /// Waits up to 15 s for an element matching `css`.
+    pub async fn element(&self, css: &str) -> WebElement {
+        self.eventually(css, |_| async { true }).await
+    }
+
+    /// Waits up to 15 s for an element matching `css` for which `check` holds.
+    pub async fn eventually<F, Fut>(&self, css: &str, check: F) -> WebElement
+    where
+        F: Fn(WebElement) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(elements) = self.driver.find_all(By::Css(css)).await {
+                for element in elements {
+                    if check(element.clone()).await {
+                        return element;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let shot = self.artifacts.join("failure.png");
+                let _ = self.driver.screenshot(&shot).await;
+                panic!(
+                    "no element {css} met the condition within 15 s (screenshot: {})",
+                    shot.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot once the page has painted its current state (two animation
+    /// frames; WebKit otherwise may hand back the previous frame).
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.driver
+            .execute(
+                "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))",
+                Vec::new(),
+            )
+            .await
+            .expect("wait for paint");
+        let path = self.artifacts.join(name);
+        self.driver.screenshot(&path).await.expect("screenshot");
+        assert!(is_png(&path), "{} is a PNG", path.display());
+        path
+    }
+
+    /// Ends the WebDriver session (which closes the app); the driver process stops on drop.
+    pub async fn quit(self) {
+        let _ = self.driver.clone().quit().await;
+    }
+}
+
+fn is_png(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.len() > 1000 && bytes.starts_with(b"\x89PNG"))
+}
+
+impl Drop for AppSession {
+    fn drop(&mut self) {
+        let pgid = self.driver_process.id().to_string();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{pgid}")])
+            .status();
+        let _ = self.driver_process.wait();
+    }
+}

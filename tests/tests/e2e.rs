@@ -1,0 +1,287 @@
+//! End to end in the real window: the app under Xvfb, driven over WebDriver (tauri-driver +
+//! WebKitWebDriver), with its real database and keychain. Screenshots go to artifacts/e2e/.
+
+use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard::catalog::{Effort, ProviderId};
+use switchboard::validate::mask;
+use switchboard::ErrorCode;
+use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
+use thirtyfour::prelude::*;
+use tokio::sync::Mutex;
+
+/// One window at a time: two WebKit instances would only slow each other down.
+static WINDOW: Mutex<()> = Mutex::const_new(());
+
+async fn attr_is(element: WebElement, name: &str, value: &str) -> bool {
+    element.attr(name).await.ok().flatten().as_deref() == Some(value)
+}
+
+async fn text_is(element: WebElement, expected: &str) -> bool {
+    element
+        .text()
+        .await
+        .is_ok_and(|t| t.trim().starts_with(expected))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let app = AppSession::start(&env).await;
+    let key = canary("sk-ant-api03-");
+
+    app.element("[data-testid=provider-claude] [data-testid=empty]")
+        .await;
+    app.screenshot("01-empty.png").await;
+
+    app.element("[data-testid=add-claude]")
+        .await
+        .click()
+        .await
+        .expect("open dialog");
+    app.element("[data-testid=add-dialog] [data-testid=label-input]")
+        .await
+        .send_keys("Work key")
+        .await
+        .expect("label");
+    app.element("[data-testid=add-dialog] [data-testid=key]")
+        .await
+        .send_keys(key.as_str())
+        .await
+        .expect("key");
+    app.screenshot("02-add-dialog.png").await;
+    app.element("[data-testid=add-dialog] [data-testid=save]")
+        .await
+        .click()
+        .await
+        .expect("save");
+
+    let row = "[data-testid=provider-claude] [data-testid=account][data-label='Work key']";
+    app.element(row).await;
+    let hint = app
+        .element(&format!("{row} [data-testid=secret-hint]"))
+        .await
+        .text()
+        .await
+        .expect("hint");
+    assert_eq!(
+        hint,
+        mask(&key, &["sk-ant-api03-"]),
+        "the row shows the masked hint"
+    );
+    assert!(hint.starts_with("sk-ant-\u{2026}"), "{hint}");
+    let summary = "[data-testid=provider-claude] [data-testid=active-summary]";
+    app.eventually(summary, |e| text_is(e, "Not configured"))
+        .await;
+    let pool = app.element(&format!("{row} [data-testid=pool]")).await;
+    assert_eq!(
+        pool.prop("disabled").await.expect("prop").as_deref(),
+        Some("true"),
+        "keys cannot join a pool"
+    );
+
+    // Make it active: the checkmark turns on and the provider says which account is active.
+    let check = format!("{row} [data-testid=activate]");
+    app.element(&check).await.click().await.expect("activate");
+    app.eventually(&check, |e| attr_is(e, "aria-pressed", "true"))
+        .await;
+    app.eventually(summary, |e| text_is(e, "Active: Work key"))
+        .await;
+    app.screenshot("03-active.png").await;
+
+    let board = env.board();
+    let active = board
+        .active_account(ProviderId::Claude)
+        .expect("the backend agrees");
+    assert_eq!(active.label, "Work key");
+    let stored =
+        secret_tool_lookup(&env.config.keyring_service, &active.id).expect("keychain entry");
+    assert!(stored.contains(&key), "the key went to the keychain");
+    let source = app.driver.source().await.expect("page source");
+    assert!(
+        !source.contains(&key),
+        "the page never holds the key after saving"
+    );
+
+    // Clear it again with the same checkmark.
+    app.element(&check).await.click().await.expect("clear");
+    app.eventually(&check, |e| attr_is(e, "aria-pressed", "false"))
+        .await;
+    app.eventually(summary, |e| text_is(e, "Not configured"))
+        .await;
+    app.screenshot("04-cleared.png").await;
+    let err = board
+        .active_account(ProviderId::Claude)
+        .expect_err("cleared");
+    assert_eq!(err.code(), ErrorCode::ProviderNotConfigured);
+
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_show_in_the_dialog_and_nothing_is_added() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let app = AppSession::start(&env).await;
+
+    app.element("[data-testid=add-codex]")
+        .await
+        .click()
+        .await
+        .expect("open dialog");
+    app.element("[data-testid=add-dialog] [data-testid=key]")
+        .await
+        .send_keys("sk-has a space")
+        .await
+        .expect("key");
+    app.element("[data-testid=add-dialog] [data-testid=save]")
+        .await
+        .click()
+        .await
+        .expect("save");
+    let error = app
+        .element("[data-testid=add-dialog] [data-testid=dialog-error]")
+        .await;
+    let message = error.text().await.expect("text");
+    assert!(message.contains("spaces or line breaks"), "{message}");
+    assert!(
+        !message.contains("sk-has"),
+        "the error does not repeat the key"
+    );
+    app.screenshot("05-dialog-error.png").await;
+    let accounts: usize = env
+        .board()
+        .overview()
+        .expect("overview")
+        .providers
+        .iter()
+        .map(|p| p.accounts.len())
+        .sum();
+    assert_eq!(accounts, 0);
+    app.quit().await;
+}
+
+fn seed(board: &switchboard::Switchboard) {
+    let add = |provider, label: &str, credential, endpoint, model: Option<&str>, effort| {
+        board
+            .add_key_account(NewKeyAccount {
+                provider,
+                label: Some(label.into()),
+                description: None,
+                credential,
+                endpoint,
+                model: model.map(Into::into),
+                effort,
+            })
+            .expect("seed")
+            .account
+    };
+    let api = |prefix: &str| KeyCredential::ApiKey {
+        key: canary(prefix).into(),
+    };
+    let work = add(
+        ProviderId::Claude,
+        "Work (API)",
+        api("sk-ant-api03-"),
+        None,
+        Some("opus"),
+        Some(Effort::High),
+    );
+    add(
+        ProviderId::Claude,
+        "Team Bedrock",
+        KeyCredential::BedrockAccessKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: canary("wJalr").into(),
+            region: "us-east-1".into(),
+        },
+        None,
+        None,
+        None,
+    );
+    let lm = add(
+        ProviderId::Codex,
+        "LM Studio",
+        api("sk-"),
+        Some(EndpointInput {
+            preset: EndpointPreset::LocalResponses,
+            base_url: None,
+            api_version: None,
+        }),
+        None,
+        None,
+    );
+    add(
+        ProviderId::Gemini,
+        "Side project",
+        api("AIza"),
+        None,
+        Some("gemini-2.5-pro"),
+        None,
+    );
+    add(
+        ProviderId::Grok,
+        "xAI",
+        api("xai-"),
+        None,
+        Some("grok-4.3"),
+        Some(Effort::Low),
+    );
+    add(
+        ProviderId::Opencode,
+        "OpenRouter",
+        api("sk-or-v1-"),
+        None,
+        None,
+        None,
+    );
+    board
+        .set_description(&work.id, "Rotate before 2027-01")
+        .expect("describe");
+    board.toggle_active(&work.id).expect("active");
+    board.toggle_active(&lm.id).expect("active");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_lists_every_provider_with_its_accounts() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    seed(&env.board());
+    let app = AppSession::start(&env).await;
+
+    for provider in ProviderId::ALL {
+        app.element(&format!("[data-testid=provider-{}]", provider.as_str()))
+            .await;
+    }
+    app.eventually(
+        "[data-testid=provider-opencode] [data-testid=account]",
+        |_| async { true },
+    )
+    .await;
+    let rows = app
+        .driver
+        .find_all(By::Css("[data-testid=account]"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 6);
+    let active = app
+        .driver
+        .find_all(By::Css("[data-testid=activate][aria-pressed=true]"))
+        .await
+        .expect("checks");
+    assert_eq!(
+        active.len(),
+        2,
+        "Claude and Codex each have one active account"
+    );
+    let cursor = app
+        .element("[data-testid=provider-cursor] [data-testid=empty]")
+        .await
+        .text()
+        .await
+        .expect("empty");
+    assert!(cursor.contains("No Cursor agent accounts yet"), "{cursor}");
+    app.screenshot("window-with-accounts.png").await;
+    app.quit().await;
+}

@@ -1,0 +1,245 @@
+//! Canary secrets go in through every action that takes or touches a secret; afterwards
+//! they are searched for in the database files, every log line (at TRACE), every response
+//! and error the UI would receive, and every change event. They must be found only in the
+//! keychain.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard::catalog::ProviderId;
+use switchboard_tests::{canary, contains, secret_tool_lookup, TestEnv};
+
+/// Collects everything written by the tracing subscriber.
+#[derive(Clone, Default)]
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log sink").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn key(provider: ProviderId, label: &str, credential: KeyCredential) -> NewKeyAccount {
+    NewKeyAccount {
+        provider,
+        label: Some(label.into()),
+        description: Some("rotate quarterly".into()),
+        credential,
+        endpoint: None,
+        model: None,
+        effort: None,
+    }
+}
+
+#[test]
+fn canary_secrets_are_found_only_in_the_keychain() {
+    let env = TestEnv::new();
+    let logs = LogSink::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let board = env.board();
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let events_seen = events.clone();
+    board.subscribe(move |change| {
+        events_seen
+            .lock()
+            .expect("events")
+            .push(serde_json::to_string(change).expect("event json"));
+    });
+
+    let anthropic = canary("sk-ant-api03-");
+    let rotated = canary("sk-ant-api03-");
+    let aws_secret = canary("wJalr");
+    let bedrock_key = canary("ABSK");
+    let openai = canary("sk-proj-");
+    let broken = format!("{} tail", canary("xai-"));
+    let canaries = [
+        &anthropic,
+        &rotated,
+        &aws_secret,
+        &bedrock_key,
+        &openai,
+        &broken,
+    ];
+
+    // Every response and error, serialised exactly as IPC would send it.
+    let mut responses: Vec<String> = Vec::new();
+    let mut record = |value: serde_json::Value| responses.push(value.to_string());
+
+    let claude = board
+        .add_key_account(key(
+            ProviderId::Claude,
+            "Work",
+            KeyCredential::ApiKey {
+                key: anthropic.clone().into(),
+            },
+        ))
+        .expect("claude key");
+    record(serde_json::to_value(&claude).expect("json"));
+    let bedrock = board
+        .add_key_account(key(
+            ProviderId::Claude,
+            "Bedrock",
+            KeyCredential::BedrockAccessKeys {
+                access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+                secret_access_key: aws_secret.clone().into(),
+                region: "us-east-1".into(),
+            },
+        ))
+        .expect("bedrock keys");
+    record(serde_json::to_value(&bedrock).expect("json"));
+    let bedrock_api = board
+        .add_key_account(key(
+            ProviderId::Claude,
+            "Bedrock key",
+            KeyCredential::BedrockApiKey {
+                api_key: bedrock_key.clone().into(),
+                region: "us-west-2".into(),
+            },
+        ))
+        .expect("bedrock api key");
+    record(serde_json::to_value(&bedrock_api).expect("json"));
+    let codex = board
+        .add_key_account(NewKeyAccount {
+            endpoint: Some(EndpointInput {
+                preset: EndpointPreset::ResponsesHosted,
+                base_url: Some("https://litellm.example.com/v1".into()),
+                api_version: None,
+            }),
+            ..key(
+                ProviderId::Codex,
+                "Proxy",
+                KeyCredential::ApiKey {
+                    key: openai.clone().into(),
+                },
+            )
+        })
+        .expect("codex key");
+    record(serde_json::to_value(&codex).expect("json"));
+    let rotated_result = board
+        .replace_secret(
+            &claude.account.id,
+            KeyCredential::ApiKey {
+                key: rotated.clone().into(),
+            },
+        )
+        .expect("rotate");
+    record(serde_json::to_value(&rotated_result).expect("json"));
+
+    // Refused input that contains a secret: the error must not repeat it.
+    let refused = board
+        .add_key_account(key(
+            ProviderId::Grok,
+            "Broken",
+            KeyCredential::ApiKey {
+                key: broken.clone().into(),
+            },
+        ))
+        .expect_err("a key with a space is refused");
+    record(serde_json::to_value(&refused).expect("json"));
+    let refused = board
+        .replace_secret(
+            &codex.account.id,
+            KeyCredential::BedrockApiKey {
+                api_key: broken.clone().into(),
+                region: "x".into(),
+            },
+        )
+        .expect_err("wrong kind");
+    record(serde_json::to_value(&refused).expect("json"));
+
+    record(
+        serde_json::to_value(board.toggle_active(&claude.account.id).expect("activate"))
+            .expect("json"),
+    );
+    record(
+        serde_json::to_value(
+            board
+                .rename_account(&codex.account.id, "Proxy 2")
+                .expect("rename"),
+        )
+        .expect("json"),
+    );
+    record(
+        serde_json::to_value(
+            board
+                .set_in_pool(&codex.account.id, true)
+                .expect_err("pool"),
+        )
+        .expect("json"),
+    );
+    record(serde_json::to_value(board.overview().expect("overview")).expect("json"));
+    record(serde_json::to_value(board.catalog()).expect("json"));
+    record(serde_json::to_value(board.recent_events(100).expect("events")).expect("json"));
+    record(
+        serde_json::to_value(board.active_account(ProviderId::Claude).expect("active"))
+            .expect("json"),
+    );
+    drop(board);
+
+    let logs = logs.0.lock().expect("logs").clone();
+    let events = events.lock().expect("events").clone();
+    let files = env.data_dir_bytes();
+    assert!(
+        !logs.is_empty(),
+        "the subscriber captured the facade's log lines"
+    );
+    assert!(
+        events.len() >= 7,
+        "every action published an event: {events:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|(p, _)| p.ends_with("switchboard.sqlite3")),
+        "the database file was searched"
+    );
+    assert_eq!(responses.len(), 14);
+
+    // The search itself works: a canary put into a haystack is found.
+    assert!(contains(format!("x{anthropic}y").as_bytes(), &anthropic));
+
+    for secret in canaries {
+        for (path, bytes) in &files {
+            assert!(
+                !contains(bytes, secret),
+                "a secret leaked into {}",
+                path.display()
+            );
+        }
+        assert!(!contains(&logs, secret), "a secret leaked into the logs");
+        for response in &responses {
+            assert!(
+                !contains(response.as_bytes(), secret),
+                "a secret leaked into a response: {response}"
+            );
+        }
+        for event in &events {
+            assert!(
+                !contains(event.as_bytes(), secret),
+                "a secret leaked into an event: {event}"
+            );
+        }
+    }
+
+    // ...and the accepted ones are in the keychain.
+    let service = &env.config.keyring_service;
+    let in_keychain = |id: &str, secret: &str| {
+        secret_tool_lookup(service, id).is_some_and(|s| s.contains(secret))
+    };
+    assert!(in_keychain(&claude.account.id, &rotated));
+    assert!(in_keychain(&bedrock.account.id, &aws_secret));
+    assert!(in_keychain(&bedrock_api.account.id, &bedrock_key));
+    assert!(in_keychain(&codex.account.id, &openai));
+}

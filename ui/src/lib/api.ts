@@ -1,0 +1,68 @@
+// Typed wrappers over the IPC commands. Argument and result types come from bindings.ts,
+// which is generated from the Rust types; errors arrive as `{code, message}`.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  Account,
+  AccountSettings,
+  Change,
+  ErrorCode,
+  ErrorPayload,
+  KeyCredential,
+  NewKeyAccount,
+  Overview,
+  ProviderInfo,
+  Saved,
+} from "./bindings";
+
+export const CHANGE_EVENT = "switchboard:change";
+
+/** An error from the backend, with the code the UI can switch on. */
+export class IpcError extends Error {
+  readonly code: ErrorCode;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = "IpcError";
+    this.code = payload.code;
+  }
+}
+
+function isErrorPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ErrorPayload).code === "string" &&
+    typeof (value as ErrorPayload).message === "string"
+  );
+}
+
+/** Whatever was thrown, as an IpcError (unknown failures keep their text, code `io`). */
+export function toIpcError(thrown: unknown): IpcError {
+  if (thrown instanceof IpcError) return thrown;
+  if (isErrorPayload(thrown)) return new IpcError(thrown);
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new IpcError({ code: "io", message });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (thrown) {
+    throw toIpcError(thrown);
+  }
+}
+
+export const api = {
+  catalog: () => call<ProviderInfo[]>("catalog"),
+  overview: () => call<Overview>("overview"),
+  addKeyAccount: (input: NewKeyAccount) => call<Saved>("add_key_account", { input }),
+  replaceSecret: (id: string, credential: KeyCredential) => call<Saved>("replace_secret", { id, credential }),
+  renameAccount: (id: string, label: string) => call<Account>("rename_account", { id, label }),
+  setDescription: (id: string, description: string) => call<Account>("set_description", { id, description }),
+  updateSettings: (id: string, settings: AccountSettings) => call<Account>("update_settings", { id, settings }),
+  removeAccount: (id: string) => call<null>("remove_account", { id }),
+  toggleActive: (id: string) => call<string | null>("toggle_active", { id }),
+  setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
+  onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>
+    listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),
+};

@@ -1,0 +1,89 @@
+// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.
+
+export type ProviderId = "claude" | "codex" | "gemini" | "grok" | "bob" | "opencode" | "cursor";
+
+export type AccountKind = "oauth" | "api_key" | "bedrock";
+
+export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
+
+export type ModelOption = { id: string, 
+/**
+ * Efforts this model takes; empty means the provider-wide list applies.
+ */
+efforts: Array<Effort>, default_effort: Effort | null, };
+
+export type DefaultEndpoints = { api_base: string, authorize: string | null, token: string | null, device: string | null, userinfo: string | null, revoke: string | null, };
+
+export type ProviderInfo = { id: ProviderId, display_name: string, 
+/**
+ * The command the user runs (`claude`, `codex`, ...).
+ */
+cli_command: string, account_kinds: Array<AccountKind>, 
+/**
+ * What the key is called on the provider's site ("Anthropic API key").
+ */
+key_name: string, 
+/**
+ * Prefixes a well-formed key starts with; a key without one gets a warning, not an error.
+ */
+key_prefixes: Array<string>, 
+/**
+ * Whether keys may also be JSON Web Tokens (Bob Shell).
+ */
+key_may_be_jwt: boolean, endpoints: DefaultEndpoints, 
+/**
+ * Whether a custom endpoint takes an API version (Codex, Gemini).
+ */
+takes_api_version: boolean, models: Array<ModelOption>, 
+/**
+ * Efforts for any model not listed in `models` (empty: the provider has no effort setting).
+ */
+efforts: Array<Effort>, };
+
+export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed";
+
+export type EndpointPreset = "default" | "responses_hosted" | "local_responses" | "azure_openai" | "custom";
+
+export type Endpoint = { preset: EndpointPreset, base_url: string | null, api_version: string | null, };
+
+export type Account = { id: string, provider: ProviderId, kind: AccountKind, label: string, email: string | null, 
+/**
+ * A masked hint such as `sk-ant-…wxyz`.
+ */
+secret_hint: string, endpoint: Endpoint, 
+/**
+ * AWS region (Bedrock accounts).
+ */
+region: string | null, model: string | null, effort: Effort | null, 
+/**
+ * Free text, e.g. when a key is due for rotation.
+ */
+description: string, in_pool: boolean, status: AccountStatus, 
+/**
+ * Unix milliseconds.
+ */
+created_at: number, updated_at: number, };
+
+export type KeyCredential = { "type": "api_key", key: string, } | { "type": "bedrock_access_keys", access_key_id: string, secret_access_key: string, region: string, } | { "type": "bedrock_api_key", api_key: string, region: string, };
+
+export type EndpointInput = { preset: EndpointPreset, base_url: string | null, api_version: string | null, };
+
+export type NewKeyAccount = { provider: ProviderId, label: string | null, description: string | null, credential: KeyCredential, endpoint: EndpointInput | null, model: string | null, effort: Effort | null, };
+
+export type AccountSettings = { endpoint: EndpointInput | null, model: string | null, effort: Effort | null, };
+
+export type Saved = { account: Account, warnings: Array<string>, };
+
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed";
+
+export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
+
+export type Change = { kind: EventKind, provider: ProviderId, account_id: string | null, };
+
+export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<Account>, };
+
+export type Overview = { providers: Array<ProviderAccounts>, };
+
+export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io";
+
+export type ErrorPayload = { code: ErrorCode, message: string, };

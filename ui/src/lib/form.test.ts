@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import type { ProviderInfo } from "./bindings";
+import {
+  activeSummary,
+  article,
+  emptyHint,
+  effortsFor,
+  emptyKeyForm,
+  missingFields,
+  modesFor,
+  newKeyAccount,
+  presetsFor,
+} from "./form";
+
+function provider(overrides: Partial<ProviderInfo>): ProviderInfo {
+  return {
+    id: "claude",
+    display_name: "Claude Code",
+    cli_command: "claude",
+    account_kinds: ["oauth", "api_key", "bedrock"],
+    key_name: "Anthropic API key",
+    key_prefixes: ["sk-ant-api03-"],
+    key_may_be_jwt: false,
+    endpoints: { api_base: "https://api.anthropic.com", authorize: null, token: null, device: null, userinfo: null, revoke: null },
+    takes_api_version: false,
+    models: [],
+    efforts: ["low", "medium", "high", "xhigh", "max"],
+    ...overrides,
+  };
+}
+
+const grok = provider({
+  id: "grok",
+  display_name: "Grok",
+  account_kinds: ["oauth", "api_key"],
+  efforts: [],
+  models: [
+    { id: "grok-4.3", efforts: ["low", "medium", "high"], default_effort: "low" },
+    { id: "grok-4.20-multi-agent-0309", efforts: ["low", "medium", "high", "xhigh"], default_effort: null },
+  ],
+});
+
+describe("key modes and presets", () => {
+  it("offers Bedrock only where the provider takes it", () => {
+    expect(modesFor(provider({}))).toEqual(["api_key", "bedrock_access_keys", "bedrock_api_key"]);
+    expect(modesFor(grok)).toEqual(["api_key"]);
+  });
+
+  it("gives Codex its endpoint presets and everyone else default or custom", () => {
+    expect(presetsFor(provider({ id: "codex" }))).toContain("azure_openai");
+    expect(presetsFor(grok)).toEqual(["default", "custom"]);
+  });
+});
+
+describe("efforts", () => {
+  it("depend on the Grok model and fall back to the provider list", () => {
+    expect(effortsFor(grok, "grok-4.3")).toEqual(["low", "medium", "high"]);
+    expect(effortsFor(grok, " grok-4.20-multi-agent-0309 ")).toContain("xhigh");
+    expect(effortsFor(grok, "unknown")).toEqual([]);
+    expect(effortsFor(provider({}), "opus")).toContain("max");
+  });
+});
+
+describe("building the IPC input", () => {
+  it("trims the key and leaves unset fields null", () => {
+    const info = provider({});
+    const form = { ...emptyKeyForm(info), key: "  sk-ant-api03-abc \n", label: " " };
+    expect(newKeyAccount(form, info)).toEqual({
+      provider: "claude",
+      label: null,
+      description: null,
+      credential: { type: "api_key", key: "sk-ant-api03-abc" },
+      endpoint: null,
+      model: null,
+      effort: null,
+    });
+  });
+
+  it("sends Bedrock access keys with their region", () => {
+    const info = provider({});
+    const form = {
+      ...emptyKeyForm(info),
+      mode: "bedrock_access_keys" as const,
+      accessKeyId: "AKIAEXAMPLE",
+      secretAccessKey: "secret",
+      region: "eu-west-1",
+    };
+    expect(newKeyAccount(form, info).credential).toEqual({
+      type: "bedrock_access_keys",
+      access_key_id: "AKIAEXAMPLE",
+      secret_access_key: "secret",
+      region: "eu-west-1",
+    });
+  });
+
+  it("drops the API version where the provider takes none", () => {
+    const info = provider({});
+    const form = { ...emptyKeyForm(info), preset: "custom" as const, baseUrl: "https://gw", apiVersion: "v1" };
+    expect(newKeyAccount(form, info).endpoint).toEqual({ preset: "custom", base_url: "https://gw", api_version: null });
+    const gemini = provider({ id: "gemini", takes_api_version: true });
+    expect(newKeyAccount({ ...form, provider: "gemini" }, gemini).endpoint?.api_version).toBe("v1");
+  });
+});
+
+describe("required fields", () => {
+  it("waits for the key, Bedrock's parts and a URL where the endpoint needs one", () => {
+    const info = provider({});
+    expect(missingFields(emptyKeyForm(info))).toEqual(["key"]);
+    expect(missingFields({ ...emptyKeyForm(info), mode: "bedrock_access_keys", region: "" })).toEqual([
+      "access key id",
+      "secret access key",
+      "region",
+    ]);
+    expect(missingFields({ ...emptyKeyForm(info), key: "k", preset: "azure_openai" })).toEqual(["base URL"]);
+    expect(missingFields({ ...emptyKeyForm(info), key: "k", preset: "local_responses" })).toEqual([]);
+  });
+});
+
+describe("provider summary", () => {
+  it("says Not configured without an active account", () => {
+    expect(activeSummary(null)).toBe("Not configured");
+    expect(activeSummary("Work")).toBe("Active: Work");
+  });
+});
+
+describe("empty state", () => {
+  it("names the ways to add an account", () => {
+    expect(emptyHint(provider({}))).toBe("No Claude Code accounts yet. Add an Anthropic API key or AWS Bedrock credentials.");
+    expect(emptyHint(provider({ id: "gemini", display_name: "Gemini CLI", account_kinds: ["oauth", "api_key"], key_name: "Gemini API key" }))).toBe(
+      "No Gemini CLI accounts yet. Add a Gemini API key.",
+    );
+    expect(article("xAI API key")).toBe("an");
+  });
+});

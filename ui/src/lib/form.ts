@@ -1,0 +1,202 @@
+// The add/edit account forms as plain data, and their translation into the IPC inputs.
+// Kept free of Svelte so it can be unit-tested.
+import type {
+  Account,
+  AccountSettings,
+  AccountKind,
+  AccountStatus,
+  Effort,
+  EndpointInput,
+  EndpointPreset,
+  KeyCredential,
+  NewKeyAccount,
+  ProviderId,
+  ProviderInfo,
+} from "./bindings";
+
+export type KeyMode = KeyCredential["type"];
+
+export interface KeyForm {
+  provider: ProviderId;
+  mode: KeyMode;
+  label: string;
+  description: string;
+  key: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  preset: EndpointPreset;
+  baseUrl: string;
+  apiVersion: string;
+  model: string;
+  effort: Effort | "";
+}
+
+export const kindLabels: Record<AccountKind, string> = {
+  oauth: "Sign-in",
+  api_key: "API key",
+  bedrock: "AWS Bedrock",
+};
+
+export const modeLabels: Record<KeyMode, string> = {
+  api_key: "API key",
+  bedrock_access_keys: "AWS access keys",
+  bedrock_api_key: "Bedrock API key",
+};
+
+export const presetLabels: Record<EndpointPreset, string> = {
+  default: "Default provider endpoint",
+  responses_hosted: "Responses-compatible hosted (e.g. LiteLLM)",
+  local_responses: "Local Responses-compatible (LM Studio)",
+  azure_openai: "Azure OpenAI",
+  custom: "Custom endpoint",
+};
+
+export const statusLabels: Record<AccountStatus, string> = {
+  ok: "Ready",
+  needs_sign_in: "Needs sign-in",
+  refresh_failed: "Refresh failed",
+};
+
+export function emptyKeyForm(info: ProviderInfo): KeyForm {
+  return {
+    provider: info.id,
+    mode: modesFor(info)[0] ?? "api_key",
+    label: "",
+    description: "",
+    key: "",
+    accessKeyId: "",
+    secretAccessKey: "",
+    region: "us-east-1",
+    preset: "default",
+    baseUrl: "",
+    apiVersion: "",
+    model: "",
+    effort: "",
+  };
+}
+
+/** The key modes a provider offers: its API key, and Bedrock's two for Claude. */
+export function modesFor(info: ProviderInfo): KeyMode[] {
+  const modes: KeyMode[] = [];
+  if (info.account_kinds.includes("api_key")) modes.push("api_key");
+  if (info.account_kinds.includes("bedrock")) modes.push("bedrock_access_keys", "bedrock_api_key");
+  return modes;
+}
+
+/** Endpoint types: Codex has its presets, every other provider default or custom. */
+export function presetsFor(info: ProviderInfo): EndpointPreset[] {
+  return info.id === "codex"
+    ? ["default", "responses_hosted", "local_responses", "azure_openai", "custom"]
+    : ["default", "custom"];
+}
+
+export function basePlaceholder(preset: EndpointPreset, info: ProviderInfo): string {
+  switch (preset) {
+    case "local_responses":
+      return "http://localhost:1234/v1";
+    case "azure_openai":
+      return "https://my-resource.openai.azure.com";
+    case "responses_hosted":
+      return "https://litellm.example.com/v1";
+    default:
+      return info.endpoints.api_base;
+  }
+}
+
+/** Efforts for `model`, falling back to the provider-wide list (as the backend does). */
+export function effortsFor(info: ProviderInfo, model: string): Effort[] {
+  const option = info.models.find((m) => m.id === model.trim());
+  return option && option.efforts.length > 0 ? option.efforts : info.efforts;
+}
+
+export function credentialFrom(form: KeyForm): KeyCredential {
+  switch (form.mode) {
+    case "bedrock_access_keys":
+      return {
+        type: "bedrock_access_keys",
+        access_key_id: form.accessKeyId.trim(),
+        secret_access_key: form.secretAccessKey.trim(),
+        region: form.region.trim(),
+      };
+    case "bedrock_api_key":
+      return { type: "bedrock_api_key", api_key: form.key.trim(), region: form.region.trim() };
+    case "api_key":
+      return { type: "api_key", key: form.key.trim() };
+  }
+}
+
+export function endpointFrom(form: KeyForm, info: ProviderInfo): EndpointInput | null {
+  if (form.preset === "default") return null;
+  const apiVersion = info.takes_api_version ? form.apiVersion.trim() : "";
+  return {
+    preset: form.preset,
+    base_url: form.baseUrl.trim() || null,
+    api_version: apiVersion || null,
+  };
+}
+
+export function newKeyAccount(form: KeyForm, info: ProviderInfo): NewKeyAccount {
+  return {
+    provider: form.provider,
+    label: form.label.trim() || null,
+    description: form.description.trim() || null,
+    credential: credentialFrom(form),
+    endpoint: endpointFrom(form, info),
+    model: form.model.trim() || null,
+    effort: form.effort || null,
+  };
+}
+
+/** Fields still empty that the backend would reject; the submit button waits for them. */
+export function missingFields(form: KeyForm): string[] {
+  const missing: string[] = [];
+  if (form.mode === "bedrock_access_keys") {
+    if (!form.accessKeyId.trim()) missing.push("access key id");
+    if (!form.secretAccessKey.trim()) missing.push("secret access key");
+  } else if (!form.key.trim()) {
+    missing.push("key");
+  }
+  if (form.mode !== "api_key" && !form.region.trim()) missing.push("region");
+  const needsUrl = form.preset === "custom" || form.preset === "responses_hosted" || form.preset === "azure_openai";
+  if (needsUrl && !form.baseUrl.trim()) missing.push("base URL");
+  return missing;
+}
+
+/** "Claude Code has no active account" style summary for a provider header. */
+export function activeSummary(activeLabel: string | null): string {
+  return activeLabel ? `Active: ${activeLabel}` : "Not configured";
+}
+
+/** The edit form of an existing account: its settings, with empty secret fields. */
+export function formFromAccount(account: Account, info: ProviderInfo): KeyForm {
+  return {
+    ...emptyKeyForm(info),
+    mode: account.kind === "bedrock" ? "bedrock_access_keys" : "api_key",
+    label: account.label,
+    description: account.description,
+    region: account.region ?? "us-east-1",
+    preset: account.endpoint.preset,
+    baseUrl: account.endpoint.base_url ?? "",
+    apiVersion: account.endpoint.api_version ?? "",
+    model: account.model ?? "",
+    effort: account.effort ?? "",
+  };
+}
+
+export function settingsFrom(form: KeyForm, info: ProviderInfo): AccountSettings {
+  return { endpoint: endpointFrom(form, info), model: form.model.trim() || null, effort: form.effort || null };
+}
+
+/** What an empty provider section says. */
+export function emptyHint(info: ProviderInfo): string {
+  const ways = info.account_kinds
+    .filter((k) => k !== "oauth")
+    .map((k) => (k === "api_key" ? `${article(info.key_name)} ${info.key_name}` : "AWS Bedrock credentials"));
+  return `No ${info.display_name} accounts yet. Add ${ways.join(" or ")}.`;
+}
+
+/** "a" or "an" for a name as it is spoken ("an xAI key", "a Gemini key"). */
+export function article(name: string): "a" | "an" {
+  return /^[aeiox]/i.test(name) ? "an" : "a";
+}
