@@ -55,6 +55,11 @@ pub fn artifacts_dir() -> PathBuf {
 impl AppSession {
     /// Starts the app under WebDriver, pointed at `env`'s data dir, keychain service and home.
     pub async fn start(env: &TestEnv) -> Self {
+        Self::start_with(env, &[]).await
+    }
+
+    /// Like `start`, with extra environment for the app (a GTK theme, say).
+    pub async fn start_with(env: &TestEnv, extra_env: &[(&str, &str)]) -> Self {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the end-to-end tests need a display: run them with `make test` (xvfb-run)"
@@ -76,6 +81,7 @@ impl AppSession {
             command.env(name, value);
         }
         command.env("XDG_DATA_HOME", env.home().join(".local/share"));
+        command.envs(extra_env.iter().copied());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let driver_process = command.spawn().expect("start tauri-driver");

@@ -283,5 +283,31 @@ async fn the_window_lists_every_provider_with_its_accounts() {
         .expect("empty");
     assert!(cursor.contains("No Cursor agent accounts yet"), "{cursor}");
     app.screenshot("window-with-accounts.png").await;
+    let light = background_of_body(&app).await;
     app.quit().await;
+
+    // The theme follows the desktop's: a dark GTK theme gives the dark palette.
+    let app = AppSession::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]).await;
+    app.element("[data-testid=provider-opencode] [data-testid=account]")
+        .await;
+    let dark = background_of_body(&app).await;
+    app.screenshot("window-with-accounts-dark.png").await;
+    app.quit().await;
+    assert_eq!(light, "rgb(245, 246, 250)", "light palette");
+    assert_eq!(
+        dark, "rgb(17, 19, 29)",
+        "dark palette under a dark desktop theme"
+    );
+}
+
+async fn background_of_body(app: &AppSession) -> String {
+    let value = app
+        .driver
+        .execute(
+            "return getComputedStyle(document.documentElement).backgroundColor",
+            Vec::new(),
+        )
+        .await
+        .expect("computed style");
+    value.json().as_str().unwrap_or_default().to_owned()
 }

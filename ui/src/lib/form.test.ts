@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderInfo } from "./bindings";
 import {
+  accountDetails,
   activeSummary,
   article,
   emptyHint,
@@ -130,5 +131,31 @@ describe("empty state", () => {
       "No Gemini CLI accounts yet. Add a Gemini API key.",
     );
     expect(article("xAI API key")).toBe("an");
+  });
+});
+
+describe("account details", () => {
+  it("lists email, region, model with effort, and the endpoint host", () => {
+    const account = {
+      id: "1",
+      provider: "codex" as const,
+      kind: "api_key" as const,
+      label: "LM Studio",
+      email: null,
+      secret_hint: "sk-…abcd",
+      endpoint: { preset: "local_responses" as const, base_url: "http://localhost:1234/v1", api_version: null },
+      region: null,
+      model: "qwen3-coder",
+      effort: "high" as const,
+      description: "",
+      in_pool: false,
+      status: "ok" as const,
+      created_at: 0,
+      updated_at: 0,
+    };
+    expect(accountDetails(account)).toEqual(["qwen3-coder · high effort", "localhost:1234/v1"]);
+    expect(accountDetails({ ...account, model: null, effort: null, endpoint: { ...account.endpoint, base_url: null }, region: "us-east-1" })).toEqual([
+      "us-east-1",
+    ]);
   });
 });

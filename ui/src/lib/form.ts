@@ -200,3 +200,14 @@ export function emptyHint(info: ProviderInfo): string {
 export function article(name: string): "a" | "an" {
   return /^[aeiox]/i.test(name) ? "an" : "a";
 }
+
+/** The small print under an account's label: email, region, model and effort, endpoint. */
+export function accountDetails(account: Account): string[] {
+  const details: string[] = [];
+  if (account.email) details.push(account.email);
+  if (account.region) details.push(account.region);
+  const model = [account.model, account.effort && `${account.effort} effort`].filter(Boolean).join(" · ");
+  if (model) details.push(model);
+  if (account.endpoint.base_url) details.push(account.endpoint.base_url.replace(/^https?:\/\//, ""));
+  return details;
+}
