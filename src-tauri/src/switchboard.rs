@@ -366,12 +366,6 @@ impl Switchboard {
         self.set_active(provider, next)?;
         Ok(next.map(str::to_owned))
     }
-
-    /// The account's secret, for writing CLI files. Crate-internal: never crosses IPC.
-    #[allow(dead_code)]
-    pub(crate) fn secret(&self, account_id: &str) -> Result<AccountSecret> {
-        self.vault.load(account_id)
-    }
 }
 
 fn kind_name(kind: AccountKind) -> &'static str {

@@ -18,7 +18,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
     let preset = text(6)?;
     let effort: Option<String> = row.get(11)?;
     let status = text(14)?;
-    let parsed = (|| {
+    let parsed = (|| -> Result<Account> {
         Ok(Account {
             id: text(0)?,
             provider: ProviderId::parse(&provider).ok_or_else(|| corrupt("provider", &provider))?,
@@ -45,11 +45,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             updated_at: row.get(16)?,
         })
     })();
-    Ok(parsed.map_err(|e: Error| e))
-}
-
-fn map_sql(err: rusqlite::Error) -> Error {
-    Error::from(err)
+    Ok(parsed)
 }
 
 impl Tx<'_> {
@@ -89,7 +85,7 @@ impl Tx<'_> {
                 from_row,
             )
             .optional()
-            .map_err(map_sql)?
+            .map_err(Error::from)?
             .ok_or_else(|| Error::not_found("Account"))?
     }
 
