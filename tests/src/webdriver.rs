@@ -86,21 +86,33 @@ impl AppSession {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let driver_process = command.spawn().expect("start tauri-driver");
 
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        // tauri-driver listens before WebKitWebDriver does; a session request in between
+        // fails, so wait for both ports and retry the first request briefly.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        for p in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "tauri-driver / WebKitWebDriver did not listen on {p}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").expect("cap");
         caps.set("tauri:options", serde_json::json!({ "application": app }))
             .expect("cap");
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-            .await
-            .expect("WebDriver session");
+        let url = format!("http://127.0.0.1:{port}");
+        let driver = loop {
+            match WebDriver::new(url.as_str(), caps.clone()).await {
+                Ok(driver) => break driver,
+                Err(err) if Instant::now() < deadline => {
+                    eprintln!("WebDriver session not ready yet ({err}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(err) => panic!("no WebDriver session within 30 s: {err}"),
+            }
+        };
         Self {
             driver,
             driver_process,
@@ -131,8 +143,12 @@ impl AppSession {
             if Instant::now() > deadline {
                 let shot = self.artifacts.join("failure.png");
                 let _ = self.driver.screenshot(&shot).await;
+                let mut seen = Vec::new();
+                for element in self.driver.find_all(By::Css(css)).await.unwrap_or_default() {
+                    seen.push(element.text().await.unwrap_or_else(|e| format!("<{e}>")));
+                }
                 panic!(
-                    "no element {css} met the condition within 15 s (screenshot: {})",
+                    "no element {css} met the condition within 15 s; matching elements' text: {seen:?} (screenshot: {})",
                     shot.display()
                 );
             }

@@ -17,11 +17,19 @@ async fn attr_is(element: WebElement, name: &str, value: &str) -> bool {
     element.attr(name).await.ok().flatten().as_deref() == Some(value)
 }
 
+/// Compares the element's text content (WebKit's visible-text heuristic reports "" for some
+/// ellipsised spans that the screenshots show plainly).
 async fn text_is(element: WebElement, expected: &str) -> bool {
-    element
-        .text()
+    let text = element
+        .prop("textContent")
         .await
-        .is_ok_and(|t| t.trim().starts_with(expected))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .starts_with(expected)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,4 +318,110 @@ async fn background_of_body(app: &AppSession) -> String {
         .await
         .expect("computed style");
     value.json().as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_relabels_rotates_and_removes_an_account() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let first = canary("xai-");
+    let id = env
+        .board()
+        .add_key_account(NewKeyAccount {
+            provider: ProviderId::Grok,
+            label: Some("Old name".into()),
+            description: None,
+            credential: KeyCredential::ApiKey {
+                key: first.clone().into(),
+            },
+            endpoint: None,
+            model: None,
+            effort: None,
+        })
+        .expect("seed")
+        .account
+        .id;
+    let app = AppSession::start(&env).await;
+    let row = format!("[data-testid=account][data-account-id='{id}']");
+
+    // Rotate the key: the hint changes, the keychain holds the new key, the page never the old.
+    app.element(&format!("{row} [data-testid=edit]"))
+        .await
+        .click()
+        .await
+        .expect("edit");
+    let second = canary("xai-");
+    app.element("[data-testid=edit-dialog] [data-testid=key]")
+        .await
+        .send_keys(second.as_str())
+        .await
+        .expect("key");
+    app.element("[data-testid=edit-dialog] [data-testid=replace-secret]")
+        .await
+        .click()
+        .await
+        .expect("replace");
+    let new_hint = mask(&second, &["xai-"]);
+    app.eventually(&format!("{row} [data-testid=secret-hint]"), |e| {
+        text_is(e, &new_hint)
+    })
+    .await;
+    let stored = secret_tool_lookup(&env.config.keyring_service, &id).expect("entry");
+    assert!(stored.contains(&second) && !stored.contains(&first));
+
+    // Relabel and describe.
+    let label = app
+        .element("[data-testid=edit-dialog] [data-testid=edit-label]")
+        .await;
+    label.clear().await.expect("clear");
+    label.send_keys("Personal xAI").await.expect("label");
+    app.element("[data-testid=edit-dialog] [data-testid=edit-description]")
+        .await
+        .send_keys("rotate in spring")
+        .await
+        .expect("description");
+    app.screenshot("06-edit-dialog.png").await;
+    app.element("[data-testid=edit-dialog] [data-testid=save-edit]")
+        .await
+        .click()
+        .await
+        .expect("save");
+    app.eventually(&format!("{row} [data-testid=label]"), |e| {
+        text_is(e, "Personal xAI")
+    })
+    .await;
+    let account = env.board().account(&id).expect("reload");
+    assert_eq!(
+        (account.label.as_str(), account.description.as_str()),
+        ("Personal xAI", "rotate in spring")
+    );
+
+    // Remove takes a second, explicit click.
+    app.element(&format!("{row} [data-testid=edit]"))
+        .await
+        .click()
+        .await
+        .expect("edit again");
+    app.element("[data-testid=edit-dialog] [data-testid=remove]")
+        .await
+        .click()
+        .await
+        .expect("remove");
+    app.element("[data-testid=edit-dialog] [data-testid=confirm-remove]")
+        .await
+        .click()
+        .await
+        .expect("confirm");
+    app.element("[data-testid=provider-grok] [data-testid=empty]")
+        .await;
+    assert!(
+        secret_tool_lookup(&env.config.keyring_service, &id).is_none(),
+        "keychain entry removed"
+    );
+    let source = app.driver.source().await.expect("source");
+    assert!(
+        !source.contains(&first) && !source.contains(&second),
+        "no key in the page"
+    );
+    app.quit().await;
 }
