@@ -39,7 +39,11 @@ test: deps-build deps-test ui-deps tauri-driver
 	@echo "== app build"
 	$(CARGO) build -p switchboard $(APP_FEATURES)
 	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
-	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace $(APP_FEATURES) -- --test-threads=2
+	mkdir -p artifacts
+	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace $(APP_FEATURES) -- --test-threads=2 \
+	  2>&1 | tee artifacts/cargo-test.log
+	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
+	  END { printf "rust tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' artifacts/cargo-test.log
 
 bench: deps-build deps-test
 	PATH="$(CARGO_BIN):$$PATH" scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench

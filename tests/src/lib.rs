@@ -49,6 +49,16 @@ impl TestEnv {
         Switchboard::open(self.config.clone()).expect("open switchboard")
     }
 
+    /// Every account in this environment's database, all providers.
+    pub fn accounts(&self) -> Vec<switchboard::account::Account> {
+        let overview = self.board().overview().expect("overview");
+        overview
+            .providers
+            .into_iter()
+            .flat_map(|p| p.accounts)
+            .collect()
+    }
+
     /// Environment variables that point a `switchboard` child process at this world.
     pub fn child_env(&self) -> Vec<(&'static str, PathBuf)> {
         vec![
@@ -74,10 +84,8 @@ impl TestEnv {
 impl Drop for TestEnv {
     fn drop(&mut self) {
         if let Ok(board) = Switchboard::open(self.config.clone()) {
-            if let Ok(overview) = board.overview() {
-                for account in overview.providers.iter().flat_map(|p| &p.accounts) {
-                    let _ = board.remove_account(&account.id);
-                }
+            for account in self.accounts() {
+                let _ = board.remove_account(&account.id);
             }
         }
     }
