@@ -19,12 +19,12 @@ APP_FEATURES := --features switchboard/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test bench deps-build deps-test ui-deps ui tauri-driver app lint bindings clean
+.PHONY: run test bench deps-build deps-test ui-deps cli-tools ui tauri-driver app bindings clean
 
 run: deps-build ui app
 	./target/debug/switchboard
 
-test: deps-build deps-test ui-deps tauri-driver
+test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@echo "== format"
 	$(CARGO) fmt --all --check
 	@echo "== UI: types, unit tests, build"
@@ -62,6 +62,12 @@ ui/node_modules/.installed: ui/package-lock.json
 	cd ui && $(NPM) ci --no-audit --no-fund
 	touch $@
 
+# The real CLIs (pinned in tests/cli-tools) that check the files Switchboard writes.
+cli-tools: tests/cli-tools/node_modules/.installed
+tests/cli-tools/node_modules/.installed: tests/cli-tools/package-lock.json
+	cd tests/cli-tools && $(NPM) ci --no-audit --no-fund
+	touch $@
+
 ui: ui-deps
 	cd ui && $(NPM) run --silent build
 
@@ -80,4 +86,4 @@ bindings:
 
 clean:
 	$(CARGO) clean
-	rm -rf ui/node_modules ui/dist artifacts
+	rm -rf ui/node_modules ui/dist tests/cli-tools/node_modules artifacts

@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "remove_account",
     "toggle_active",
     "set_in_pool",
+    "restore_cli_files",
 ];
 
 fn main() {

@@ -48,6 +48,19 @@ enum Command {
         #[arg(long)]
         access_key_id: Option<String>,
     },
+    /// Make an account its provider's active one and write it into the CLI's files.
+    Use {
+        provider: ProviderId,
+        /// The account's label, email, or id prefix.
+        account: String,
+    },
+    /// Clear a provider's active account, removing what Switchboard wrote to its files.
+    Clear { provider: ProviderId },
+    /// Put every CLI file back as it was before Switchboard first changed it.
+    Restore,
+    /// Print the active account's credential for a CLI's helper hook (Claude Code's
+    /// `apiKeyHelper` and `awsCredentialExport` run this; it is not meant for people).
+    Credential { provider: ProviderId },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -169,6 +182,49 @@ fn execute(command: Command) -> Result<()> {
             );
             Ok(())
         }
+        Command::Use { provider, account } => {
+            let board = open()?;
+            let account = board.find_account(provider, &account)?;
+            let switched = board.set_active(provider, Some(&account.id))?;
+            print_switched(&switched, Some(&account.label));
+            Ok(())
+        }
+        Command::Clear { provider } => {
+            let switched = open()?.set_active(provider, None)?;
+            print_switched(&switched, None);
+            Ok(())
+        }
+        Command::Restore => {
+            let providers = open()?.restore_cli_files()?;
+            if providers.is_empty() {
+                println!("Switchboard had not changed any CLI file.");
+            }
+            for provider in providers {
+                println!("Restored the original files of {}", provider.display_name());
+            }
+            Ok(())
+        }
+        Command::Credential { provider } => {
+            let credential = open()?.helper_credential(provider)?;
+            let mut stdout = std::io::stdout().lock();
+            std::io::Write::write_all(&mut stdout, credential.expose().as_bytes())
+                .and_then(|()| std::io::Write::write_all(&mut stdout, b"\n"))
+                .map_err(|e| Error::io("printing the credential", e))
+        }
+    }
+}
+
+fn print_switched(switched: &crate::switchboard::Switched, label: Option<&str>) {
+    let provider = switched.provider.display_name();
+    match label {
+        Some(label) => println!("{provider} now uses {label}"),
+        None => println!("{provider} has no active account"),
+    }
+    for file in &switched.files_changed {
+        println!("  updated {file}");
+    }
+    if let Some(caveat) = &switched.caveat {
+        eprintln!("note: {caveat}");
     }
 }
 

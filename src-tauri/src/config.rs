@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::files::CliPaths;
 
 /// Default keychain service name; tests always use their own.
 pub const DEFAULT_KEYRING_SERVICE: &str = "switchboard";
@@ -14,6 +15,11 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Keychain service name under which every account secret is stored.
     pub keyring_service: String,
+    /// Where the CLIs' own files are.
+    pub cli_paths: CliPaths,
+    /// The `switchboard` executable that CLIs run to ask for a secret (Claude Code's
+    /// `apiKeyHelper` and `awsCredentialExport`), so that the secret never sits in a file.
+    pub helper_exe: PathBuf,
 }
 
 impl Config {
@@ -33,10 +39,30 @@ impl Config {
             .ok()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_KEYRING_SERVICE.to_owned());
+        let home = directories::BaseDirs::new()
+            .map(|dirs| dirs.home_dir().to_path_buf())
+            .ok_or_else(|| Error::io("finding the home directory", "no home directory is known"))?;
         Ok(Self {
             data_dir,
             keyring_service,
+            cli_paths: CliPaths::from_env(home),
+            helper_exe: helper_exe(),
         })
+    }
+
+    /// A configuration over explicit folders (tests, and tools that manage another home).
+    pub fn new(
+        data_dir: PathBuf,
+        keyring_service: String,
+        home: PathBuf,
+        helper_exe: PathBuf,
+    ) -> Self {
+        Self {
+            data_dir,
+            keyring_service,
+            cli_paths: CliPaths::under_home(home),
+            helper_exe,
+        }
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -46,4 +72,13 @@ impl Config {
     pub fn log_path(&self) -> PathBuf {
         self.data_dir.join("logs").join("switchboard.log")
     }
+}
+
+/// The path CLIs should run: the AppImage itself when running from one (its mount point
+/// changes every run), otherwise this executable.
+fn helper_exe() -> PathBuf {
+    if let Some(appimage) = std::env::var_os("APPIMAGE").filter(|v| !v.is_empty()) {
+        return PathBuf::from(appimage);
+    }
+    std::env::current_exe().unwrap_or_else(|_| PathBuf::from("switchboard"))
 }

@@ -10,9 +10,11 @@ use crate::account::{
     Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved,
 };
 use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
+use crate::cli_files;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::providers;
+use crate::secret::Sensitive;
 use crate::store::{EventKind, EventRecord, Store};
 use crate::validate;
 use crate::vault::{AccountSecret, Vault};
@@ -41,6 +43,17 @@ pub struct Overview {
     pub providers: Vec<ProviderAccounts>,
 }
 
+/// The result of changing a provider's active account.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Switched {
+    pub provider: ProviderId,
+    pub active_account_id: Option<String>,
+    /// The CLI files that changed.
+    pub files_changed: Vec<String>,
+    /// What the user should know, e.g. that running sessions of this CLI will not follow.
+    pub caveat: Option<String>,
+}
+
 type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
 
 pub struct Switchboard {
@@ -53,7 +66,7 @@ pub struct Switchboard {
 impl Switchboard {
     /// Opens the data dir (created 0700) and its database.
     pub fn open(config: Config) -> Result<Self> {
-        create_private_dir(&config.data_dir)?;
+        crate::files::create_private_dir(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
         let vault = Vault::new(config.keyring_service.clone());
         Ok(Self {
@@ -122,6 +135,49 @@ impl Switchboard {
 
     pub fn account(&self, id: &str) -> Result<Account> {
         self.store.read(|tx| tx.account(id))
+    }
+
+    /// The account of `provider` named by `name`: its label or email (any case), or a prefix
+    /// of its id (4 characters or more). A name that fits several accounts is an error that
+    /// lists them.
+    pub fn find_account(&self, provider: ProviderId, name: &str) -> Result<Account> {
+        let name = name.trim();
+        let accounts: Vec<Account> = self
+            .store
+            .read(|tx| tx.accounts())?
+            .into_iter()
+            .filter(|a| a.provider == provider)
+            .collect();
+        let exact: Vec<&Account> = accounts
+            .iter()
+            .filter(|a| {
+                a.label.eq_ignore_ascii_case(name)
+                    || a.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(name))
+                    || a.id == name
+            })
+            .collect();
+        let matches = if exact.is_empty() && name.len() >= 4 {
+            accounts.iter().filter(|a| a.id.starts_with(name)).collect()
+        } else {
+            exact
+        };
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::not_found(format!(
+                "{} account \u{201c}{name}\u{201d}",
+                provider.display_name()
+            ))),
+            many => Err(Error::InvalidInput(format!(
+                "\u{201c}{name}\u{201d} fits several {} accounts: {}. Name one by its id.",
+                provider.display_name(),
+                many.iter()
+                    .map(|a| format!("{} ({})", a.label, &a.id[..8]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// The provider's active account, or "Provider not configured".
@@ -231,6 +287,7 @@ impl Switchboard {
             self.vault.store(&saved.id, &secret)?;
             Ok(saved)
         })?;
+        self.resync_if_active(&account)?;
         self.publish(
             EventKind::SecretReplaced,
             account.provider,
@@ -292,6 +349,24 @@ impl Switchboard {
         })
     }
 
+    /// Rewrites the CLI files after a change to the provider's active account.
+    fn resync_if_active(&self, account: &Account) -> Result<()> {
+        let active = self
+            .store
+            .read(|tx| tx.active_account_id(account.provider))?;
+        if active.as_deref() == Some(account.id.as_str()) {
+            cli_files::sync(
+                &self.store,
+                &self.vault,
+                &self.config,
+                account.provider,
+                Some(account),
+                |_| Ok(()),
+            )?;
+        }
+        Ok(())
+    }
+
     fn update(
         &self,
         id: &str,
@@ -305,14 +380,15 @@ impl Switchboard {
             tx.log_event(kind, saved.provider, Some(&saved.id), &saved.label)?;
             Ok(saved)
         })?;
+        self.resync_if_active(&account)?;
         self.publish(kind, account.provider, Some(&account.id));
         Ok(account)
     }
 
     /// Removes an account and its keychain entry; if it was active, the provider has none.
     pub fn remove_account(&self, id: &str) -> Result<()> {
-        let account = self.store.transaction(|tx| {
-            let account = tx.account(id)?;
+        let account = self.account(id)?;
+        let remove = |tx: &crate::store::Tx<'_>| {
             tx.delete_account(id)?;
             tx.log_event(
                 EventKind::AccountRemoved,
@@ -320,40 +396,72 @@ impl Switchboard {
                 Some(id),
                 &account.label,
             )?;
-            self.vault.delete(id)?;
-            Ok(account)
-        })?;
+            self.vault.delete(id)
+        };
+        let active = self
+            .store
+            .read(|tx| tx.active_account_id(account.provider))?;
+        if active.as_deref() == Some(id) {
+            cli_files::sync(
+                &self.store,
+                &self.vault,
+                &self.config,
+                account.provider,
+                None,
+                remove,
+            )?;
+        } else {
+            self.store.transaction(remove)?;
+        }
         self.publish(EventKind::AccountRemoved, account.provider, Some(id));
         Ok(())
     }
 
-    /// Makes `account_id` its provider's active account (`None` clears it).
-    pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<()> {
-        self.store.transaction(|tx| {
-            let detail = match account_id {
-                Some(id) => {
-                    let account = tx.account(id)?;
-                    if account.provider != provider {
-                        return Err(Error::InvalidInput(format!(
-                            "That account belongs to {}, not {}.",
-                            account.provider.display_name(),
-                            provider.display_name()
-                        )));
-                    }
-                    account.label
+    /// Makes `account_id` its provider's active account (`None` clears it) and writes the
+    /// CLI's files to match, in one transaction: if a file cannot be written, nothing changes.
+    pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<Switched> {
+        let account = match account_id {
+            Some(id) => {
+                let account = self.account(id)?;
+                if account.provider != provider {
+                    return Err(Error::InvalidInput(format!(
+                        "That account belongs to {}, not {}.",
+                        account.provider.display_name(),
+                        provider.display_name()
+                    )));
                 }
-                None => String::new(),
-            };
-            tx.set_active_account_id(provider, account_id)?;
-            tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
-        })?;
+                Some(account)
+            }
+            None => None,
+        };
+        let detail = account
+            .as_ref()
+            .map(|a| a.label.clone())
+            .unwrap_or_default();
+        let files = cli_files::sync(
+            &self.store,
+            &self.vault,
+            &self.config,
+            provider,
+            account.as_ref(),
+            |tx| {
+                tx.set_active_account_id(provider, account_id)?;
+                tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
+            },
+        )?;
         self.publish(EventKind::ActiveChanged, provider, account_id);
-        Ok(())
+        Ok(Switched {
+            provider,
+            active_account_id: account_id.map(str::to_owned),
+            files_changed: files.iter().map(|p| p.display().to_string()).collect(),
+            caveat: account_id
+                .and(providers::switch_caveat(provider))
+                .map(str::to_owned),
+        })
     }
 
-    /// The checkmark: makes the account active, or clears it if it already is. Returns the
-    /// provider's active account afterwards.
-    pub fn toggle_active(&self, account_id: &str) -> Result<Option<String>> {
+    /// The checkmark: makes the account active, or clears it if it already is.
+    pub fn toggle_active(&self, account_id: &str) -> Result<Switched> {
         let (provider, active) = self.store.read(|tx| {
             let account = tx.account(account_id)?;
             Ok((account.provider, tx.active_account_id(account.provider)?))
@@ -363,8 +471,49 @@ impl Switchboard {
         } else {
             Some(account_id)
         };
-        self.set_active(provider, next)?;
-        Ok(next.map(str::to_owned))
+        self.set_active(provider, next)
+    }
+
+    /// Puts every CLI file back as it was before Switchboard first wrote it, and clears
+    /// every provider's active account (the files no longer reflect them).
+    pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
+        let providers = self.store.transaction(|tx| {
+            let restored = cli_files::restore(tx, &self.vault)?;
+            for provider in ProviderId::ALL {
+                tx.set_active_account_id(provider, None)?;
+            }
+            for provider in &restored {
+                tx.log_event(EventKind::FilesRestored, *provider, None, "")?;
+            }
+            Ok(restored)
+        })?;
+        for provider in ProviderId::ALL {
+            self.publish(EventKind::FilesRestored, provider, None);
+        }
+        Ok(providers)
+    }
+
+    /// What a CLI's credential helper prints for the provider's active account: Claude Code's
+    /// `apiKeyHelper` gets the key, `awsCredentialExport` the AWS credentials as JSON.
+    pub fn helper_credential(&self, provider: ProviderId) -> Result<Sensitive<String>> {
+        let account = self.active_account(provider)?;
+        let secret = self.vault.load(&account.id)?;
+        match (provider, secret) {
+            (ProviderId::Claude, AccountSecret::ApiKey(key)) => Ok(key),
+            (ProviderId::Claude, AccountSecret::BedrockAccessKeys { access_key_id, secret_access_key }) => {
+                let credentials = serde_json::json!({
+                    "Credentials": {
+                        "AccessKeyId": access_key_id.expose(),
+                        "SecretAccessKey": secret_access_key.expose(),
+                    }
+                });
+                Ok(Sensitive::new(credentials.to_string()))
+            }
+            _ => Err(Error::NotAllowed(format!(
+                "{} reads its credentials from its own files; there is nothing to ask Switchboard for.",
+                provider.display_name()
+            ))),
+        }
     }
 }
 
@@ -418,16 +567,6 @@ fn unique_label(base: String, mut taken: impl FnMut(&str) -> Result<bool>) -> Re
         }
     }
     unreachable!("an unbounded range always yields a free label")
-}
-
-fn create_private_dir(dir: &std::path::Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::io(format!("creating the data folder {}", dir.display()), e))
 }
 
 #[cfg(test)]

@@ -123,6 +123,43 @@ impl Vault {
         AccountSecret::decode(&raw)
     }
 
+    /// Keeps the original of a CLI file. Originals can hold the user's own tokens, so they
+    /// are backed up in the keychain, never in a plain file.
+    pub fn store_backup(&self, path: &std::path::Path, contents: &str) -> Result<()> {
+        let payload = json!({"v": 1, "type": "file_backup", "path": path.to_string_lossy(), "contents": contents});
+        let payload = Sensitive::new(payload.to_string());
+        self.entry(&backup_entry_name(path))?
+            .set_password(payload.expose())
+            .map_err(|e| map_keyring("backing up a CLI file", e))
+    }
+
+    /// The backed-up original of a CLI file.
+    pub fn load_backup(&self, path: &std::path::Path) -> Result<Sensitive<String>> {
+        let raw = self
+            .entry(&backup_entry_name(path))?
+            .get_password()
+            .map(Sensitive::new)
+            .map_err(|e| map_keyring("reading a CLI file backup", e))?;
+        let value: Value = serde_json::from_str(raw.expose()).map_err(|_| Error::Keychain {
+            context: "reading a CLI file backup".into(),
+            message: "the keychain entry is not in Switchboard's format".into(),
+        })?;
+        Ok(Sensitive::new(
+            value
+                .get("contents")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        ))
+    }
+
+    pub fn delete_backup(&self, path: &std::path::Path) -> Result<()> {
+        match self.entry(&backup_entry_name(path))?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring("deleting a CLI file backup", e)),
+        }
+    }
+
     /// Deletes the account's entry; an entry that is already gone is not an error.
     pub fn delete(&self, account_id: &str) -> Result<()> {
         match self.entry(account_id)?.delete_credential() {
@@ -130,6 +167,14 @@ impl Vault {
             Err(e) => Err(map_keyring("deleting a secret", e)),
         }
     }
+}
+
+/// The keychain user name of a file's backup: `backup:` and a hash of its path.
+pub fn backup_entry_name(path: &std::path::Path) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(path.to_string_lossy().as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("backup:{hex}")
 }
 
 /// Turns keyring's errors into ours. "No keychain at all" gets its own code and a message

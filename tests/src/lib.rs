@@ -27,11 +27,13 @@ impl TestEnv {
             .tempdir()
             .expect("temp dir");
         let service = format!("switchboard-test-{}", unique_suffix());
-        let config = Config {
-            data_dir: root.path().join("data"),
-            keyring_service: service,
-        };
         std::fs::create_dir_all(root.path().join("home")).expect("home");
+        let config = Config::new(
+            root.path().join("data"),
+            service,
+            root.path().join("home"),
+            built_binary(),
+        );
         Self { root, config }
     }
 
@@ -161,13 +163,17 @@ pub fn secret_tool_lookup(service: &str, account_id: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The `switchboard` binary built by `make test` (or named by `SWITCHBOARD_BIN`).
-pub fn switchboard_bin() -> PathBuf {
-    let path = std::env::var_os("SWITCHBOARD_BIN")
+fn built_binary() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/switchboard")
-        });
+        })
+}
+
+/// The `switchboard` binary built by `make test` (or named by `SWITCHBOARD_BIN`).
+pub fn switchboard_bin() -> PathBuf {
+    let path = built_binary();
     assert!(
         path.exists(),
         "{} is missing: build it first (`make test` does: cargo build -p switchboard --features custom-protocol)",
@@ -176,3 +182,16 @@ pub fn switchboard_bin() -> PathBuf {
     path
 }
 pub mod webdriver;
+
+/// A real CLI from the npm registry, installed by `make test` into tests/cli-tools.
+pub fn real_cli(name: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("cli-tools/node_modules/.bin")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: `make test` installs the real CLIs (cd tests/cli-tools && npm ci)",
+        path.display()
+    );
+    path
+}

@@ -153,20 +153,29 @@ fn the_checkmark_activates_and_clears_and_unconfigured_providers_say_so() {
         "adding a key does not activate it"
     );
 
-    assert_eq!(board.toggle_active(&a.id).expect("on"), Some(a.id.clone()));
+    assert_eq!(
+        board.toggle_active(&a.id).expect("on").active_account_id,
+        Some(a.id.clone())
+    );
     assert_eq!(
         board.active_account(ProviderId::Codex).expect("active").id,
         a.id
     );
     assert_eq!(
-        board.toggle_active(&b.id).expect("switch"),
+        board
+            .toggle_active(&b.id)
+            .expect("switch")
+            .active_account_id,
         Some(b.id.clone())
     );
     assert_eq!(
         board.active_account(ProviderId::Codex).expect("active").id,
         b.id
     );
-    assert_eq!(board.toggle_active(&b.id).expect("off"), None);
+    assert_eq!(
+        board.toggle_active(&b.id).expect("off").active_account_id,
+        None
+    );
     assert!(board.active_account(ProviderId::Codex).is_err());
 
     let wrong = board

@@ -96,6 +96,16 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
         .await;
     app.eventually(summary, |e| text_is(e, "Active: Work key"))
         .await;
+    app.eventually("[data-testid=notice]", |e| {
+        text_is(e, "Claude Code now uses Work key (1 CLI file updated)")
+    })
+    .await;
+    let settings = std::fs::read_to_string(env.home().join(".claude/settings.json"))
+        .expect("settings.json written");
+    assert!(
+        settings.contains("apiKeyHelper") && !settings.contains(&key),
+        "the helper, never the key"
+    );
     app.screenshot("03-active.png").await;
 
     let board = env.board();
@@ -123,6 +133,26 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
         .active_account(ProviderId::Claude)
         .expect_err("cleared");
     assert_eq!(err.code(), ErrorCode::ProviderNotConfigured);
+    assert!(
+        !env.home().join(".claude/settings.json").exists(),
+        "the file Switchboard created is gone"
+    );
+
+    // Restore: a second, explicit click puts every original back.
+    app.element("[data-testid=restore]")
+        .await
+        .click()
+        .await
+        .expect("restore");
+    app.element("[data-testid=confirm-restore]")
+        .await
+        .click()
+        .await
+        .expect("confirm");
+    app.eventually("[data-testid=notice]", |e| {
+        text_is(e, "Put back the original CLI files of Claude Code")
+    })
+    .await;
 
     app.quit().await;
 }

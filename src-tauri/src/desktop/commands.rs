@@ -3,9 +3,9 @@
 use tauri::State;
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
-use crate::catalog::ProviderInfo;
+use crate::catalog::{ProviderId, ProviderInfo};
 use crate::error::Result;
-use crate::switchboard::Overview;
+use crate::switchboard::{Overview, Switched};
 use crate::Switchboard;
 
 type Board<'a> = State<'a, Switchboard>;
@@ -51,8 +51,13 @@ pub fn remove_account(board: Board<'_>, id: String) -> Result<()> {
 }
 
 #[tauri::command]
-pub fn toggle_active(board: Board<'_>, id: String) -> Result<Option<String>> {
+pub fn toggle_active(board: Board<'_>, id: String) -> Result<Switched> {
     board.toggle_active(&id)
+}
+
+#[tauri::command]
+pub fn restore_cli_files(board: Board<'_>) -> Result<Vec<ProviderId>> {
+    board.restore_cli_files()
 }
 
 #[tauri::command]

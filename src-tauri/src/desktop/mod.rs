@@ -46,6 +46,7 @@ pub fn run() -> ExitCode {
             commands::remove_account,
             commands::toggle_active,
             commands::set_in_pool,
+            commands::restore_cli_files,
         ])
         .run(tauri::generate_context!());
     match result {

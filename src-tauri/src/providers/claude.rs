@@ -1,8 +1,11 @@
 //! Claude Code: Anthropic subscription OAuth, Anthropic API keys and AWS Bedrock.
 
+use super::files::{base_url, file, helper_command, key, string, Active};
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
+use crate::files::{CliPaths, DesiredFile, Format};
+use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -36,4 +39,62 @@ pub(super) fn info() -> ProviderInfo {
             .collect(),
         efforts: Effort::ALL.to_vec(),
     }
+}
+
+/// Claude Code reads `.credentials.json` (subscription tokens), `oauthAccount` in
+/// `.claude.json` (identity) and `settings.json`. Keys never go into a file: `apiKeyHelper`
+/// and `awsCredentialExport` run `switchboard credential ...` instead. Only a Bedrock API key
+/// must sit in `settings.json` (`AWS_BEARER_TOKEN_BEDROCK`), as Claude Code has no helper for it.
+pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
+    let credentials = file(paths.claude_dir().join(".credentials.json"), Format::Json);
+    let identity = file(paths.claude_json(), Format::Json);
+    let mut settings = file(paths.claude_dir().join("settings.json"), Format::Json);
+    if let Some(active) = active {
+        let account = active.account;
+        let region = account.region.as_deref().unwrap_or("us-east-1");
+        match active.secret {
+            AccountSecret::ApiKey(_) => {
+                settings = settings.set(
+                    key(&["apiKeyHelper"]),
+                    string(&helper_command(
+                        active.helper_exe,
+                        &["credential", "claude"],
+                    )),
+                );
+                if let Some(url) = base_url(active) {
+                    settings = settings.set(key(&["env", "ANTHROPIC_BASE_URL"]), string(url));
+                }
+            }
+            AccountSecret::BedrockAccessKeys { .. } => {
+                settings = settings
+                    .set(key(&["env", "CLAUDE_CODE_USE_BEDROCK"]), string("1"))
+                    .set(key(&["env", "AWS_REGION"]), string(region))
+                    .set(
+                        key(&["awsCredentialExport"]),
+                        string(&helper_command(
+                            active.helper_exe,
+                            &["credential", "claude"],
+                        )),
+                    );
+            }
+            AccountSecret::BedrockApiKey(bedrock_key) => {
+                settings = settings
+                    .set(key(&["env", "CLAUDE_CODE_USE_BEDROCK"]), string("1"))
+                    .set(key(&["env", "AWS_REGION"]), string(region))
+                    .set(
+                        key(&["env", "AWS_BEARER_TOKEN_BEDROCK"]),
+                        string(bedrock_key.expose()),
+                    );
+            }
+        }
+        if account.kind == AccountKind::Bedrock {
+            if let Some(url) = base_url(active) {
+                settings = settings.set(key(&["env", "ANTHROPIC_BEDROCK_BASE_URL"]), string(url));
+            }
+        }
+        if let Some(model) = &account.model {
+            settings = settings.set(key(&["model"]), string(model));
+        }
+    }
+    vec![credentials, identity, settings]
 }

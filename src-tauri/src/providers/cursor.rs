@@ -1,6 +1,8 @@
 //! Cursor agent: a Cursor API key (`crsr_`), exchanged by the CLI for tokens.
 
+use super::files::{api_key, file, key, string, Active};
 use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
+use crate::files::{CliPaths, DesiredFile, Format};
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -19,4 +21,14 @@ pub(super) fn info() -> ProviderInfo {
         models: vec![],
         efforts: vec![],
     }
+}
+
+/// `cursor-agent` keeps its login in `~/.config/cursor/auth.json` on Linux; an API key goes
+/// in its `apiKey` field, which the agent exchanges for tokens. [RE]
+pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
+    let mut auth = file(paths.cursor_dir().join("auth.json"), Format::Json);
+    if let Some(api_key) = active.and_then(api_key) {
+        auth = auth.set(key(&["apiKey"]), string(api_key));
+    }
+    vec![auth]
 }

@@ -1,8 +1,10 @@
 //! Grok: xAI device-code sign-in and xAI API keys. Efforts depend on the model.
 
+use super::files::{api_key, base_url, file, key, string, Active};
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
+use crate::files::{CliPaths, DesiredFile, Format};
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -36,4 +38,20 @@ pub(super) fn info() -> ProviderInfo {
         ],
         efforts: vec![],
     }
+}
+
+/// The file an xAI key goes to: `user-settings.json` under `~/.grok` (`GROK_HOME`), read by
+/// the community `grok-cli` ({apiKey, baseURL}). Grok Build itself takes a key only from
+/// `XAI_API_KEY`; its session file (`auth.json`) is for sign-in accounts. [RE, unverified]
+pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
+    let mut settings = file(paths.grok_dir().join("user-settings.json"), Format::Json);
+    if let Some(active) = active {
+        if let Some(api_key) = api_key(active) {
+            settings = settings.set(key(&["apiKey"]), string(api_key));
+            if let Some(url) = base_url(active) {
+                settings = settings.set(key(&["baseURL"]), string(url));
+            }
+        }
+    }
+    vec![settings]
 }

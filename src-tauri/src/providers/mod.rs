@@ -5,11 +5,14 @@ mod bob;
 mod claude;
 mod codex;
 mod cursor;
+mod files;
 mod gemini;
 mod grok;
 mod opencode;
 
 use crate::catalog::{ProviderId, ProviderInfo};
+
+pub use files::{desired_files, helper_command, switch_caveat, Active};
 
 /// The catalog entry of one provider.
 pub fn info(id: ProviderId) -> &'static ProviderInfo {

@@ -17,16 +17,18 @@ pub enum EventKind {
     AccountRemoved,
     ActiveChanged,
     PoolChanged,
+    FilesRestored,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 6] = [
+    const ALL: [EventKind; 7] = [
         EventKind::AccountAdded,
         EventKind::AccountUpdated,
         EventKind::SecretReplaced,
         EventKind::AccountRemoved,
         EventKind::ActiveChanged,
         EventKind::PoolChanged,
+        EventKind::FilesRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +39,7 @@ impl EventKind {
             EventKind::AccountRemoved => "account_removed",
             EventKind::ActiveChanged => "active_changed",
             EventKind::PoolChanged => "pool_changed",
+            EventKind::FilesRestored => "files_restored",
         }
     }
 

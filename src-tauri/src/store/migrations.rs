@@ -40,6 +40,19 @@ const MIGRATIONS: &[&str] = &[
         account_id TEXT,
         detail     TEXT NOT NULL DEFAULT ''
     );",
+    // 2: the CLI files Switchboard has touched (their originals are backed up in the
+    // keychain) and the keys it wrote to each, so clearing removes exactly those.
+    "CREATE TABLE managed_files (
+        path           TEXT PRIMARY KEY,
+        provider       TEXT NOT NULL,
+        existed_before INTEGER NOT NULL CHECK (existed_before IN (0, 1)),
+        backed_up_at   INTEGER NOT NULL
+    );
+    CREATE TABLE written_keys (
+        path TEXT NOT NULL REFERENCES managed_files (path) ON DELETE CASCADE,
+        key  TEXT NOT NULL,
+        PRIMARY KEY (path, key)
+    );",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod events;
+mod files;
 mod migrations;
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
 pub use events::{EventKind, EventRecord};
+pub use files::ManagedFile;
 
 use crate::error::{Error, Result};
 

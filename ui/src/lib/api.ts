@@ -12,7 +12,9 @@ import type {
   NewKeyAccount,
   Overview,
   ProviderInfo,
+  ProviderId,
   Saved,
+  Switched,
 } from "./bindings";
 
 export const CHANGE_EVENT = "switchboard:change";
@@ -61,7 +63,8 @@ export const api = {
   setDescription: (id: string, description: string) => call<Account>("set_description", { id, description }),
   updateSettings: (id: string, settings: AccountSettings) => call<Account>("update_settings", { id, settings }),
   removeAccount: (id: string) => call<null>("remove_account", { id }),
-  toggleActive: (id: string) => call<string | null>("toggle_active", { id }),
+  toggleActive: (id: string) => call<Switched>("toggle_active", { id }),
+  restoreCliFiles: () => call<ProviderId[]>("restore_cli_files"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
   onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>
     listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),

@@ -74,7 +74,7 @@ export type AccountSettings = { endpoint: EndpointInput | null, model: string | 
 
 export type Saved = { account: Account, warnings: Array<string>, };
 
-export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed";
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored";
 
 export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
 
@@ -83,6 +83,16 @@ export type Change = { kind: EventKind, provider: ProviderId, account_id: string
 export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<Account>, };
 
 export type Overview = { providers: Array<ProviderAccounts>, };
+
+export type Switched = { provider: ProviderId, active_account_id: string | null, 
+/**
+ * The CLI files that changed.
+ */
+files_changed: Array<string>, 
+/**
+ * What the user should know, e.g. that running sessions of this CLI will not follow.
+ */
+caveat: string | null, };
 
 export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io";
 

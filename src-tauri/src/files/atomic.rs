@@ -1,0 +1,194 @@
+//! Crash-safe file replacement: a temp file in the same folder, written and fsynced, renamed
+//! over the target, then the folder fsynced. A reader (or a crash) sees the old file or the
+//! new one, never a torn one. Files are 0600; folders Switchboard creates are 0700.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Creates `dir` and any missing parents with mode 0700.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("creating the folder {}", dir.display()), e))
+}
+
+/// Atomically replaces `path` with `contents` (mode 0600).
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().ok_or_else(|| {
+        Error::io(
+            "writing a file",
+            format!("{} has no parent folder", path.display()),
+        )
+    })?;
+    create_private_dir(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let context = || format!("writing {}", path.display());
+    remove_stale_temp_files(dir, &name);
+    let mut attempt = 0u32;
+    let (temp_path, mut file) = loop {
+        let candidate = dir.join(format!(
+            ".{name}.switchboard-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&candidate) {
+            Ok(file) => break (candidate, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
+            Err(e) => return Err(Error::io(context(), e)),
+        }
+    };
+    let result = (|| {
+        file.write_all(contents)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp_path, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp_path);
+    }
+    result.map_err(|e| Error::io(context(), e))
+}
+
+/// Temp files of a writer that was killed mid-write: older than a minute (a live writer's
+/// exists for milliseconds), they are litter beside the user's files.
+fn remove_stale_temp_files(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.switchboard-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") && stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Deletes `path` if it exists, then fsyncs its folder.
+pub fn remove_file(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(format!("removing {}", path.display()), e)),
+    }
+    match path.parent() {
+        Some(dir) => {
+            sync_dir(dir).map_err(|e| Error::io(format!("removing {}", path.display()), e))
+        }
+        None => Ok(()),
+    }
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn replaces_the_file_with_private_modes_and_leaves_no_temp_file() {
+        let root = tempfile::tempdir().expect("tmp");
+        let path = root.path().join("new/dir/auth.json");
+        write_atomic(&path, b"{\"a\":1}").expect("first write");
+        write_atomic(&path, b"{\"a\":2}").expect("second write");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "{\"a\":2}");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&root.path().join("new/dir")), 0o700);
+        }
+        let leftovers: Vec<_> = fs::read_dir(path.parent().expect("dir"))
+            .expect("list")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_becomes_private_even_if_it_was_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().expect("tmp");
+        let path = root.path().join("settings.json");
+        fs::write(&path, "{}").expect("seed");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+        write_atomic(&path, b"{}").expect("write");
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn stale_temp_files_of_killed_writers_are_swept_and_fresh_ones_kept() {
+        let root = tempfile::tempdir().expect("tmp");
+        let path = root.path().join("auth.json");
+        let stale = root.path().join(".auth.json.switchboard-999999-0.tmp");
+        let fresh = root.path().join(".auth.json.switchboard-999998-0.tmp");
+        let other = root.path().join(".config.toml.switchboard-999999-0.tmp");
+        for p in [&stale, &fresh, &other] {
+            fs::write(p, "x").expect("seed");
+        }
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        for p in [&stale, &other] {
+            fs::File::options()
+                .write(true)
+                .open(p)
+                .expect("open")
+                .set_modified(old)
+                .expect("age");
+        }
+        write_atomic(&path, b"{}").expect("write");
+        assert!(
+            !stale.exists(),
+            "a stale temp file of this target is removed"
+        );
+        assert!(fresh.exists(), "a live writer's temp file is left alone");
+        assert!(
+            other.exists(),
+            "another file's temp files are not this write's business"
+        );
+    }
+
+    #[test]
+    fn removing_a_missing_file_is_fine() {
+        let root = tempfile::tempdir().expect("tmp");
+        remove_file(&root.path().join("absent")).expect("no error");
+    }
+}

@@ -1,0 +1,12 @@
+//! The CLIs' own files: where they are, how to change only the keys Switchboard owns, and
+//! how to write them without ever leaving a torn file.
+
+mod atomic;
+mod document;
+mod paths;
+mod plan;
+
+pub use atomic::{create_private_dir, remove_file, write_atomic};
+pub use document::{display_key, key_path, Document, Format, KeyPath};
+pub use paths::CliPaths;
+pub use plan::{plan_writes, DesiredFile, PlannedWrite};

@@ -1,0 +1,96 @@
+//! Turning "these owned keys should now hold these values" into file contents: read each
+//! file, set the wanted keys, remove the keys Switchboard wrote before and no longer wants,
+//! and leave every other key alone. Nothing is written here; all files are planned (and any
+//! corrupt one refused) before the first write.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::document::{Document, Format, KeyPath};
+use crate::error::{Error, Result};
+
+/// What one CLI file should hold for the active account: the owned keys and their values.
+/// An empty `entries` means "nothing of ours" (the provider has no active account).
+#[derive(Debug, Clone)]
+pub struct DesiredFile {
+    pub path: PathBuf,
+    pub format: Format,
+    pub entries: Vec<(KeyPath, Value)>,
+}
+
+impl DesiredFile {
+    pub fn new(path: PathBuf, format: Format) -> Self {
+        Self {
+            path,
+            format,
+            entries: Vec::new(),
+        }
+    }
+
+    pub fn set(mut self, key: KeyPath, value: Value) -> Self {
+        self.entries.push((key, value));
+        self
+    }
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone)]
+pub struct PlannedWrite {
+    pub path: PathBuf,
+    /// The file as it is now (`None`: it does not exist), for the first-write backup.
+    pub current: Option<String>,
+    /// What to write: `Some(text)`, or `None` to delete a file that only Switchboard's keys
+    /// made (see `delete_if_empty`), or no change at all when `changed` is false.
+    pub next: Option<String>,
+    pub changed: bool,
+    /// The owned keys the file holds afterwards, recorded so a later clear removes exactly them.
+    pub written_keys: Vec<KeyPath>,
+}
+
+/// Plans every file. `previously_written(path)` gives the keys Switchboard wrote to that file
+/// before; `created_by_us(path)` whether the file did not exist before Switchboard's first write.
+pub fn plan_writes(
+    desired: &[DesiredFile],
+    previously_written: impl Fn(&std::path::Path) -> Result<Vec<KeyPath>>,
+    created_by_us: impl Fn(&std::path::Path) -> Result<bool>,
+) -> Result<Vec<PlannedWrite>> {
+    desired
+        .iter()
+        .map(|file| {
+            let what = file.path.display().to_string();
+            let current = match std::fs::read_to_string(&file.path) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(Error::io(format!("reading {what}"), e)),
+            };
+            let mut doc = Document::parse(file.format, current.as_deref(), &what)?;
+            let wanted: Vec<&KeyPath> = file.entries.iter().map(|(k, _)| k).collect();
+            for old in previously_written(&file.path)? {
+                if !wanted.contains(&&old) {
+                    doc.remove(&old);
+                }
+            }
+            for (key, value) in &file.entries {
+                doc.set(key, value, &what)?;
+            }
+            let rendered = doc.render();
+            let remove_file =
+                doc.is_empty() && file.entries.is_empty() && created_by_us(&file.path)?;
+            let (next, changed) = if remove_file {
+                (None, current.is_some())
+            } else {
+                let changed = current.as_deref() != Some(rendered.as_str())
+                    && !(current.is_none() && file.entries.is_empty());
+                (Some(rendered), changed)
+            };
+            Ok(PlannedWrite {
+                path: file.path.clone(),
+                current,
+                next,
+                changed,
+                written_keys: file.entries.iter().map(|(k, _)| k.clone()).collect(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,91 @@
+//! What the active account looks like in each CLI's files: the owned keys and their values,
+//! per provider. An account kind a provider's files cannot express yet writes nothing.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::account::{Account, EndpointPreset};
+use crate::catalog::{AccountKind, ProviderId};
+use crate::files::{CliPaths, DesiredFile, Format};
+use crate::vault::AccountSecret;
+
+/// The active account of a provider, with its secret, as the renderers need it.
+pub struct Active<'a> {
+    pub account: &'a Account,
+    pub secret: &'a AccountSecret,
+    /// The `switchboard` executable CLIs run to fetch a secret.
+    pub helper_exe: &'a Path,
+}
+
+/// Every file the provider's CLI reads, with the owned keys it should hold (none when
+/// `active` is `None`: the provider is cleared).
+pub fn desired_files(
+    provider: ProviderId,
+    paths: &CliPaths,
+    active: Option<&Active<'_>>,
+) -> Vec<DesiredFile> {
+    match provider {
+        ProviderId::Claude => super::claude::files(paths, active),
+        ProviderId::Codex => super::codex::files(paths, active),
+        ProviderId::Gemini => super::gemini::files(paths, active),
+        ProviderId::Grok => super::grok::files(paths, active),
+        ProviderId::Bob => super::bob::files(paths, active),
+        ProviderId::Opencode => super::opencode::files(paths, active),
+        ProviderId::Cursor => super::cursor::files(paths, active),
+    }
+}
+
+/// What a user should know after switching: running sessions of some CLIs do not follow.
+pub fn switch_caveat(provider: ProviderId) -> Option<&'static str> {
+    match provider {
+        ProviderId::Gemini => Some("Running gemini sessions keep their old login until restarted: Gemini never re-reads its files."),
+        ProviderId::Codex => Some("A running codex session refuses a different account until it is restarted."),
+        _ => None,
+    }
+}
+
+/// A shell command line that runs the helper with `args` (Claude Code runs it with a shell).
+pub fn helper_command(exe: &Path, args: &[&str]) -> String {
+    let quote = |text: &str| {
+        if text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c))
+        {
+            text.to_owned()
+        } else {
+            format!("'{}'", text.replace('\'', "'\\''"))
+        }
+    };
+    std::iter::once(quote(&exe.to_string_lossy()))
+        .chain(args.iter().map(|a| quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The account's API key, for providers whose CLI reads it from a file.
+pub fn api_key<'a>(active: &Active<'a>) -> Option<&'a str> {
+    match active.secret {
+        AccountSecret::ApiKey(key) if active.account.kind == AccountKind::ApiKey => {
+            Some(key.expose().as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The custom base URL of a key account, if it has one.
+pub fn base_url<'a>(active: &Active<'a>) -> Option<&'a str> {
+    (active.account.endpoint.preset != EndpointPreset::Default)
+        .then_some(active.account.endpoint.base_url.as_deref())
+        .flatten()
+}
+
+pub fn string(value: &str) -> Value {
+    json!(value)
+}
+
+pub fn file(path: impl AsRef<Path>, format: Format) -> DesiredFile {
+    DesiredFile::new(path.as_ref().to_path_buf(), format)
+}
+
+pub use crate::files::key_path as key;
