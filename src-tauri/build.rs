@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "toggle_active",
     "set_in_pool",
     "restore_cli_files",
+    "import_logins",
 ];
 
 fn main() {

@@ -104,6 +104,8 @@ pub struct Account {
     pub kind: AccountKind,
     pub label: String,
     pub email: Option<String>,
+    /// The subscription plan of a sign-in account ("max", "pro", ...).
+    pub plan: Option<String>,
     /// A masked hint such as `sk-ant-…wxyz`.
     pub secret_hint: String,
     pub endpoint: Endpoint,

@@ -13,7 +13,7 @@ use crate::catalog::{
 };
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::store::{EventKind, EventRecord};
-use crate::switchboard::{Change, Overview, ProviderAccounts, Switched};
+use crate::switchboard::{Change, Imported, Overview, ProviderAccounts, Switched};
 
 /// Path of the generated file, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         ProviderAccounts::decl(),
         Overview::decl(),
         Switched::decl(),
+        Imported::decl(),
         ErrorCode::decl(),
         ErrorPayload::decl(),
     ];

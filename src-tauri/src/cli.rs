@@ -58,6 +58,8 @@ enum Command {
     Clear { provider: ProviderId },
     /// Put every CLI file back as it was before Switchboard first changed it.
     Restore,
+    /// Turn the logins already in the CLI files into accounts (again: no duplicates).
+    Import,
     /// Print the active account's credential for a CLI's helper hook (Claude Code's
     /// `apiKeyHelper` and `awsCredentialExport` run this; it is not meant for people).
     Credential { provider: ProviderId },
@@ -192,6 +194,21 @@ fn execute(command: Command) -> Result<()> {
         Command::Clear { provider } => {
             let switched = open()?.set_active(provider, None)?;
             print_switched(&switched, None);
+            Ok(())
+        }
+        Command::Import => {
+            let imported = open()?.import_logins()?;
+            if imported.is_empty() {
+                println!("No logins found in the CLI files.");
+            }
+            for found in imported {
+                let what = if found.created {
+                    "Imported"
+                } else {
+                    "Already known:"
+                };
+                println!("{what} {} ({})", found.label, found.provider.display_name());
+            }
             Ok(())
         }
         Command::Restore => {

@@ -32,9 +32,14 @@ pub fn sync(
 ) -> Result<Vec<PathBuf>> {
     let secret: Option<AccountSecret> =
         active.map(|account| vault.load(&account.id)).transpose()?;
+    let identity = match active {
+        Some(account) => store.read(|tx| tx.account_identity(&account.id))?,
+        None => serde_json::Value::Null,
+    };
     let active = active.zip(secret.as_ref()).map(|(account, secret)| Active {
         account,
         secret,
+        identity: &identity,
         helper_exe: &config.helper_exe,
     });
     let desired = providers::desired_files(provider, &config.cli_paths, active.as_ref());

@@ -13,7 +13,7 @@ use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::cli_files;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::providers;
+use crate::providers::{self, FoundLogin};
 use crate::secret::Sensitive;
 use crate::store::{EventKind, EventRecord, Store};
 use crate::validate;
@@ -52,6 +52,16 @@ pub struct Switched {
     pub files_changed: Vec<String>,
     /// What the user should know, e.g. that running sessions of this CLI will not follow.
     pub caveat: Option<String>,
+}
+
+/// A login found in a CLI's files, and the account it is now.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Imported {
+    pub provider: ProviderId,
+    pub account_id: String,
+    pub label: String,
+    /// `false` when the login was already an account (importing twice adds nothing).
+    pub created: bool,
 }
 
 type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
@@ -227,6 +237,7 @@ impl Switchboard {
             kind,
             label: String::new(),
             email: None,
+            plan: None,
             secret_hint: hint(info, &secret),
             endpoint,
             region: input.credential.region().map(str::to_owned),
@@ -474,6 +485,110 @@ impl Switchboard {
         self.set_active(provider, next)
     }
 
+    /// Turns the logins already in the CLI files into accounts, labelled from their identity.
+    /// A login that is already an account adds nothing (its tokens are kept up to date); a
+    /// new one becomes its provider's active account, as does any login of a provider that
+    /// has none.
+    pub fn import_logins(&self) -> Result<Vec<Imported>> {
+        let mut imported = Vec::new();
+        for provider in ProviderId::ALL {
+            let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+                continue;
+            };
+            let (account, created) = match self.same_login(&found)? {
+                Some(account) => {
+                    if found.kind == AccountKind::Oauth {
+                        self.vault.store(&account.id, &found.secret)?;
+                    }
+                    (account, false)
+                }
+                None => (self.create_from_login(&found)?, true),
+            };
+            let active = self.store.read(|tx| tx.active_account_id(provider))?;
+            if created || active.is_none() {
+                self.set_active(provider, Some(&account.id))?;
+            }
+            imported.push(Imported {
+                provider,
+                account_id: account.id,
+                label: account.label,
+                created,
+            });
+        }
+        Ok(imported)
+    }
+
+    /// The account a found login already is: same email or identity for sign-ins, the same
+    /// key for keys.
+    fn same_login(&self, found: &FoundLogin) -> Result<Option<Account>> {
+        let candidates: Vec<Account> = self
+            .store
+            .read(|tx| tx.accounts())?
+            .into_iter()
+            .filter(|a| a.provider == found.provider && a.kind == found.kind)
+            .collect();
+        for account in candidates {
+            let same = match found.kind {
+                AccountKind::Oauth => match (&found.email, &account.email) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => {
+                        let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
+                        identity == found.identity
+                            && identity.as_object().is_some_and(|o| !o.is_empty())
+                    }
+                },
+                _ => self.vault.load(&account.id)?.hint_source() == found.secret.hint_source(),
+            };
+            if same {
+                return Ok(Some(account));
+            }
+        }
+        Ok(None)
+    }
+
+    fn create_from_login(&self, found: &FoundLogin) -> Result<Account> {
+        let info = providers::info(found.provider);
+        let now = crate::store::now_ms();
+        let mut account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            provider: found.provider,
+            kind: found.kind,
+            label: String::new(),
+            email: found.email.clone(),
+            plan: found.plan.clone(),
+            secret_hint: hint(info, &found.secret),
+            endpoint: Default::default(),
+            region: None,
+            model: None,
+            effort: None,
+            description: String::new(),
+            in_pool: false,
+            status: AccountStatus::Ok,
+            created_at: now,
+            updated_at: now,
+        };
+        let base = match &found.email {
+            Some(email) => validate::check_label(email)?,
+            None => default_label(info.display_name),
+        };
+        let account = self.store.transaction(|tx| {
+            account.label =
+                unique_label(base.clone(), |l| tx.label_taken(account.provider, l, None))?;
+            tx.insert_account(&account)?;
+            tx.set_account_identity(&account.id, &found.identity)?;
+            tx.log_event(
+                EventKind::AccountAdded,
+                account.provider,
+                Some(&account.id),
+                &account.label,
+            )?;
+            self.vault.store(&account.id, &found.secret)?;
+            Ok(account)
+        })?;
+        self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));
+        Ok(account)
+    }
+
     /// Puts every CLI file back as it was before Switchboard first wrote it, and clears
     /// every provider's active account (the files no longer reflect them).
     pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
@@ -525,11 +640,13 @@ fn kind_name(kind: AccountKind) -> &'static str {
     }
 }
 
+/// The masked hint shown for a secret; sign-in accounts show no part of their tokens.
 fn hint(info: &ProviderInfo, secret: &AccountSecret) -> String {
     let prefixes: &[&str] = match secret {
         AccountSecret::ApiKey(_) => &info.key_prefixes,
         AccountSecret::BedrockAccessKeys { .. } => &["AKIA", "ASIA"],
         AccountSecret::BedrockApiKey(_) => &["ABSK", "bedrock-api-key-"],
+        AccountSecret::OAuthTokens(_) => return "signed in".to_owned(),
     };
     validate::mask(secret.hint_source(), prefixes)
 }

@@ -17,6 +17,9 @@ pub enum AccountSecret {
         secret_access_key: Sensitive<String>,
     },
     BedrockApiKey(Sensitive<String>),
+    /// A sign-in account's tokens, as the provider's CLI keeps them (Claude's `claudeAiOauth`
+    /// object, Codex's `tokens` and `last_refresh`, Gemini's `oauth_creds.json`), as JSON.
+    OAuthTokens(Sensitive<String>),
 }
 
 impl AccountSecret {
@@ -38,11 +41,21 @@ impl AccountSecret {
         }
     }
 
+    /// A sign-in account's tokens as JSON, for writing them into the CLI's files; `None` for
+    /// keys. The value is a secret: write it to the CLI file and drop it.
+    pub fn oauth_tokens(&self) -> Option<Value> {
+        match self {
+            AccountSecret::OAuthTokens(text) => serde_json::from_str(text.expose()).ok(),
+            _ => None,
+        }
+    }
+
     /// The part of the secret a masked hint is made from.
     pub fn hint_source(&self) -> &str {
         match self {
             AccountSecret::ApiKey(key) | AccountSecret::BedrockApiKey(key) => key.expose(),
             AccountSecret::BedrockAccessKeys { access_key_id, .. } => access_key_id.expose(),
+            AccountSecret::OAuthTokens(tokens) => tokens.expose(),
         }
     }
 
@@ -58,6 +71,9 @@ impl AccountSecret {
             }),
             AccountSecret::BedrockApiKey(key) => {
                 json!({"v": 1, "type": "bedrock_api_key", "key": key.expose()})
+            }
+            AccountSecret::OAuthTokens(tokens) => {
+                json!({"v": 1, "type": "oauth_tokens", "tokens": tokens.expose()})
             }
         };
         Sensitive::new(value.to_string())
@@ -79,6 +95,7 @@ impl AccountSecret {
         match value.get("type").and_then(Value::as_str) {
             Some("api_key") => Ok(AccountSecret::ApiKey(field("key")?)),
             Some("bedrock_api_key") => Ok(AccountSecret::BedrockApiKey(field("key")?)),
+            Some("oauth_tokens") => Ok(AccountSecret::OAuthTokens(field("tokens")?)),
             Some("bedrock_access_keys") => Ok(AccountSecret::BedrockAccessKeys {
                 access_key_id: field("access_key_id")?,
                 secret_access_key: field("secret_access_key")?,

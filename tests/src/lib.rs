@@ -195,3 +195,4 @@ pub fn real_cli(name: &str) -> PathBuf {
     );
     path
 }
+pub mod real_cli;

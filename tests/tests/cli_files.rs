@@ -3,14 +3,14 @@
 //! the keychain before the first write, and put back by `restore`.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{json, Value};
 use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
 use switchboard::catalog::ProviderId;
 use switchboard::vault::backup_entry_name;
 use switchboard::{ErrorCode, Switchboard};
-use switchboard_tests::{canary, contains, real_cli, secret_tool_lookup, TestEnv};
+use switchboard_tests::real_cli::{claude_status, codex_status, read_json, run_in_home};
+use switchboard_tests::{canary, contains, secret_tool_lookup, TestEnv};
 
 fn add(
     board: &Switchboard,
@@ -46,55 +46,6 @@ fn add_with(
 
 fn api_key(key: &str) -> KeyCredential {
     KeyCredential::ApiKey { key: key.into() }
-}
-
-/// Runs a real CLI in the test's home with a clean environment: nothing of the developer's
-/// (API keys, config dirs) leaks in, and the helper it may call finds this test's keychain.
-fn run_in_home(env: &TestEnv, program: &Path, args: &[&str]) -> std::process::Output {
-    let mut command = Command::new(program);
-    command.args(args).env_clear();
-    for name in [
-        "PATH",
-        "DBUS_SESSION_BUS_ADDRESS",
-        "XDG_RUNTIME_DIR",
-        "LANG",
-    ] {
-        if let Some(value) = std::env::var_os(name) {
-            command.env(name, value);
-        }
-    }
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
-    command
-        .env("CI", "1")
-        .env("DISABLE_AUTOUPDATER", "1")
-        .output()
-        .expect("run CLI")
-}
-
-fn claude_status(env: &TestEnv) -> Value {
-    let output = run_in_home(env, &real_cli("claude"), &["auth", "status"]);
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "claude auth status printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
-
-fn codex_status(env: &TestEnv) -> (bool, String) {
-    let output = run_in_home(env, &real_cli("codex"), &["login", "status"]);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }
 
 /// Runs a helper command exactly as Claude Code does: through a shell.

@@ -5,7 +5,7 @@ use tauri::State;
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{ProviderId, ProviderInfo};
 use crate::error::Result;
-use crate::switchboard::{Overview, Switched};
+use crate::switchboard::{Imported, Overview, Switched};
 use crate::Switchboard;
 
 type Board<'a> = State<'a, Switchboard>;
@@ -53,6 +53,11 @@ pub fn remove_account(board: Board<'_>, id: String) -> Result<()> {
 #[tauri::command]
 pub fn toggle_active(board: Board<'_>, id: String) -> Result<Switched> {
     board.toggle_active(&id)
+}
+
+#[tauri::command]
+pub fn import_logins(board: Board<'_>) -> Result<Vec<Imported>> {
+    board.import_logins()
 }
 
 #[tauri::command]

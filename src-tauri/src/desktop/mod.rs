@@ -12,6 +12,24 @@ use crate::{Config, Switchboard};
 /// The event the window listens to; its payload is a [`crate::switchboard::Change`].
 pub const CHANGE_EVENT: &str = "switchboard:change";
 
+/// On the very first start (no accounts yet), the logins already in the CLI files become
+/// accounts. A failure is logged, never fatal: the window still opens.
+fn import_on_first_start(board: &Switchboard) {
+    let empty = board
+        .overview()
+        .map(|o| o.providers.iter().all(|p| p.accounts.is_empty()))
+        .unwrap_or(false);
+    if empty {
+        match board.import_logins() {
+            Ok(imported) => tracing::info!(
+                count = imported.len(),
+                "imported the logins found in CLI files"
+            ),
+            Err(err) => tracing::warn!("could not import the logins in CLI files: {err}"),
+        }
+    }
+}
+
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {
     let board = match Config::from_env().and_then(|config| {
@@ -24,6 +42,7 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    import_on_first_start(&board);
     let result = tauri::Builder::default()
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -47,6 +66,7 @@ pub fn run() -> ExitCode {
             commands::toggle_active,
             commands::set_in_pool,
             commands::restore_cli_files,
+            commands::import_logins,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -1,10 +1,13 @@
 //! Claude Code: Anthropic subscription OAuth, Anthropic API keys and AWS Bedrock.
 
-use super::files::{base_url, file, helper_command, key, string, Active};
+use serde_json::Value;
+
+use super::files::{base_url, file, helper_command, key, read_json, string, Active, FoundLogin};
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::secret::Sensitive;
 use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
@@ -46,8 +49,8 @@ pub(super) fn info() -> ProviderInfo {
 /// and `awsCredentialExport` run `switchboard credential ...` instead. Only a Bedrock API key
 /// must sit in `settings.json` (`AWS_BEARER_TOKEN_BEDROCK`), as Claude Code has no helper for it.
 pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-    let credentials = file(paths.claude_dir().join(".credentials.json"), Format::Json);
-    let identity = file(paths.claude_json(), Format::Json);
+    let mut credentials = file(paths.claude_dir().join(".credentials.json"), Format::Json);
+    let mut identity = file(paths.claude_json(), Format::Json);
     let mut settings = file(paths.claude_dir().join("settings.json"), Format::Json);
     if let Some(active) = active {
         let account = active.account;
@@ -77,6 +80,14 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
                         )),
                     );
             }
+            AccountSecret::OAuthTokens(_) => {
+                if let Some(tokens) = active.secret.oauth_tokens() {
+                    credentials = credentials.set(key(&["claudeAiOauth"]), tokens);
+                }
+                if active.identity.as_object().is_some_and(|o| !o.is_empty()) {
+                    identity = identity.set(key(&["oauthAccount"]), active.identity.clone());
+                }
+            }
             AccountSecret::BedrockApiKey(bedrock_key) => {
                 settings = settings
                     .set(key(&["env", "CLAUDE_CODE_USE_BEDROCK"]), string("1"))
@@ -97,4 +108,32 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
         }
     }
     vec![credentials, identity, settings]
+}
+
+/// A subscription login: tokens in `.credentials.json`, identity in `.claude.json`.
+pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
+    let tokens = read_json(&paths.claude_dir().join(".credentials.json"))?
+        .get("claudeAiOauth")?
+        .clone();
+    tokens
+        .get("refreshToken")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())?;
+    let identity = read_json(&paths.claude_json())
+        .and_then(|v| v.get("oauthAccount").cloned())
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    Some(FoundLogin {
+        provider: ProviderId::Claude,
+        kind: AccountKind::Oauth,
+        email: identity
+            .get("emailAddress")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        plan: tokens
+            .get("subscriptionType")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        identity,
+        secret: AccountSecret::OAuthTokens(Sensitive::new(tokens.to_string())),
+    })
 }

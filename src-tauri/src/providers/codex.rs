@@ -1,10 +1,14 @@
 //! Codex: ChatGPT OAuth, OpenAI API keys and Responses-compatible custom endpoints.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::files::{api_key, base_url, file, key, string, Active};
+use super::files::{
+    api_key, base_url, file, jwt_claims, key, read_json, string, Active, FoundLogin,
+};
 use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::secret::Sensitive;
+use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -61,7 +65,74 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
             if let Some(model) = &active.account.model {
                 config = config.set(key(&["model"]), string(model));
             }
+        } else if let Some(tokens) = active.secret.oauth_tokens() {
+            auth = auth.set(key(&["auth_mode"]), string("chatgpt"));
+            for field in ["OPENAI_API_KEY", "tokens", "last_refresh"] {
+                auth = auth.set(
+                    key(&[field]),
+                    tokens.get(field).cloned().unwrap_or(Value::Null),
+                );
+            }
+            config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
         }
     }
     vec![auth, config]
+}
+
+/// A ChatGPT login (identity from the `id_token` claims) or an API key in `auth.json`.
+pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
+    let auth = read_json(&paths.codex_dir().join("auth.json"))?;
+    let tokens = auth
+        .get("tokens")
+        .filter(|t| t.get("refresh_token").is_some());
+    if let Some(tokens) = tokens {
+        let claims = tokens
+            .get("id_token")
+            .and_then(Value::as_str)
+            .and_then(jwt_claims)
+            .unwrap_or(Value::Null);
+        let auth_claims = claims.get("https://api.openai.com/auth");
+        let email = claims
+            .get("email")
+            .or_else(|| {
+                claims
+                    .get("https://api.openai.com/profile")
+                    .and_then(|p| p.get("email"))
+            })
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let account_id = tokens
+            .get("account_id")
+            .or_else(|| auth_claims.and_then(|a| a.get("chatgpt_account_id")))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let secret = json!({
+            "OPENAI_API_KEY": auth.get("OPENAI_API_KEY").cloned().unwrap_or(Value::Null),
+            "tokens": tokens,
+            "last_refresh": auth.get("last_refresh").cloned().unwrap_or(Value::Null),
+        });
+        return Some(FoundLogin {
+            provider: ProviderId::Codex,
+            kind: AccountKind::Oauth,
+            email,
+            plan: auth_claims
+                .and_then(|a| a.get("chatgpt_plan_type"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            identity: json!({ "account_id": account_id }),
+            secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
+        });
+    }
+    let key = auth
+        .get("OPENAI_API_KEY")
+        .and_then(Value::as_str)
+        .filter(|k| !k.is_empty())?;
+    Some(FoundLogin {
+        provider: ProviderId::Codex,
+        kind: AccountKind::ApiKey,
+        email: None,
+        plan: None,
+        identity: json!({}),
+        secret: AccountSecret::ApiKey(Sensitive::from(key)),
+    })
 }

@@ -14,6 +14,8 @@ use crate::vault::AccountSecret;
 pub struct Active<'a> {
     pub account: &'a Account,
     pub secret: &'a AccountSecret,
+    /// The provider's identity record of a sign-in account (`{}` for keys).
+    pub identity: &'a Value,
     /// The `switchboard` executable CLIs run to fetch a secret.
     pub helper_exe: &'a Path,
 }
@@ -34,6 +36,54 @@ pub fn desired_files(
         ProviderId::Opencode => super::opencode::files(paths, active),
         ProviderId::Cursor => super::cursor::files(paths, active),
     }
+}
+
+/// A login found in a CLI's own files, to import as an account.
+pub struct FoundLogin {
+    pub provider: ProviderId,
+    pub kind: AccountKind,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+    /// The provider's identity record (not secret), written back with the tokens.
+    pub identity: Value,
+    pub secret: AccountSecret,
+}
+
+/// The login each CLI's files hold now, if any.
+pub fn read_login(provider: ProviderId, paths: &CliPaths) -> Option<FoundLogin> {
+    match provider {
+        ProviderId::Claude => super::claude::read_login(paths),
+        ProviderId::Codex => super::codex::read_login(paths),
+        ProviderId::Gemini => super::gemini::read_login(paths),
+        ProviderId::Opencode => super::opencode::read_login(paths),
+        ProviderId::Grok | ProviderId::Bob | ProviderId::Cursor => None,
+    }
+}
+
+/// A JSON file's content, or `None` when it is missing or unreadable. A file half-written by
+/// a CLI (Codex and Gemini write in place) fails to parse and is read again once.
+pub fn read_json(path: &Path) -> Option<Value> {
+    for attempt in 0..2 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Ok(value) = serde_json::from_str::<Value>(&text) {
+                return Some(value);
+            }
+        }
+        if attempt == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    None
+}
+
+/// The claims of a JSON Web Token (its payload, not verified: it comes from the CLI's file).
+pub fn jwt_claims(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// What a user should know after switching: running sessions of some CLIs do not follow.

@@ -1,8 +1,15 @@
 //! Gemini CLI: Google OAuth and Gemini API keys (optional base URL and API version).
 
-use super::files::{api_key, base_url, file, key, string, Active};
+use serde_json::{json, Value};
+
+use super::files::{
+    api_key, base_url, file, jwt_claims, key, read_json, string, Active, FoundLogin,
+};
 use crate::catalog::{AccountKind, DefaultEndpoints, ModelOption, ProviderId, ProviderInfo};
+use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::secret::Sensitive;
+use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -40,6 +47,8 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
     let dir = paths.gemini_dir();
     let mut env = file(dir.join(".env"), Format::DotEnv);
     let mut settings = file(dir.join("settings.json"), Format::Json);
+    let mut creds = file(dir.join("oauth_creds.json"), Format::Json);
+    let mut accounts = file(dir.join("google_accounts.json"), Format::Json);
     if let Some(active) = active {
         if let Some(api_key) = api_key(active) {
             env = env.set(key(&["GEMINI_API_KEY"]), string(api_key));
@@ -53,7 +62,65 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
             if let Some(model) = &active.account.model {
                 settings = settings.set(key(&["model", "name"]), string(model));
             }
+        } else if let Some(Value::Object(tokens)) = active.secret.oauth_tokens() {
+            for (field, value) in tokens {
+                creds = creds.set(key(&[&field]), value);
+            }
+            if let Some(email) = &active.account.email {
+                accounts = accounts.set(key(&["active"]), string(email));
+            }
+            settings = settings.set(
+                key(&["security", "auth", "selectedType"]),
+                string("oauth-personal"),
+            );
         }
     }
-    vec![env, settings]
+    vec![env, settings, creds, accounts]
+}
+
+/// A Google login (`oauth_creds.json`, email from `google_accounts.json` or the `id_token`)
+/// or a `GEMINI_API_KEY` line in `.env`.
+pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
+    let dir = paths.gemini_dir();
+    if let Some(creds) =
+        read_json(&dir.join("oauth_creds.json")).filter(|c| c.get("refresh_token").is_some())
+    {
+        let email = read_json(&dir.join("google_accounts.json"))
+            .and_then(|a| {
+                a.get("active")
+                    .and_then(Value::as_str)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+            })
+            .or_else(|| {
+                let claims = creds
+                    .get("id_token")
+                    .and_then(Value::as_str)
+                    .and_then(jwt_claims)?;
+                claims
+                    .get("email")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+        return Some(FoundLogin {
+            provider: ProviderId::Gemini,
+            kind: AccountKind::Oauth,
+            email,
+            plan: None,
+            identity: json!({}),
+            secret: AccountSecret::OAuthTokens(Sensitive::new(creds.to_string())),
+        });
+    }
+    let text = std::fs::read_to_string(dir.join(".env")).ok()?;
+    let env = Document::parse(Format::DotEnv, Some(&text), ".env").ok()?;
+    let key = env.get(&key_path(&["GEMINI_API_KEY"]))?;
+    let key = key.as_str().filter(|k| !k.is_empty())?;
+    Some(FoundLogin {
+        provider: ProviderId::Gemini,
+        kind: AccountKind::ApiKey,
+        email: None,
+        plan: None,
+        identity: json!({}),
+        secret: AccountSecret::ApiKey(Sensitive::from(key)),
+    })
 }

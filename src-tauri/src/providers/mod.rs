@@ -12,7 +12,7 @@ mod opencode;
 
 use crate::catalog::{ProviderId, ProviderInfo};
 
-pub use files::{desired_files, helper_command, switch_caveat, Active};
+pub use files::{desired_files, helper_command, read_login, switch_caveat, Active, FoundLogin};
 
 /// The catalog entry of one provider.
 pub fn info(id: ProviderId) -> &'static ProviderInfo {

@@ -1,10 +1,12 @@
 //! Opencode: an OpenRouter key, written as opencode's `openrouter` auth entry.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::files::{api_key, file, key, Active};
+use super::files::{api_key, file, key, read_json, Active, FoundLogin};
 use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::secret::Sensitive;
+use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
     ProviderInfo {
@@ -35,4 +37,24 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
         );
     }
     vec![auth]
+}
+
+/// The `openrouter` key in opencode's `auth.json`.
+pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
+    let auth = read_json(&paths.opencode_dir().join("auth.json"))?;
+    let entry = auth
+        .get("openrouter")
+        .filter(|e| e.get("type").and_then(Value::as_str) == Some("api"))?;
+    let key = entry
+        .get("key")
+        .and_then(Value::as_str)
+        .filter(|k| !k.is_empty())?;
+    Some(FoundLogin {
+        provider: ProviderId::Opencode,
+        kind: AccountKind::ApiKey,
+        email: None,
+        plan: None,
+        identity: json!({}),
+        secret: AccountSecret::ApiKey(Sensitive::from(key)),
+    })
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 const COLUMNS: &str =
     "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
-                       region, model, effort, description, in_pool, status, created_at, updated_at";
+                       region, model, effort, description, in_pool, status, created_at, updated_at, plan";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
     let text = |i: usize| row.get::<_, String>(i);
@@ -43,6 +43,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             status: AccountStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
             created_at: row.get(15)?,
             updated_at: row.get(16)?,
+            plan: row.get(17)?,
         })
     })();
     Ok(parsed)
@@ -52,7 +53,7 @@ impl Tx<'_> {
     pub fn insert_account(&self, account: &Account) -> Result<()> {
         self.conn()
             .execute(
-                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
                 params![
                     account.id,
                     account.provider.as_str(),
@@ -71,6 +72,7 @@ impl Tx<'_> {
                     account.status.as_str(),
                     account.created_at,
                     account.updated_at,
+                    account.plan,
                 ],
             )
             .map_err(|e| label_conflict(e, &account.label))?;
@@ -127,7 +129,7 @@ impl Tx<'_> {
             .execute(
                 "UPDATE accounts SET label = ?2, email = ?3, secret_hint = ?4, endpoint_preset = ?5, base_url = ?6,
                         api_version = ?7, region = ?8, model = ?9, effort = ?10, description = ?11, in_pool = ?12,
-                        status = ?13, updated_at = ?14
+                        status = ?13, updated_at = ?14, plan = ?15
                  WHERE id = ?1",
                 params![
                     account.id,
@@ -144,6 +146,7 @@ impl Tx<'_> {
                     account.in_pool,
                     account.status.as_str(),
                     now_ms().max(account.updated_at),
+                    account.plan,
                 ],
             )
             .map_err(|e| label_conflict(e, &account.label))?;
@@ -151,6 +154,26 @@ impl Tx<'_> {
             return Err(Error::not_found("Account"));
         }
         self.account(&account.id)
+    }
+
+    /// The provider's own identity record of a sign-in account (not secret), `{}` if none.
+    pub fn account_identity(&self, id: &str) -> Result<serde_json::Value> {
+        let text: String = self
+            .conn()
+            .query_row("SELECT identity FROM accounts WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("Account"))?;
+        serde_json::from_str(&text).map_err(|_| corrupt("accounts.identity", &text))
+    }
+
+    pub fn set_account_identity(&self, id: &str, identity: &serde_json::Value) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET identity = ?2 WHERE id = ?1",
+            params![id, identity.to_string()],
+        )?;
+        Ok(())
     }
 
     pub fn delete_account(&self, id: &str) -> Result<()> {

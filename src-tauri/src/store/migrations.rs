@@ -53,6 +53,10 @@ const MIGRATIONS: &[&str] = &[
         key  TEXT NOT NULL,
         PRIMARY KEY (path, key)
     );",
+    // 3: what sign-in accounts know about themselves: the plan, and the provider's identity
+    // record (Claude's oauthAccount, Codex's account id) that goes back into the CLI files.
+    "ALTER TABLE accounts ADD COLUMN plan TEXT;
+    ALTER TABLE accounts ADD COLUMN identity TEXT NOT NULL DEFAULT '{}';",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

@@ -8,6 +8,7 @@ import type {
   Change,
   ErrorCode,
   ErrorPayload,
+  Imported,
   KeyCredential,
   NewKeyAccount,
   Overview,
@@ -65,6 +66,7 @@ export const api = {
   removeAccount: (id: string) => call<null>("remove_account", { id }),
   toggleActive: (id: string) => call<Switched>("toggle_active", { id }),
   restoreCliFiles: () => call<ProviderId[]>("restore_cli_files"),
+  importLogins: () => call<Imported[]>("import_logins"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
   onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>
     listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),

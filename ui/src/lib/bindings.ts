@@ -48,6 +48,10 @@ export type Endpoint = { preset: EndpointPreset, base_url: string | null, api_ve
 
 export type Account = { id: string, provider: ProviderId, kind: AccountKind, label: string, email: string | null, 
 /**
+ * The subscription plan of a sign-in account ("max", "pro", ...).
+ */
+plan: string | null, 
+/**
  * A masked hint such as `sk-ant-…wxyz`.
  */
 secret_hint: string, endpoint: Endpoint, 
@@ -93,6 +97,12 @@ files_changed: Array<string>,
  * What the user should know, e.g. that running sessions of this CLI will not follow.
  */
 caveat: string | null, };
+
+export type Imported = { provider: ProviderId, account_id: string, label: string, 
+/**
+ * `false` when the login was already an account (importing twice adds nothing).
+ */
+created: boolean, };
 
 export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io";
 

@@ -143,6 +143,7 @@ describe("account details", () => {
       kind: "api_key" as const,
       label: "LM Studio",
       email: null,
+      plan: null,
       secret_hint: "sk-…abcd",
       endpoint: { preset: "local_responses" as const, base_url: "http://localhost:1234/v1", api_version: null },
       region: null,
@@ -155,6 +156,9 @@ describe("account details", () => {
       updated_at: 0,
     };
     expect(accountDetails(account)).toEqual(["qwen3-coder · high effort", "localhost:1234/v1"]);
+    expect(accountDetails({ ...account, kind: "oauth", label: "ada@example.com", email: "ada@example.com", plan: "max", model: null, effort: null, endpoint: { ...account.endpoint, base_url: null } })).toEqual([
+      "max plan",
+    ]);
     expect(accountDetails({ ...account, model: null, effort: null, endpoint: { ...account.endpoint, base_url: null }, region: "us-east-1" })).toEqual([
       "us-east-1",
     ]);

@@ -205,7 +205,8 @@ export function article(name: string): "a" | "an" {
 /** The small print under an account's label: email, region, model and effort, endpoint. */
 export function accountDetails(account: Account): string[] {
   const details: string[] = [];
-  if (account.email) details.push(account.email);
+  if (account.email && account.email !== account.label) details.push(account.email);
+  if (account.plan) details.push(`${account.plan} plan`);
   if (account.region) details.push(account.region);
   const model = [account.model, account.effort && `${account.effort} effort`].filter(Boolean).join(" · ");
   if (model) details.push(model);
