@@ -16,6 +16,7 @@ pub mod store;
 pub mod switchboard;
 pub mod validate;
 pub mod vault;
+pub mod watch;
 
 #[cfg(feature = "desktop")]
 pub mod desktop;

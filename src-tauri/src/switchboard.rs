@@ -64,6 +64,17 @@ pub struct Imported {
     pub created: bool,
 }
 
+/// What looking at a CLI's login files found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakeBack {
+    /// Nothing new.
+    Nothing,
+    /// The CLI had refreshed this account's tokens; the keychain now holds the new ones.
+    Updated { account_id: String },
+    /// A login no account knows: the user ran the CLI's own login. Offer to import it.
+    NewLogin,
+}
+
 type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
 
 pub struct Switchboard {
@@ -431,6 +442,9 @@ impl Switchboard {
     /// Makes `account_id` its provider's active account (`None` clears it) and writes the
     /// CLI's files to match, in one transaction: if a file cannot be written, nothing changes.
     pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<Switched> {
+        // Tokens the CLI refreshed since the last switch go to the keychain before the files
+        // are rewritten, so switching away and back never restores a stale token.
+        self.take_back(provider)?;
         let account = match account_id {
             Some(id) => {
                 let account = self.account(id)?;
@@ -483,6 +497,56 @@ impl Switchboard {
             Some(account_id)
         };
         self.set_active(provider, next)
+    }
+
+    /// Looks at the login in `provider`'s CLI files. Tokens a CLI refreshed go back to the
+    /// keychain of the account they belong to — only when they are fresher than the stored
+    /// ones, so an older token never replaces a newer one. A file that cannot be parsed (a
+    /// CLI writing in place) is read again, and otherwise ignored, never imported half.
+    pub fn take_back(&self, provider: ProviderId) -> Result<TakeBack> {
+        let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+            return Ok(TakeBack::Nothing);
+        };
+        let Some(account) = self.same_login(&found)? else {
+            self.store
+                .transaction(|tx| tx.log_event(EventKind::NewLoginFound, provider, None, ""))?;
+            self.publish(EventKind::NewLoginFound, provider, None);
+            return Ok(TakeBack::NewLogin);
+        };
+        let (Some(in_file), AccountKind::Oauth) = (found.secret.oauth_tokens(), account.kind)
+        else {
+            return Ok(TakeBack::Nothing);
+        };
+        let stored = self.vault.load(&account.id)?.oauth_tokens();
+        if stored.as_ref() == Some(&in_file) {
+            return Ok(TakeBack::Nothing);
+        }
+        let fresher = match (
+            providers::token_freshness(provider, &in_file),
+            stored
+                .as_ref()
+                .and_then(|s| providers::token_freshness(provider, s)),
+        ) {
+            (Some(file), Some(keychain)) => file > keychain,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !fresher {
+            return Ok(TakeBack::Nothing);
+        }
+        self.store.transaction(|tx| {
+            tx.log_event(
+                EventKind::TokensTakenBack,
+                provider,
+                Some(&account.id),
+                &account.label,
+            )?;
+            self.vault.store(&account.id, &found.secret)
+        })?;
+        self.publish(EventKind::TokensTakenBack, provider, Some(&account.id));
+        Ok(TakeBack::Updated {
+            account_id: account.id,
+        })
     }
 
     /// Turns the logins already in the CLI files into accounts, labelled from their identity.

@@ -1,5 +1,7 @@
 //! IPC commands: typed arguments, one facade call each, errors serialised as `{code, message}`.
 
+use std::sync::Arc;
+
 use tauri::State;
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
@@ -8,7 +10,7 @@ use crate::error::Result;
 use crate::switchboard::{Imported, Overview, Switched};
 use crate::Switchboard;
 
-type Board<'a> = State<'a, Switchboard>;
+type Board<'a> = State<'a, Arc<Switchboard>>;
 
 #[tauri::command]
 pub fn catalog(board: Board<'_>) -> Vec<ProviderInfo> {

@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use tauri::{Emitter, Manager};
 
+use std::sync::Arc;
+
+use crate::watch::LoginWatcher;
 use crate::{Config, Switchboard};
 
 /// The event the window listens to; its payload is a [`crate::switchboard::Change`].
@@ -43,6 +46,8 @@ pub fn run() -> ExitCode {
         }
     };
     import_on_first_start(&board);
+    let board = Arc::new(board);
+    let _watcher = LoginWatcher::start(board.clone());
     let result = tauri::Builder::default()
         .setup(move |app| {
             let handle = app.handle().clone();

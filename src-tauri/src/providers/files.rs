@@ -60,6 +60,40 @@ pub fn read_login(provider: ProviderId, paths: &CliPaths) -> Option<FoundLogin> 
     }
 }
 
+/// The files whose changes may mean a new login or refreshed tokens.
+pub fn login_files(provider: ProviderId, paths: &CliPaths) -> Vec<std::path::PathBuf> {
+    match provider {
+        ProviderId::Claude => vec![
+            paths.claude_dir().join(".credentials.json"),
+            paths.claude_json(),
+        ],
+        ProviderId::Codex => vec![paths.codex_dir().join("auth.json")],
+        ProviderId::Gemini => vec![
+            paths.gemini_dir().join("oauth_creds.json"),
+            paths.gemini_dir().join(".env"),
+        ],
+        ProviderId::Opencode => vec![paths.opencode_dir().join("auth.json")],
+        ProviderId::Grok | ProviderId::Bob | ProviderId::Cursor => Vec::new(),
+    }
+}
+
+/// How fresh a sign-in account's tokens are (Unix ms of expiry or last refresh): a token is
+/// only ever replaced by a fresher one.
+pub fn token_freshness(provider: ProviderId, tokens: &Value) -> Option<i64> {
+    match provider {
+        ProviderId::Claude => tokens.get("expiresAt").and_then(Value::as_i64),
+        ProviderId::Gemini => tokens.get("expiry_date").and_then(Value::as_i64),
+        ProviderId::Codex => {
+            let text = tokens.get("last_refresh").and_then(Value::as_str)?;
+            let at =
+                time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                    .ok()?;
+            i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+        }
+        ProviderId::Grok | ProviderId::Bob | ProviderId::Opencode | ProviderId::Cursor => None,
+    }
+}
+
 /// A JSON file's content, or `None` when it is missing or unreadable. A file half-written by
 /// a CLI (Codex and Gemini write in place) fails to parse and is read again once.
 pub fn read_json(path: &Path) -> Option<Value> {

@@ -12,7 +12,10 @@ mod opencode;
 
 use crate::catalog::{ProviderId, ProviderInfo};
 
-pub use files::{desired_files, helper_command, read_login, switch_caveat, Active, FoundLogin};
+pub use files::{
+    desired_files, helper_command, login_files, read_login, switch_caveat, token_freshness, Active,
+    FoundLogin,
+};
 
 /// The catalog entry of one provider.
 pub fn info(id: ProviderId) -> &'static ProviderInfo {

@@ -18,10 +18,14 @@ pub enum EventKind {
     ActiveChanged,
     PoolChanged,
     FilesRestored,
+    /// A CLI refreshed a sign-in account's tokens; Switchboard took the new ones back.
+    TokensTakenBack,
+    /// A login no account knows appeared in a CLI's files (the user ran the CLI's own login).
+    NewLoginFound,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 7] = [
+    const ALL: [EventKind; 9] = [
         EventKind::AccountAdded,
         EventKind::AccountUpdated,
         EventKind::SecretReplaced,
@@ -29,6 +33,8 @@ impl EventKind {
         EventKind::ActiveChanged,
         EventKind::PoolChanged,
         EventKind::FilesRestored,
+        EventKind::TokensTakenBack,
+        EventKind::NewLoginFound,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +46,8 @@ impl EventKind {
             EventKind::ActiveChanged => "active_changed",
             EventKind::PoolChanged => "pool_changed",
             EventKind::FilesRestored => "files_restored",
+            EventKind::TokensTakenBack => "tokens_taken_back",
+            EventKind::NewLoginFound => "new_login_found",
         }
     }
 

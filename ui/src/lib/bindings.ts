@@ -78,7 +78,7 @@ export type AccountSettings = { endpoint: EndpointInput | null, model: string | 
 
 export type Saved = { account: Account, warnings: Array<string>, };
 
-export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored";
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found";
 
 export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
 

@@ -12,6 +12,7 @@ import {
   newKeyAccount,
   presetsFor,
   switchedNotice,
+  watchNotice,
 } from "./form";
 
 function provider(overrides: Partial<ProviderInfo>): ProviderInfo {
@@ -173,5 +174,13 @@ describe("switch notice", () => {
       text: "Codex has no active account.",
       warnings: [],
     });
+  });
+});
+
+describe("watch notice", () => {
+  it("offers to import an unknown login and stays quiet for ordinary changes", () => {
+    const change = { kind: "new_login_found" as const, provider: "claude" as const, account_id: null };
+    expect(watchNotice(change, "Claude Code")?.text).toContain("Import logins");
+    expect(watchNotice({ ...change, kind: "active_changed" }, "Claude Code")).toBeNull();
   });
 });

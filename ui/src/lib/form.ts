@@ -11,6 +11,7 @@ import type {
   KeyCredential,
   NewKeyAccount,
   ProviderId,
+  Change,
   ProviderInfo,
   Switched,
 } from "./bindings";
@@ -226,4 +227,19 @@ export function switchedNotice(
     ? `${provider} now uses ${accountLabel ?? "the selected account"}${written}.`
     : `${provider} has no active account${written}.`;
   return { text, warnings: switched.caveat ? [switched.caveat] : [] };
+}
+
+/** What the window says when the login watcher found something in a CLI's files. */
+export function watchNotice(change: Change, provider: string): { text: string; warnings: string[] } | null {
+  switch (change.kind) {
+    case "new_login_found":
+      return {
+        text: `A login Switchboard does not know appeared in ${provider}'s files (the CLI's own login?). Use "Import logins" to add it.`,
+        warnings: [],
+      };
+    case "tokens_taken_back":
+      return { text: `${provider} refreshed its sign-in; Switchboard keeps the new tokens.`, warnings: [] };
+    default:
+      return null;
+  }
 }
