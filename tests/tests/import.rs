@@ -127,6 +127,15 @@ fn a_claude_subscription_login_is_imported_once_and_returns_after_switching_away
         json!(3)
     );
 
+    // Clearing the sign-in logs Claude Code out and leaves the user's other keys.
+    board.set_active(ProviderId::Claude, None).expect("clear");
+    assert_eq!(claude_status(&env)["loggedIn"], json!(false));
+    let credentials = read_json(&env.home().join(".claude/.credentials.json"));
+    assert_eq!(
+        credentials,
+        json!({"mcpOAuth": {"linear": {"accessToken": "mcp"}}})
+    );
+
     for (path, bytes) in env.data_dir_bytes() {
         assert!(
             !contains(&bytes, &refresh),
@@ -177,6 +186,10 @@ fn a_chatgpt_login_is_imported_with_its_identity_and_codex_agrees() {
     let auth = read_json(&env.home().join(".codex/auth.json"));
     assert_eq!(auth["tokens"]["refresh_token"], json!(refresh));
     assert_eq!(auth["auth_mode"], json!("chatgpt"));
+
+    board.set_active(ProviderId::Codex, None).expect("clear");
+    let (ok, text) = codex_status(&env);
+    assert!(!ok && text.contains("Not logged in"), "{text}");
 }
 
 #[test]
@@ -256,5 +269,48 @@ fn a_google_login_and_key_logins_are_imported_once() {
     assert_eq!(
         read_json(&env.home().join(".gemini/google_accounts.json"))["active"],
         json!("cy@example.com")
+    );
+}
+
+#[test]
+fn a_grok_session_is_imported_and_written_back_beside_other_sessions() {
+    let env = TestEnv::new();
+    let refresh = canary("xai-rt-");
+    let session_key = "https://auth.x.ai::b1a00492-073a-47ea-816f-4c329264a828";
+    write(
+        &env,
+        ".grok/auth.json",
+        &json!({
+            session_key: {"key": "eyJ.access", "auth_mode": "oidc", "refresh_token": refresh, "email": "di@example.com",
+                          "user_id": "u-1", "expires_at": "2099-01-01T00:00:00Z"},
+            "https://other.example::client": {"key": "theirs"}
+        }),
+    );
+    let board = env.board();
+    board.import_logins().expect("import");
+    let account = board.active_account(ProviderId::Grok).expect("active");
+    assert_eq!(account.label, "di@example.com");
+
+    let key = add_key(&board, ProviderId::Grok, &canary("xai-"));
+    board.set_active(ProviderId::Grok, Some(&key)).expect("key");
+    let sessions = read_json(&env.home().join(".grok/auth.json"));
+    assert!(
+        sessions.get(session_key).is_none(),
+        "the session made way for the key"
+    );
+    assert_eq!(
+        sessions["https://other.example::client"]["key"],
+        json!("theirs")
+    );
+    assert!(read_json(&env.home().join(".grok/user-settings.json"))["apiKey"].is_string());
+
+    board
+        .set_active(ProviderId::Grok, Some(&account.id))
+        .expect("back");
+    let sessions = read_json(&env.home().join(".grok/auth.json"));
+    assert_eq!(sessions[session_key]["refresh_token"], json!(refresh));
+    assert_eq!(
+        sessions["https://other.example::client"]["key"],
+        json!("theirs")
     );
 }

@@ -17,6 +17,10 @@ pub struct DesiredFile {
     pub path: PathBuf,
     pub format: Format,
     pub entries: Vec<(KeyPath, Value)>,
+    /// Delete the file when nothing is left in it, even if it existed before Switchboard: for
+    /// files whose mere presence means something to the CLI (Codex reads an empty
+    /// `auth.json` as a ChatGPT login).
+    pub remove_when_empty: bool,
 }
 
 impl DesiredFile {
@@ -25,7 +29,13 @@ impl DesiredFile {
             path,
             format,
             entries: Vec::new(),
+            remove_when_empty: false,
         }
+    }
+
+    pub fn removed_when_empty(mut self) -> Self {
+        self.remove_when_empty = true;
+        self
     }
 
     pub fn set(mut self, key: KeyPath, value: Value) -> Self {
@@ -75,8 +85,9 @@ pub fn plan_writes(
                 doc.set(key, value, &what)?;
             }
             let rendered = doc.render();
-            let remove_file =
-                doc.is_empty() && file.entries.is_empty() && created_by_us(&file.path)?;
+            let remove_file = doc.is_empty()
+                && file.entries.is_empty()
+                && (file.remove_when_empty || created_by_us(&file.path)?);
             let (next, changed) = if remove_file {
                 (None, current.is_some())
             } else {

@@ -40,7 +40,7 @@ pub const CODEX_PROVIDER_NAME: &str = "switchboard";
 /// (Codex's keyring mode would delete `auth.json`) and, for custom endpoints, adds its own
 /// Responses-API model provider that uses the key from `auth.json`.
 pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-    let mut auth = file(paths.codex_dir().join("auth.json"), Format::Json);
+    let mut auth = file(paths.codex_dir().join("auth.json"), Format::Json).removed_when_empty();
     let mut config = file(paths.codex_dir().join("config.toml"), Format::Toml);
     if let Some(active) = active {
         if let Some(api_key) = api_key(active) {

@@ -56,7 +56,8 @@ pub fn read_login(provider: ProviderId, paths: &CliPaths) -> Option<FoundLogin> 
         ProviderId::Codex => super::codex::read_login(paths),
         ProviderId::Gemini => super::gemini::read_login(paths),
         ProviderId::Opencode => super::opencode::read_login(paths),
-        ProviderId::Grok | ProviderId::Bob | ProviderId::Cursor => None,
+        ProviderId::Grok => super::grok::read_login(paths),
+        ProviderId::Bob | ProviderId::Cursor => None,
     }
 }
 
@@ -73,7 +74,8 @@ pub fn login_files(provider: ProviderId, paths: &CliPaths) -> Vec<std::path::Pat
             paths.gemini_dir().join(".env"),
         ],
         ProviderId::Opencode => vec![paths.opencode_dir().join("auth.json")],
-        ProviderId::Grok | ProviderId::Bob | ProviderId::Cursor => Vec::new(),
+        ProviderId::Grok => vec![paths.grok_dir().join("auth.json")],
+        ProviderId::Bob | ProviderId::Cursor => Vec::new(),
     }
 }
 
@@ -90,7 +92,22 @@ pub fn token_freshness(provider: ProviderId, tokens: &Value) -> Option<i64> {
                     .ok()?;
             i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
         }
-        ProviderId::Grok | ProviderId::Bob | ProviderId::Opencode | ProviderId::Cursor => None,
+        // Grok's `expires_at` format is not confirmed: epoch (s or ms) or RFC 3339.
+        ProviderId::Grok => match tokens.get("expires_at")? {
+            Value::Number(n) => n
+                .as_i64()
+                .map(|v| if v < 100_000_000_000 { v * 1000 } else { v }),
+            Value::String(text) => {
+                let at = time::OffsetDateTime::parse(
+                    text,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()?;
+                i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+            }
+            _ => None,
+        },
+        ProviderId::Bob | ProviderId::Opencode | ProviderId::Cursor => None,
     }
 }
 
