@@ -124,6 +124,31 @@ pub struct Account {
     pub updated_at: i64,
 }
 
+impl Account {
+    /// A new account with a fresh id, no label yet, default settings and status `Ok`.
+    pub fn new(provider: ProviderId, kind: AccountKind, secret_hint: String) -> Self {
+        let now = crate::store::now_ms();
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            provider,
+            kind,
+            label: String::new(),
+            email: None,
+            plan: None,
+            secret_hint,
+            endpoint: Endpoint::default(),
+            region: None,
+            model: None,
+            effort: None,
+            description: String::new(),
+            in_pool: false,
+            status: AccountStatus::Ok,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// The secret part of a key account, as entered. Never serialised.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]

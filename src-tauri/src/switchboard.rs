@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::account::{
-    Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved,
-};
+use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::cli_files;
 use crate::config::Config;
@@ -241,43 +239,17 @@ impl Switchboard {
             .filter(|l| !l.is_empty())
             .map(validate::check_label)
             .transpose()?;
-        let now = crate::store::now_ms();
-        let mut account = Account {
-            id: uuid::Uuid::new_v4().to_string(),
-            provider: input.provider,
-            kind,
-            label: String::new(),
-            email: None,
-            plan: None,
-            secret_hint: hint(info, &secret),
+        let account = Account {
             endpoint,
             region: input.credential.region().map(str::to_owned),
             model,
             effort: input.effort,
             description,
-            in_pool: false,
-            status: AccountStatus::Ok,
-            created_at: now,
-            updated_at: now,
+            ..Account::new(input.provider, kind, hint(info, &secret))
         };
-        let account = self.store.transaction(|tx| {
-            account.label = match &label {
-                Some(label) => label.clone(),
-                None => unique_label(default_label(info.display_name), |l| {
-                    tx.label_taken(account.provider, l, None)
-                })?,
-            };
-            tx.insert_account(&account)?;
-            tx.log_event(
-                EventKind::AccountAdded,
-                account.provider,
-                Some(&account.id),
-                &account.label,
-            )?;
-            self.vault.store(&account.id, &secret)?;
-            Ok(account)
-        })?;
-        self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));
+        let base = default_label(info.display_name);
+        let account =
+            self.insert_new_account(account, label, base, &serde_json::Value::Null, &secret)?;
         Ok(Saved { account, warnings })
     }
 
@@ -612,41 +584,45 @@ impl Switchboard {
 
     fn create_from_login(&self, found: &FoundLogin) -> Result<Account> {
         let info = providers::info(found.provider);
-        let now = crate::store::now_ms();
-        let mut account = Account {
-            id: uuid::Uuid::new_v4().to_string(),
-            provider: found.provider,
-            kind: found.kind,
-            label: String::new(),
+        let account = Account {
             email: found.email.clone(),
             plan: found.plan.clone(),
-            secret_hint: hint(info, &found.secret),
-            endpoint: Default::default(),
-            region: None,
-            model: None,
-            effort: None,
-            description: String::new(),
-            in_pool: false,
-            status: AccountStatus::Ok,
-            created_at: now,
-            updated_at: now,
+            ..Account::new(found.provider, found.kind, hint(info, &found.secret))
         };
         let base = match &found.email {
             Some(email) => validate::check_label(email)?,
             None => default_label(info.display_name),
         };
+        self.insert_new_account(account, None, base, &found.identity, &found.secret)
+    }
+
+    /// Stores a new account and its secret in one transaction: if the keychain refuses,
+    /// nothing is stored anywhere. The label is `label` if given (a taken one is an error),
+    /// otherwise `base_label` made unique.
+    fn insert_new_account(
+        &self,
+        mut account: Account,
+        label: Option<String>,
+        base_label: String,
+        identity: &serde_json::Value,
+        secret: &AccountSecret,
+    ) -> Result<Account> {
         let account = self.store.transaction(|tx| {
-            account.label =
-                unique_label(base.clone(), |l| tx.label_taken(account.provider, l, None))?;
+            account.label = match label {
+                Some(label) => label,
+                None => unique_label(base_label, |l| tx.label_taken(account.provider, l, None))?,
+            };
             tx.insert_account(&account)?;
-            tx.set_account_identity(&account.id, &found.identity)?;
+            if identity.as_object().is_some_and(|o| !o.is_empty()) {
+                tx.set_account_identity(&account.id, identity)?;
+            }
             tx.log_event(
                 EventKind::AccountAdded,
                 account.provider,
                 Some(&account.id),
                 &account.label,
             )?;
-            self.vault.store(&account.id, &found.secret)?;
+            self.vault.store(&account.id, secret)?;
             Ok(account)
         })?;
         self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));

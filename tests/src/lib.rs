@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use switchboard::account::{KeyCredential, NewKeyAccount};
+use switchboard::catalog::ProviderId;
 use switchboard::{Config, Switchboard};
 
 /// A temporary world for one test. Dropping it removes the temporary folders and every
@@ -196,3 +198,20 @@ pub fn real_cli(name: &str) -> PathBuf {
     path
 }
 pub mod real_cli;
+
+/// A key account to add: provider, label and credential, every other field unset.
+pub fn new_key_account(
+    provider: ProviderId,
+    label: Option<&str>,
+    credential: KeyCredential,
+) -> NewKeyAccount {
+    NewKeyAccount {
+        provider,
+        label: label.map(Into::into),
+        description: None,
+        credential,
+        endpoint: None,
+        model: None,
+        effort: None,
+    }
+}

@@ -7,18 +7,10 @@ use switchboard::account::{
 use switchboard::catalog::{AccountKind, Effort, ProviderId};
 use switchboard::store::EventKind;
 use switchboard::{ErrorCode, Switchboard};
-use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
+use switchboard_tests::{canary, new_key_account, secret_tool_lookup, TestEnv};
 
 fn key_account(provider: ProviderId, label: Option<&str>, key: &str) -> NewKeyAccount {
-    NewKeyAccount {
-        provider,
-        label: label.map(Into::into),
-        description: None,
-        credential: KeyCredential::ApiKey { key: key.into() },
-        endpoint: None,
-        model: None,
-        effort: None,
-    }
+    new_key_account(provider, label, KeyCredential::ApiKey { key: key.into() })
 }
 
 fn accounts_of(board: &Switchboard, provider: ProviderId) -> Vec<switchboard::account::Account> {

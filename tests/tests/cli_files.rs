@@ -10,7 +10,7 @@ use switchboard::catalog::ProviderId;
 use switchboard::vault::backup_entry_name;
 use switchboard::{ErrorCode, Switchboard};
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json, run_in_home};
-use switchboard_tests::{canary, contains, secret_tool_lookup, TestEnv};
+use switchboard_tests::{canary, contains, new_key_account, secret_tool_lookup, TestEnv};
 
 fn add(
     board: &Switchboard,
@@ -29,16 +29,13 @@ fn add_with(
     endpoint: Option<EndpointInput>,
     model: Option<&str>,
 ) -> String {
+    let input = NewKeyAccount {
+        endpoint,
+        model: model.map(Into::into),
+        ..new_key_account(provider, Some(label), credential)
+    };
     board
-        .add_key_account(NewKeyAccount {
-            provider,
-            label: Some(label.into()),
-            description: None,
-            credential,
-            endpoint,
-            model: model.map(Into::into),
-            effort: None,
-        })
+        .add_key_account(input)
         .expect("add account")
         .account
         .id

@@ -3,11 +3,11 @@
 //! `claude` and `codex` confirm.
 
 use serde_json::{json, Value};
-use switchboard::account::{KeyCredential, NewKeyAccount};
+use switchboard::account::KeyCredential;
 use switchboard::catalog::{AccountKind, ProviderId};
 use switchboard::Switchboard;
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json};
-use switchboard_tests::{canary, contains, TestEnv};
+use switchboard_tests::{canary, contains, new_key_account, TestEnv};
 
 fn write(env: &TestEnv, path: &str, value: &Value) {
     let path = env.home().join(path);
@@ -16,16 +16,9 @@ fn write(env: &TestEnv, path: &str, value: &Value) {
 }
 
 fn add_key(board: &Switchboard, provider: ProviderId, key: &str) -> String {
+    let credential = KeyCredential::ApiKey { key: key.into() };
     board
-        .add_key_account(NewKeyAccount {
-            provider,
-            label: Some("Key".into()),
-            description: None,
-            credential: KeyCredential::ApiKey { key: key.into() },
-            endpoint: None,
-            model: None,
-            effort: None,
-        })
+        .add_key_account(new_key_account(provider, Some("Key"), credential))
         .expect("add key")
         .account
         .id

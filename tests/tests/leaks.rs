@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
 use switchboard::catalog::ProviderId;
-use switchboard_tests::{canary, contains, secret_tool_lookup, TestEnv};
+use switchboard_tests::{canary, contains, new_key_account, secret_tool_lookup, TestEnv};
 
 /// Collects everything written by the tracing subscriber.
 #[derive(Clone, Default)]
@@ -26,13 +26,8 @@ impl Write for LogSink {
 
 fn key(provider: ProviderId, label: &str, credential: KeyCredential) -> NewKeyAccount {
     NewKeyAccount {
-        provider,
-        label: Some(label.into()),
         description: Some("rotate quarterly".into()),
-        credential,
-        endpoint: None,
-        model: None,
-        effort: None,
+        ..new_key_account(provider, Some(label), credential)
     }
 }
 

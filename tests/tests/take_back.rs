@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard::account::{KeyCredential, NewKeyAccount};
+use switchboard::account::KeyCredential;
 use switchboard::catalog::ProviderId;
 use switchboard::store::EventKind;
 use switchboard::switchboard::TakeBack;
 use switchboard::watch::LoginWatcher;
 use switchboard::Switchboard;
 use switchboard_tests::real_cli::read_json;
-use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
+use switchboard_tests::{canary, new_key_account, secret_tool_lookup, TestEnv};
 
 const EXPIRES: u64 = 4_102_444_800_000;
 
@@ -56,18 +56,11 @@ fn imported_account(env: &TestEnv, board: &Switchboard, refresh: &str) -> String
 }
 
 fn add_key(board: &Switchboard) -> String {
+    let credential = KeyCredential::ApiKey {
+        key: canary("sk-ant-api03-").into(),
+    };
     board
-        .add_key_account(NewKeyAccount {
-            provider: ProviderId::Claude,
-            label: Some("Key".into()),
-            description: None,
-            credential: KeyCredential::ApiKey {
-                key: canary("sk-ant-api03-").into(),
-            },
-            endpoint: None,
-            model: None,
-            effort: None,
-        })
+        .add_key_account(new_key_account(ProviderId::Claude, Some("Key"), credential))
         .expect("key")
         .account
         .id
