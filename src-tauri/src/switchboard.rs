@@ -80,6 +80,8 @@ pub struct Switchboard {
     store: Store,
     vault: Vault,
     listeners: Mutex<Vec<Listener>>,
+    /// What this process has seen of the database: its data version and the last event id.
+    seen: Mutex<(i64, i64)>,
 }
 
 impl Switchboard {
@@ -88,11 +90,13 @@ impl Switchboard {
         crate::files::create_private_dir(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
         let vault = Vault::new(config.keyring_service.clone());
+        let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);
         Ok(Self {
             config,
             store,
             vault,
             listeners: Mutex::new(Vec::new()),
+            seen: Mutex::new(seen),
         })
     }
 
@@ -125,6 +129,29 @@ impl Switchboard {
         for listener in listeners {
             listener(&change);
         }
+    }
+
+    /// Publishes the changes other Switchboard processes (the command line, a deep link
+    /// handled elsewhere) committed since the last call, so this process's window and tray
+    /// follow them. Returns how many there were. Cheap when nothing changed.
+    pub fn follow_other_processes(&self) -> Result<usize> {
+        let version = self.store.data_version()?;
+        let last = {
+            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.0 == version {
+                return Ok(0);
+            }
+            seen.1
+        };
+        let events = self.store.read(|tx| tx.events_after(last))?;
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            *seen = (version, events.last().map_or(last, |(id, _)| *id));
+        }
+        for (_, event) in &events {
+            self.publish(event.kind, event.provider, event.account_id.as_deref());
+        }
+        Ok(events.len())
     }
 
     pub fn catalog(&self) -> Vec<ProviderInfo> {

@@ -1,7 +1,9 @@
-//! Watching the CLIs' login files: when a CLI refreshes its tokens, or someone signs in with
-//! the CLI itself, Switchboard takes the tokens back (or offers the new login) within a
-//! second. It polls modification times rather than relying on file-system notifications,
-//! which miss atomic renames on some platforms and need folders that may not exist yet.
+//! Watching what changes outside this process: the CLIs' login files (when a CLI refreshes
+//! its tokens, or someone signs in with the CLI itself, Switchboard takes the tokens back or
+//! offers the new login) and the database (a switch made by the command line reaches the
+//! window and tray). It polls every half second — modification times and SQLite's
+//! data version — rather than relying on file-system notifications, which miss atomic
+//! renames on some platforms and need folders that may not exist yet.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -57,6 +59,9 @@ impl LoginWatcher {
                                 );
                             }
                         }
+                    }
+                    if let Err(err) = board.follow_other_processes() {
+                        tracing::warn!("could not follow changes made by other processes: {err}");
                     }
                     first = false;
                     std::thread::sleep(POLL_INTERVAL);

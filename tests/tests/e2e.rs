@@ -447,3 +447,44 @@ async fn edit_relabels_rotates_and_removes_an_account() {
     );
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_switch_made_in_a_terminal_shows_in_the_open_window() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let board = env.board();
+    for label in ["Work", "Side"] {
+        let credential = KeyCredential::ApiKey {
+            key: canary("sk-").into(),
+        };
+        board
+            .add_key_account(switchboard_tests::new_key_account(
+                ProviderId::Codex,
+                Some(label),
+                credential,
+            ))
+            .expect("seed");
+    }
+    let app = AppSession::start(&env).await;
+    let check = "[data-testid=account][data-label='Side'] [data-testid=activate]";
+    app.eventually(check, |e| attr_is(e, "aria-pressed", "false"))
+        .await;
+
+    let mut command = std::process::Command::new(switchboard_tests::switchboard_bin());
+    command
+        .args(["use", "codex", "Side"])
+        .stdout(std::process::Stdio::null());
+    for (name, value) in env.child_env() {
+        command.env(name, value);
+    }
+    assert!(command.status().expect("run").success());
+    app.eventually(check, |e| attr_is(e, "aria-pressed", "true"))
+        .await;
+    app.eventually(
+        "[data-testid=provider-codex] [data-testid=active-summary]",
+        |e| text_is(e, "Active: Side"),
+    )
+    .await;
+    app.screenshot("07-switched-from-terminal.png").await;
+    app.quit().await;
+}

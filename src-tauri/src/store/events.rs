@@ -84,29 +84,55 @@ impl Tx<'_> {
 
     /// The newest `limit` events, newest first.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1",
+        let rows = self.select_events(
+            "SELECT id, at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1",
+            i64::from(limit),
         )?;
-        let rows = stmt.query_map([limit], |row| {
+        Ok(rows.into_iter().map(|(_, event)| event).collect())
+    }
+
+    /// Events logged after the one with id `after`, oldest first, with their ids.
+    pub fn events_after(&self, after: i64) -> Result<Vec<(i64, EventRecord)>> {
+        self.select_events(
+            "SELECT id, at, kind, provider, account_id, detail FROM events WHERE id > ?1 ORDER BY id",
+            after,
+        )
+    }
+
+    pub fn last_event_id(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |row| {
+                row.get(0)
+            })?)
+    }
+
+    fn select_events(&self, sql: &str, param: i64) -> Result<Vec<(i64, EventRecord)>> {
+        let mut stmt = self.conn().prepare(sql)?;
+        let rows = stmt.query_map([param], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
+                row.get::<_, i64>(1)?,
                 row.get::<_, String>(2)?,
-                row.get(3)?,
+                row.get::<_, String>(3)?,
                 row.get(4)?,
+                row.get(5)?,
             ))
         })?;
         let mut events = Vec::new();
         for row in rows {
-            let (at, kind, provider, account_id, detail) = row?;
-            events.push(EventRecord {
-                at,
-                kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
-                provider: ProviderId::parse(&provider)
-                    .ok_or_else(|| corrupt("events.provider", &provider))?,
-                account_id,
-                detail,
-            });
+            let (id, at, kind, provider, account_id, detail) = row?;
+            events.push((
+                id,
+                EventRecord {
+                    at,
+                    kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
+                    provider: ProviderId::parse(&provider)
+                        .ok_or_else(|| corrupt("events.provider", &provider))?,
+                    account_id,
+                    detail,
+                },
+            ));
         }
         Ok(events)
     }

@@ -66,6 +66,13 @@ impl Store {
         f(&Tx(&conn))
     }
 
+    /// Changes whenever another connection (another Switchboard process) commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .pragma_query_value(None, "data_version", |row| row.get(0))?)
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .lock()

@@ -1,0 +1,79 @@
+//! Two processes at once: a switch made by the command line reaches a running app (its
+//! window and tray listen to the facade's changes) within a second.
+
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use switchboard::account::KeyCredential;
+use switchboard::catalog::ProviderId;
+use switchboard::store::EventKind;
+use switchboard::switchboard::Change;
+use switchboard::watch::LoginWatcher;
+use switchboard_tests::{canary, new_key_account, switchboard_bin, TestEnv};
+
+#[test]
+fn a_switch_from_the_command_line_reaches_the_running_app_within_a_second() {
+    let env = TestEnv::new();
+    let board = Arc::new(env.board());
+    let add = |label: &str| {
+        let credential = KeyCredential::ApiKey {
+            key: canary("sk-").into(),
+        };
+        board
+            .add_key_account(new_key_account(ProviderId::Codex, Some(label), credential))
+            .expect("add")
+            .account
+            .id
+    };
+    add("Work");
+    let side = add("Side");
+    let seen: Arc<Mutex<Vec<Change>>> = Arc::default();
+    let sink = seen.clone();
+    board.subscribe(move |change| sink.lock().expect("changes").push(change.clone()));
+    let _watcher = LoginWatcher::start(board.clone());
+
+    let mut command = Command::new(switchboard_bin());
+    command
+        .args(["use", "codex", "side"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (name, value) in env.child_env() {
+        command.env(name, value);
+    }
+    assert!(
+        command.status().expect("run").success(),
+        "switchboard use codex side"
+    );
+    let done = Instant::now();
+
+    let expected = Change {
+        kind: EventKind::ActiveChanged,
+        provider: ProviderId::Codex,
+        account_id: Some(side.clone()),
+    };
+    while !seen.lock().expect("changes").contains(&expected) {
+        assert!(
+            done.elapsed() < Duration::from_secs(1),
+            "the app did not hear of the switch within a second"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    println!(
+        "the running app heard of the command line's switch after {:?}",
+        done.elapsed()
+    );
+    assert_eq!(
+        board.active_account(ProviderId::Codex).expect("active").id,
+        side
+    );
+    assert_eq!(
+        seen.lock()
+            .expect("changes")
+            .iter()
+            .filter(|c| **c == expected)
+            .count(),
+        1,
+        "published once"
+    );
+}
