@@ -56,6 +56,29 @@ enum Command {
     },
     /// Clear a provider's active account, removing what Switchboard wrote to its files.
     Clear { provider: ProviderId },
+    /// Activate the next account of the provider's round-robin pool.
+    Next { provider: ProviderId },
+    /// Show each provider's active account.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an account a new label.
+    Rename {
+        provider: ProviderId,
+        /// The account's label, email, or id prefix.
+        account: String,
+        label: String,
+    },
+    /// Remove an account and its keychain entry (clearing it first if it is active).
+    Remove {
+        provider: ProviderId,
+        /// The account's label, email, or id prefix.
+        account: String,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
     /// Put every CLI file back as it was before Switchboard first changed it.
     Restore,
     /// Turn the logins already in the CLI files into accounts (again: no duplicates).
@@ -189,6 +212,80 @@ fn execute(command: Command) -> Result<()> {
             let account = board.find_account(provider, &account)?;
             let switched = board.set_active(provider, Some(&account.id))?;
             print_switched(&switched, Some(&account.label));
+            Ok(())
+        }
+        Command::Next { provider } => {
+            let board = open()?;
+            let switched = board.next_in_pool(provider)?;
+            let label = switched
+                .active_account_id
+                .as_deref()
+                .map(|id| board.account(id))
+                .transpose()?;
+            print_switched(&switched, label.as_ref().map(|a| a.label.as_str()));
+            Ok(())
+        }
+        Command::Status { json } => {
+            let board = open()?;
+            let overview = board.overview()?;
+            let active: Vec<(ProviderId, Option<&Account>)> = overview
+                .providers
+                .iter()
+                .map(|p| {
+                    (
+                        p.provider,
+                        p.accounts
+                            .iter()
+                            .find(|a| Some(&a.id) == p.active_account_id.as_ref()),
+                    )
+                })
+                .collect();
+            if json {
+                let value: Vec<_> = active
+                    .iter()
+                    .map(|(provider, account)| serde_json::json!({ "provider": provider, "active": account }))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).map_err(|e| Error::io("printing", e))?
+                );
+            } else {
+                for (provider, account) in active {
+                    match account {
+                        Some(a) => println!(
+                            "{:<14} {} ({}, {})",
+                            provider.display_name(),
+                            a.label,
+                            a.kind.as_str(),
+                            a.secret_hint
+                        ),
+                        None => println!("{:<14} not configured", provider.display_name()),
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Rename {
+            provider,
+            account,
+            label,
+        } => {
+            let board = open()?;
+            let account = board.find_account(provider, &account)?;
+            let renamed = board.rename_account(&account.id, &label)?;
+            println!("Renamed {} to {}", account.label, renamed.label);
+            Ok(())
+        }
+        Command::Remove { provider, account } => {
+            let board = open()?;
+            let account = board.find_account(provider, &account)?;
+            board.remove_account(&account.id)?;
+            println!("Removed {} and its keychain entry", account.label);
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "switchboard", &mut std::io::stdout());
             Ok(())
         }
         Command::Clear { provider } => {

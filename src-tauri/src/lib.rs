@@ -14,6 +14,7 @@ pub mod providers;
 pub mod secret;
 pub mod store;
 pub mod switchboard;
+pub mod tray;
 pub mod validate;
 pub mod vault;
 pub mod watch;

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
+use crate::account::{
+    Account, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved,
+};
 use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::cli_files;
 use crate::config::Config;
@@ -482,6 +484,43 @@ impl Switchboard {
                 .and(providers::switch_caveat(provider))
                 .map(str::to_owned),
         })
+    }
+
+    /// Round-robin: activates the next account of the provider's pool, in a stable order
+    /// (oldest first), skipping accounts that need signing in. Where the rotation stands is
+    /// kept in the database, so it survives restarts.
+    pub fn next_in_pool(&self, provider: ProviderId) -> Result<Switched> {
+        let (pool, cursor, active) = self.store.read(|tx| {
+            let pool: Vec<Account> = tx
+                .accounts()?
+                .into_iter()
+                .filter(|a| a.provider == provider && a.in_pool && a.status == AccountStatus::Ok)
+                .collect();
+            Ok((
+                pool,
+                tx.pool_cursor(provider)?,
+                tx.active_account_id(provider)?,
+            ))
+        })?;
+        if pool.is_empty() {
+            return Err(Error::NotAllowed(format!(
+                "{} has no account in its round-robin pool that is ready; turn on Round-robin for sign-in accounts.",
+                provider.display_name()
+            )));
+        }
+        // Continue from the active account when it is in the pool, otherwise from where the
+        // rotation last stood (the active account may have been cleared or switched by hand).
+        let in_pool = |id: &String| pool.iter().any(|a| &a.id == id);
+        let after = active.filter(in_pool).or(cursor.filter(in_pool));
+        let next = match after.and_then(|id| pool.iter().position(|a| a.id == id)) {
+            Some(index) => &pool[(index + 1) % pool.len()],
+            None => &pool[0],
+        };
+        let next_id = next.id.clone();
+        let switched = self.set_active(provider, Some(&next_id))?;
+        self.store
+            .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
+        Ok(switched)
     }
 
     /// The checkmark: makes the account active, or clears it if it already is.

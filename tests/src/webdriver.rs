@@ -14,7 +14,7 @@ use crate::{switchboard_bin, TestEnv};
 
 pub struct AppSession {
     pub driver: WebDriver,
-    driver_process: Child,
+    _driver_process: DriverProcess,
     pub artifacts: PathBuf,
 }
 
@@ -84,7 +84,11 @@ impl AppSession {
         command.envs(extra_env.iter().copied());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let driver_process = command.spawn().expect("start tauri-driver");
+        // From here on, a panic (no session, say) still stops everything the driver started.
+        let driver_process = DriverProcess {
+            child: command.spawn().expect("start tauri-driver"),
+            native_port,
+        };
 
         // tauri-driver listens before WebKitWebDriver does; a session request in between
         // fails, so wait for both ports and retry the first request briefly.
@@ -115,7 +119,7 @@ impl AppSession {
         };
         Self {
             driver,
-            driver_process,
+            _driver_process: driver_process,
             artifacts: artifacts_dir(),
         }
     }
@@ -174,7 +178,9 @@ impl AppSession {
 
     /// Ends the WebDriver session (which closes the app); the driver process stops on drop.
     pub async fn quit(self) {
-        let _ = self.driver.clone().quit().await;
+        // Closing may hide the window to the tray instead; never wait on it for long (the
+        // driver's process group is stopped on drop either way).
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.driver.clone().quit()).await;
     }
 }
 
@@ -182,12 +188,22 @@ fn is_png(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|bytes| bytes.len() > 1000 && bytes.starts_with(b"\x89PNG"))
 }
 
-impl Drop for AppSession {
+/// tauri-driver in its own process group, with the WebKitWebDriver it started: stopped
+/// when dropped, also while a failing test unwinds.
+struct DriverProcess {
+    child: Child,
+    native_port: u16,
+}
+
+impl Drop for DriverProcess {
     fn drop(&mut self) {
-        let pgid = self.driver_process.id().to_string();
+        let pgid = self.child.id().to_string();
         let _ = Command::new("kill")
             .args(["-TERM", "--", &format!("-{pgid}")])
             .status();
-        let _ = self.driver_process.wait();
+        let _ = self.child.wait();
+        // WebKitWebDriver can leave the process group; stop the one on this session's port.
+        let native = format!("WebKitWebDriver --port={} ", self.native_port);
+        let _ = Command::new("pkill").args(["-f", &native]).status();
     }
 }

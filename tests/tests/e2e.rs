@@ -486,5 +486,10 @@ async fn a_switch_made_in_a_terminal_shows_in_the_open_window() {
     )
     .await;
     app.screenshot("07-switched-from-terminal.png").await;
+    let log = std::fs::read_to_string(env.config.log_path()).expect("the app's log");
+    assert!(
+        log.contains("tray icon ready"),
+        "the app started with its tray under Xvfb:\n{log}"
+    );
     app.quit().await;
 }

@@ -2,6 +2,7 @@
 //! the thin IPC commands, and forwards every change to the window as an event.
 
 mod commands;
+mod tray;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,15 @@ fn import_on_first_start(board: &Switchboard) {
     }
 }
 
+/// Shows, unminimises and focuses the main window.
+pub(crate) fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {
     let board = match Config::from_env().and_then(|config| {
@@ -55,9 +65,23 @@ pub fn run() -> ExitCode {
                 if let Err(err) = handle.emit(CHANGE_EVENT, change) {
                     tracing::warn!("could not forward a change to the window: {err}");
                 }
+                tray::refresh(&handle);
             });
+            if let Err(err) = tray::create(app.handle(), &board) {
+                // No tray (no StatusNotifier host, say): the window still works.
+                tracing::warn!("no tray icon: {err}");
+            }
             app.manage(board);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray to come back from, closing the window keeps Switchboard running.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if tray::exists(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog,

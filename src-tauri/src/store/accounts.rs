@@ -200,6 +200,28 @@ impl Tx<'_> {
             .flatten())
     }
 
+    /// The account round-robin chose last for `provider`.
+    pub fn pool_cursor(&self, provider: ProviderId) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT pool_cursor FROM provider_state WHERE provider = ?1",
+                [provider.as_str()],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_pool_cursor(&self, provider: ProviderId, id: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO provider_state (provider, pool_cursor) VALUES (?1, ?2)
+             ON CONFLICT (provider) DO UPDATE SET pool_cursor = excluded.pool_cursor",
+            params![provider.as_str(), id],
+        )?;
+        Ok(())
+    }
+
     pub fn set_active_account_id(&self, provider: ProviderId, id: Option<&str>) -> Result<()> {
         self.conn().execute(
             "INSERT INTO provider_state (provider, active_account_id) VALUES (?1, ?2)

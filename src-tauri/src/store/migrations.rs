@@ -57,6 +57,8 @@ const MIGRATIONS: &[&str] = &[
     // record (Claude's oauthAccount, Codex's account id) that goes back into the CLI files.
     "ALTER TABLE accounts ADD COLUMN plan TEXT;
     ALTER TABLE accounts ADD COLUMN identity TEXT NOT NULL DEFAULT '{}';",
+    // 4: where each provider's round-robin stands (the account "next" chose last).
+    "ALTER TABLE provider_state ADD COLUMN pool_cursor TEXT;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

@@ -1,0 +1,141 @@
+//! The tray icon: draws the menu model of `crate::tray` and carries out what is chosen.
+//! Rebuilt on the main thread after every change, wherever it was made.
+
+use std::sync::Arc;
+
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager, Wry};
+
+use crate::tray::{tray_menu, TrayAction, TrayItem, TrayMenu};
+use crate::Switchboard;
+
+const TRAY_ID: &str = "switchboard";
+const ICON: &[u8] = include_bytes!("../../../icons/tray-64.png");
+
+/// Creates the tray icon with the current menu.
+pub fn create(app: &AppHandle, board: &Switchboard) -> tauri::Result<()> {
+    let model = model(board);
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(ICON)?)
+        .tooltip(&model.tooltip)
+        .menu(&build_menu(app, &model)?)
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| choose(app, event.id().as_ref()))
+        .build(app)?;
+    tracing::info!("tray icon ready");
+    Ok(())
+}
+
+/// Whether the tray icon was created (there may be no tray host).
+pub fn exists(app: &AppHandle) -> bool {
+    app.tray_by_id(TRAY_ID).is_some()
+}
+
+/// Rebuilds the menu (menus may only be touched on the main thread).
+pub fn refresh(app: &AppHandle) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        let Some(tray) = handle.tray_by_id(TRAY_ID) else {
+            return;
+        };
+        let board = handle.state::<Arc<Switchboard>>();
+        let model = model(&board);
+        match build_menu(&handle, &model) {
+            Ok(menu) => {
+                let _ = tray.set_menu(Some(menu));
+                let _ = tray.set_tooltip(Some(&model.tooltip));
+            }
+            Err(err) => tracing::warn!("could not rebuild the tray menu: {err}"),
+        }
+    });
+}
+
+fn model(board: &Switchboard) -> TrayMenu {
+    match board.overview() {
+        Ok(overview) => tray_menu(&overview),
+        Err(err) => {
+            tracing::warn!("could not read the accounts for the tray: {err}");
+            tray_menu(&crate::switchboard::Overview {
+                providers: Vec::new(),
+            })
+        }
+    }
+}
+
+fn build_menu(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    for submenu in &model.submenus {
+        let entry = Submenu::new(app, &submenu.title, true)?;
+        for item in &submenu.items {
+            match item {
+                TrayItem::Account {
+                    label,
+                    checked,
+                    action,
+                } => entry.append(&CheckMenuItem::with_id(
+                    app,
+                    action.id(),
+                    label,
+                    true,
+                    *checked,
+                    None::<&str>,
+                )?)?,
+                TrayItem::Action { label, action } => entry.append(&MenuItem::with_id(
+                    app,
+                    action.id(),
+                    label,
+                    true,
+                    None::<&str>,
+                )?)?,
+                TrayItem::Note { label } => {
+                    entry.append(&MenuItem::new(app, label, false, None::<&str>)?)?
+                }
+                TrayItem::Separator => entry.append(&PredefinedMenuItem::separator(app)?)?,
+            }
+        }
+        menu.append(&entry)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    for item in &model.footer {
+        if let TrayItem::Action { label, action } = item {
+            menu.append(&MenuItem::with_id(
+                app,
+                action.id(),
+                label,
+                true,
+                None::<&str>,
+            )?)?;
+        }
+    }
+    Ok(menu)
+}
+
+/// Carries out a chosen item through the same facade as the window.
+fn choose(app: &AppHandle, id: &str) {
+    let Some(action) = TrayAction::parse(id) else {
+        return;
+    };
+    let board = app.state::<Arc<Switchboard>>();
+    let result = match &action {
+        TrayAction::Use {
+            provider,
+            account_id,
+        } => board.set_active(*provider, Some(account_id)).map(|_| ()),
+        TrayAction::Next { provider } => board.next_in_pool(*provider).map(|_| ()),
+        TrayAction::Open => {
+            super::show_main_window(app);
+            Ok(())
+        }
+        TrayAction::Quit => {
+            app.exit(0);
+            Ok(())
+        }
+    };
+    if let Err(err) = result {
+        tracing::warn!("the tray could not {}: {err}", action.id());
+        // The menu still shows the old state; redraw it so it does not lie.
+        refresh(app);
+    }
+}

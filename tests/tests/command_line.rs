@@ -1,0 +1,203 @@
+//! The command line as a script uses it: the real binary, exit codes, names by label,
+//! email or id prefix, JSON output; and round-robin over sign-in accounts.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value};
+use switchboard::catalog::ProviderId;
+use switchboard_tests::real_cli::read_json;
+use switchboard_tests::{canary, switchboard_bin, TestEnv};
+
+fn run(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = Command::new(switchboard_bin());
+    command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env.child_env() {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("spawn");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn ok(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> String {
+    let output = run(env, args, stdin);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn fails(env: &TestEnv, args: &[&str], code: i32) -> String {
+    let output = run(env, args, None);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_subcommand_does_its_one_thing_with_exit_codes_a_script_can_rely_on() {
+    let env = TestEnv::new();
+    let work = canary("sk-proj-");
+    ok(&env, &["add-key", "codex", "--label", "Work"], Some(&work));
+    ok(
+        &env,
+        &["add-key", "codex", "--label", "Work two"],
+        Some(&canary("sk-proj-")),
+    );
+    ok(&env, &["add-key", "codex"], Some(&canary("sk-proj-")));
+
+    // Names: label (any case), id prefix; unknown and ambiguous names are errors.
+    let listed: Value =
+        serde_json::from_str(&ok(&env, &["list", "--json"], None)).expect("list json");
+    let codex = listed["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .find(|p| p["provider"] == json!("codex"))
+        .expect("codex");
+    assert_eq!(codex["accounts"].as_array().expect("accounts").len(), 3);
+    assert!(
+        !listed.to_string().contains(&work),
+        "list never prints a key"
+    );
+    let id = codex["accounts"][1]["id"].as_str().expect("id").to_owned();
+
+    ok(&env, &["use", "codex", "work"], None);
+    assert_eq!(
+        read_json(&env.home().join(".codex/auth.json"))["OPENAI_API_KEY"],
+        json!(work)
+    );
+    ok(&env, &["use", "codex", &id[..8]], None);
+    let status: Value =
+        serde_json::from_str(&ok(&env, &["status", "--json"], None)).expect("status json");
+    let codex_status = status
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["provider"] == json!("codex"))
+        .expect("codex");
+    assert_eq!(codex_status["active"]["label"], json!("Work two"));
+    assert!(fails(&env, &["use", "codex", "nobody"], 3).contains("not found"));
+    ok(&env, &["rename", "codex", "Work two", "Side"], None);
+    assert!(fails(&env, &["rename", "codex", "side", "work"], 2).contains("already labelled"));
+
+    ok(&env, &["clear", "codex"], None);
+    assert!(!env.home().join(".codex/auth.json").exists());
+    assert!(ok(&env, &["status"], None).contains("not configured"));
+    assert!(fails(&env, &["credential", "claude"], 4).contains("Provider not configured"));
+    assert!(
+        fails(&env, &["next", "codex"], 2).contains("round-robin"),
+        "keys are never in a pool"
+    );
+
+    ok(&env, &["remove", "codex", "side"], None);
+    assert_eq!(env.accounts().len(), 2);
+    assert!(ok(&env, &["completions", "bash"], None).contains("switchboard"));
+    assert!(fails(&env, &["use", "nosuchprovider", "x"], 2).contains("invalid value"));
+    assert!(ok(&env, &["restore"], None).contains("Codex"));
+}
+
+#[test]
+fn names_that_fit_several_accounts_are_refused_with_the_candidates() {
+    let env = TestEnv::new();
+    // A sign-in account whose email is x@example.com, relabelled "Personal"...
+    import_claude_login(&env, "x@example.com");
+    ok(
+        &env,
+        &["rename", "claude", "x@example.com", "Personal"],
+        None,
+    );
+    // ...and a key account labelled with that same address.
+    ok(
+        &env,
+        &["add-key", "claude", "--label", "x@example.com"],
+        Some(&canary("sk-ant-api03-")),
+    );
+    let message = fails(&env, &["use", "claude", "x@example.com"], 2);
+    assert!(message.contains("fits several"), "{message}");
+    assert!(
+        message.contains("Personal") && message.contains("x@example.com ("),
+        "lists both candidates: {message}"
+    );
+    ok(&env, &["use", "claude", "personal"], None);
+}
+
+fn import_claude_login(env: &TestEnv, email: &str) {
+    let dir = env.home().join(".claude");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tokens = json!({"claudeAiOauth": {"accessToken": canary("sk-ant-oat01-"), "refreshToken": canary("sk-ant-ort01-"),
+                         "expiresAt": 4102444800000u64, "subscriptionType": "pro"}});
+    std::fs::write(dir.join(".credentials.json"), tokens.to_string()).expect("credentials");
+    std::fs::write(
+        env.home().join(".claude.json"),
+        json!({"oauthAccount": {"emailAddress": email}}).to_string(),
+    )
+    .expect("identity");
+    ok(env, &["import"], None);
+}
+
+#[test]
+fn next_rotates_through_the_pool_in_a_stable_order_skipping_accounts_that_need_sign_in() {
+    let env = TestEnv::new();
+    for email in ["a@example.com", "b@example.com", "c@example.com"] {
+        import_claude_login(&env, email);
+    }
+    let board = env.board();
+    let accounts = env.accounts();
+    for account in &accounts {
+        board.set_in_pool(&account.id, true).expect("pool");
+    }
+    let active = || {
+        board
+            .active_account(ProviderId::Claude)
+            .expect("active")
+            .label
+    };
+    assert_eq!(active(), "c@example.com", "the last import is active");
+    ok(&env, &["next", "claude"], None);
+    assert_eq!(active(), "a@example.com", "after the last comes the first");
+    ok(&env, &["next", "claude"], None);
+    assert_eq!(active(), "b@example.com");
+
+    // An account that needs signing in is skipped (the status a failed refresh sets).
+    let db = rusqlite::Connection::open(env.config.database_path()).expect("db");
+    db.execute(
+        "UPDATE accounts SET status = 'needs_sign_in' WHERE label = 'c@example.com'",
+        [],
+    )
+    .expect("mark");
+    ok(&env, &["next", "claude"], None);
+    assert_eq!(active(), "a@example.com", "c needs sign-in and is skipped");
+
+    // The rotation's position survives a restart and a cleared active account.
+    ok(&env, &["clear", "claude"], None);
+    drop(board);
+    let board = env.board();
+    board.next_in_pool(ProviderId::Claude).expect("next");
+    assert_eq!(
+        board
+            .active_account(ProviderId::Claude)
+            .expect("active")
+            .label,
+        "b@example.com"
+    );
+}
