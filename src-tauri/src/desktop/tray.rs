@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
@@ -69,47 +69,42 @@ fn build_menu(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
     for submenu in &model.submenus {
         let entry = Submenu::new(app, &submenu.title, true)?;
         for item in &submenu.items {
-            match item {
-                TrayItem::Account {
-                    label,
-                    checked,
-                    action,
-                } => entry.append(&CheckMenuItem::with_id(
-                    app,
-                    action.id(),
-                    label,
-                    true,
-                    *checked,
-                    None::<&str>,
-                )?)?,
-                TrayItem::Action { label, action } => entry.append(&MenuItem::with_id(
-                    app,
-                    action.id(),
-                    label,
-                    true,
-                    None::<&str>,
-                )?)?,
-                TrayItem::Note { label } => {
-                    entry.append(&MenuItem::new(app, label, false, None::<&str>)?)?
-                }
-                TrayItem::Separator => entry.append(&PredefinedMenuItem::separator(app)?)?,
-            }
+            entry.append(menu_item(app, item)?.as_ref())?;
         }
         menu.append(&entry)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     for item in &model.footer {
-        if let TrayItem::Action { label, action } = item {
-            menu.append(&MenuItem::with_id(
-                app,
-                action.id(),
-                label,
-                true,
-                None::<&str>,
-            )?)?;
-        }
+        menu.append(menu_item(app, item)?.as_ref())?;
     }
     Ok(menu)
+}
+
+/// The native item for one entry of the model.
+fn menu_item(app: &AppHandle, item: &TrayItem) -> tauri::Result<Box<dyn IsMenuItem<Wry>>> {
+    Ok(match item {
+        TrayItem::Account {
+            label,
+            checked,
+            action,
+        } => Box::new(CheckMenuItem::with_id(
+            app,
+            action.id(),
+            label,
+            true,
+            *checked,
+            None::<&str>,
+        )?),
+        TrayItem::Action { label, action } => Box::new(MenuItem::with_id(
+            app,
+            action.id(),
+            label,
+            true,
+            None::<&str>,
+        )?),
+        TrayItem::Note { label } => Box::new(MenuItem::new(app, label, false, None::<&str>)?),
+        TrayItem::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+    })
 }
 
 /// Carries out a chosen item through the same facade as the window.

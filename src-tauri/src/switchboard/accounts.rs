@@ -1,0 +1,326 @@
+//! Adding, changing and removing accounts, and the rules for their labels and hints.
+
+use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
+use crate::catalog::{AccountKind, ProviderInfo};
+use crate::cli_files;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::store::{EventKind, Tx};
+use crate::validate;
+use crate::vault::AccountSecret;
+
+use super::Switchboard;
+
+const MAX_DESCRIPTION_CHARS: usize = 1_000;
+
+impl Switchboard {
+    /// Adds an API-key or Bedrock account. The secret goes to the keychain in the same
+    /// transaction as the row: if the keychain refuses, nothing is stored anywhere.
+    pub fn add_key_account(&self, input: NewKeyAccount) -> Result<Saved> {
+        let info = providers::info(input.provider);
+        let kind = input.credential.kind();
+        if !info.takes(kind) {
+            return Err(Error::InvalidInput(format!(
+                "{} does not take {} accounts.",
+                info.display_name,
+                kind_name(kind)
+            )));
+        }
+        let warnings = validate::check_credential(info, &input.credential)?;
+        let endpoint = validate::normalize_endpoint(info, input.endpoint)?;
+        let model = input
+            .model
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty());
+        validate::check_model_effort(info, model.as_deref(), input.effort)?;
+        let description = check_description(input.description.as_deref().unwrap_or_default())?;
+        let secret = AccountSecret::from_credential(&input.credential);
+        let label = input
+            .label
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(validate::check_label)
+            .transpose()?;
+        let account = Account {
+            endpoint,
+            region: input.credential.region().map(str::to_owned),
+            model,
+            effort: input.effort,
+            description,
+            ..Account::new(input.provider, kind, hint(info, &secret))
+        };
+        let base = default_label(info.display_name);
+        let account =
+            self.insert_new_account(account, label, base, &serde_json::Value::Null, &secret)?;
+        Ok(Saved { account, warnings })
+    }
+
+    /// Replaces an account's secret (key rotation) without ever showing the old one.
+    pub fn replace_secret(&self, id: &str, credential: KeyCredential) -> Result<Saved> {
+        let mut account = self.account(id)?;
+        if account.kind != credential.kind() {
+            return Err(Error::InvalidInput(format!(
+                "This is a {} account; enter a new {} instead.",
+                kind_name(account.kind),
+                kind_name(account.kind)
+            )));
+        }
+        let info = providers::info(account.provider);
+        let warnings = validate::check_credential(info, &credential)?;
+        let secret = AccountSecret::from_credential(&credential);
+        account.secret_hint = hint(info, &secret);
+        if let Some(region) = credential.region() {
+            account.region = Some(region.to_owned());
+        }
+        let account = self.store.transaction(|tx| {
+            let saved = tx.update_account(&account)?;
+            tx.log_event(
+                EventKind::SecretReplaced,
+                saved.provider,
+                Some(&saved.id),
+                &saved.label,
+            )?;
+            self.vault.store(&saved.id, &secret)?;
+            Ok(saved)
+        })?;
+        self.resync_if_active(&account)?;
+        self.publish(
+            EventKind::SecretReplaced,
+            account.provider,
+            Some(&account.id),
+        );
+        Ok(Saved { account, warnings })
+    }
+
+    pub fn rename_account(&self, id: &str, label: &str) -> Result<Account> {
+        let label = validate::check_label(label)?;
+        self.update(id, EventKind::AccountUpdated, |tx, account| {
+            if tx.label_taken(account.provider, &label, Some(&account.id))? {
+                return Err(Error::Conflict(format!(
+                    "Another account of this provider is already labelled \u{201c}{label}\u{201d}."
+                )));
+            }
+            account.label = label;
+            Ok(())
+        })
+    }
+
+    pub fn set_description(&self, id: &str, description: &str) -> Result<Account> {
+        let description = check_description(description)?;
+        self.update(id, EventKind::AccountUpdated, |_, account| {
+            account.description = description;
+            Ok(())
+        })
+    }
+
+    /// Changes a key account's endpoint, model and effort.
+    pub fn update_settings(&self, id: &str, settings: AccountSettings) -> Result<Account> {
+        self.update(id, EventKind::AccountUpdated, |_, account| {
+            let info = providers::info(account.provider);
+            let model = settings
+                .model
+                .map(|m| m.trim().to_owned())
+                .filter(|m| !m.is_empty());
+            validate::check_model_effort(info, model.as_deref(), settings.effort)?;
+            if account.kind != AccountKind::Oauth {
+                account.endpoint = validate::normalize_endpoint(info, settings.endpoint)?;
+            }
+            account.model = model;
+            account.effort = settings.effort;
+            Ok(())
+        })
+    }
+
+    /// Adds or removes an account from its provider's round-robin pool (sign-in accounts only).
+    pub fn set_in_pool(&self, id: &str, in_pool: bool) -> Result<Account> {
+        self.update(id, EventKind::PoolChanged, |_, account| {
+            if in_pool && !account.kind.can_join_pool() {
+                return Err(Error::NotAllowed(
+                    "Only accounts that sign in can join round-robin; API keys are billed per request, so rotating them saves nothing."
+                        .to_owned(),
+                ));
+            }
+            account.in_pool = in_pool;
+            Ok(())
+        })
+    }
+
+    /// Rewrites the CLI files after a change to the provider's active account.
+    pub(super) fn resync_if_active(&self, account: &Account) -> Result<()> {
+        let active = self
+            .store
+            .read(|tx| tx.active_account_id(account.provider))?;
+        if active.as_deref() == Some(account.id.as_str()) {
+            cli_files::sync(
+                &self.store,
+                &self.vault,
+                &self.config,
+                account.provider,
+                Some(account),
+                |_| Ok(()),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn update(
+        &self,
+        id: &str,
+        kind: EventKind,
+        change: impl FnOnce(&Tx<'_>, &mut Account) -> Result<()>,
+    ) -> Result<Account> {
+        let account = self.store.transaction(|tx| {
+            let mut account = tx.account(id)?;
+            change(tx, &mut account)?;
+            let saved = tx.update_account(&account)?;
+            tx.log_event(kind, saved.provider, Some(&saved.id), &saved.label)?;
+            Ok(saved)
+        })?;
+        self.resync_if_active(&account)?;
+        self.publish(kind, account.provider, Some(&account.id));
+        Ok(account)
+    }
+
+    /// Removes an account and its keychain entry; if it was active, the provider has none.
+    pub fn remove_account(&self, id: &str) -> Result<()> {
+        let account = self.account(id)?;
+        let remove = |tx: &Tx<'_>| {
+            tx.delete_account(id)?;
+            tx.log_event(
+                EventKind::AccountRemoved,
+                account.provider,
+                Some(id),
+                &account.label,
+            )?;
+            self.vault.delete(id)
+        };
+        let active = self
+            .store
+            .read(|tx| tx.active_account_id(account.provider))?;
+        if active.as_deref() == Some(id) {
+            cli_files::sync(
+                &self.store,
+                &self.vault,
+                &self.config,
+                account.provider,
+                None,
+                remove,
+            )?;
+        } else {
+            self.store.transaction(remove)?;
+        }
+        self.publish(EventKind::AccountRemoved, account.provider, Some(id));
+        Ok(())
+    }
+
+    /// Stores a new account and its secret in one transaction: if the keychain refuses,
+    /// nothing is stored anywhere. The label is `label` if given (a taken one is an error),
+    /// otherwise `base_label` made unique.
+    pub(super) fn insert_new_account(
+        &self,
+        mut account: Account,
+        label: Option<String>,
+        base_label: String,
+        identity: &serde_json::Value,
+        secret: &AccountSecret,
+    ) -> Result<Account> {
+        let account = self.store.transaction(|tx| {
+            account.label = match label {
+                Some(label) => label,
+                None => unique_label(base_label, |l| tx.label_taken(account.provider, l, None))?,
+            };
+            tx.insert_account(&account)?;
+            if identity.as_object().is_some_and(|o| !o.is_empty()) {
+                tx.set_account_identity(&account.id, identity)?;
+            }
+            tx.log_event(
+                EventKind::AccountAdded,
+                account.provider,
+                Some(&account.id),
+                &account.label,
+            )?;
+            self.vault.store(&account.id, secret)?;
+            Ok(account)
+        })?;
+        self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));
+        Ok(account)
+    }
+}
+
+pub(super) fn kind_name(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Oauth => "sign-in",
+        AccountKind::ApiKey => "API key",
+        AccountKind::Bedrock => "AWS Bedrock",
+    }
+}
+
+/// The masked hint shown for a secret; sign-in accounts show no part of their tokens.
+pub(super) fn hint(info: &ProviderInfo, secret: &AccountSecret) -> String {
+    let prefixes: &[&str] = match secret {
+        AccountSecret::ApiKey(_) => &info.key_prefixes,
+        AccountSecret::BedrockAccessKeys { .. } => &["AKIA", "ASIA"],
+        AccountSecret::BedrockApiKey(_) => &["ABSK", "bedrock-api-key-"],
+        AccountSecret::OAuthTokens(_) => return "signed in".to_owned(),
+    };
+    validate::mask(secret.hint_source(), prefixes)
+}
+
+pub(super) fn check_description(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "The description is longer than {MAX_DESCRIPTION_CHARS} characters."
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// "<Provider> <date time>" in local time (UTC when the offset is unknown).
+pub(super) fn default_label(display_name: &str) -> String {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
+        .unwrap_or_default();
+    format!("{display_name} {stamp}")
+}
+
+/// `base`, or `base (2)`, `base (3)`, ... — the first that `taken` rejects not.
+pub(super) fn unique_label(
+    base: String,
+    mut taken: impl FnMut(&str) -> Result<bool>,
+) -> Result<String> {
+    if !taken(&base)? {
+        return Ok(base);
+    }
+    for n in 2.. {
+        let candidate = format!("{base} ({n})");
+        if !taken(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always yields a free label")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_label_appends_a_counter() {
+        let taken = ["Claude Code x", "Claude Code x (2)"];
+        let label =
+            unique_label("Claude Code x".into(), |l| Ok(taken.contains(&l))).expect("label");
+        assert_eq!(label, "Claude Code x (3)");
+    }
+
+    #[test]
+    fn default_label_names_the_provider_and_time() {
+        let label = default_label("Grok");
+        assert!(label.starts_with("Grok 20"), "{label}");
+        assert_eq!(label.len(), "Grok 2026-11-23 14:50".len());
+    }
+}

@@ -1,0 +1,163 @@
+//! Logins found in the CLIs' own files: importing them as accounts, and taking back the
+//! tokens a CLI refreshed.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::account::Account;
+use crate::catalog::{AccountKind, ProviderId};
+use crate::error::Result;
+use crate::providers::{self, FoundLogin};
+use crate::store::EventKind;
+use crate::validate;
+
+use super::accounts::{default_label, hint};
+use super::Switchboard;
+
+/// A login found in a CLI's files, and the account it is now.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Imported {
+    pub provider: ProviderId,
+    pub account_id: String,
+    pub label: String,
+    /// `false` when the login was already an account (importing twice adds nothing).
+    pub created: bool,
+}
+
+/// What looking at a CLI's login files found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakeBack {
+    /// Nothing new.
+    Nothing,
+    /// The CLI had refreshed this account's tokens; the keychain now holds the new ones.
+    Updated { account_id: String },
+    /// A login no account knows: the user ran the CLI's own login. Offer to import it.
+    NewLogin,
+}
+
+impl Switchboard {
+    /// Looks at the login in `provider`'s CLI files. Tokens a CLI refreshed go back to the
+    /// keychain of the account they belong to — only when they are fresher than the stored
+    /// ones, so an older token never replaces a newer one. A file that cannot be parsed (a
+    /// CLI writing in place) is read again, and otherwise ignored, never imported half.
+    pub fn take_back(&self, provider: ProviderId) -> Result<TakeBack> {
+        let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+            return Ok(TakeBack::Nothing);
+        };
+        let Some(account) = self.same_login(&found)? else {
+            self.store
+                .transaction(|tx| tx.log_event(EventKind::NewLoginFound, provider, None, ""))?;
+            self.publish(EventKind::NewLoginFound, provider, None);
+            return Ok(TakeBack::NewLogin);
+        };
+        let (Some(in_file), AccountKind::Oauth) = (found.secret.oauth_tokens(), account.kind)
+        else {
+            return Ok(TakeBack::Nothing);
+        };
+        let stored = self.vault.load(&account.id)?.oauth_tokens();
+        if stored.as_ref() == Some(&in_file) {
+            return Ok(TakeBack::Nothing);
+        }
+        let fresher = match (
+            providers::token_freshness(provider, &in_file),
+            stored
+                .as_ref()
+                .and_then(|s| providers::token_freshness(provider, s)),
+        ) {
+            (Some(file), Some(keychain)) => file > keychain,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !fresher {
+            return Ok(TakeBack::Nothing);
+        }
+        self.store.transaction(|tx| {
+            tx.log_event(
+                EventKind::TokensTakenBack,
+                provider,
+                Some(&account.id),
+                &account.label,
+            )?;
+            self.vault.store(&account.id, &found.secret)
+        })?;
+        self.publish(EventKind::TokensTakenBack, provider, Some(&account.id));
+        Ok(TakeBack::Updated {
+            account_id: account.id,
+        })
+    }
+
+    /// Turns the logins already in the CLI files into accounts, labelled from their identity.
+    /// A login that is already an account adds nothing (its tokens are kept up to date); a
+    /// new one becomes its provider's active account, as does any login of a provider that
+    /// has none.
+    pub fn import_logins(&self) -> Result<Vec<Imported>> {
+        let mut imported = Vec::new();
+        for provider in ProviderId::ALL {
+            let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+                continue;
+            };
+            let (account, created) = match self.same_login(&found)? {
+                Some(account) => {
+                    if found.kind == AccountKind::Oauth {
+                        self.vault.store(&account.id, &found.secret)?;
+                    }
+                    (account, false)
+                }
+                None => (self.create_from_login(&found)?, true),
+            };
+            let active = self.store.read(|tx| tx.active_account_id(provider))?;
+            if created || active.is_none() {
+                self.set_active(provider, Some(&account.id))?;
+            }
+            imported.push(Imported {
+                provider,
+                account_id: account.id,
+                label: account.label,
+                created,
+            });
+        }
+        Ok(imported)
+    }
+
+    /// The account a found login already is: same email or identity for sign-ins, the same
+    /// key for keys.
+    fn same_login(&self, found: &FoundLogin) -> Result<Option<Account>> {
+        let candidates: Vec<Account> = self
+            .store
+            .read(|tx| tx.accounts())?
+            .into_iter()
+            .filter(|a| a.provider == found.provider && a.kind == found.kind)
+            .collect();
+        for account in candidates {
+            let same = match found.kind {
+                AccountKind::Oauth => match (&found.email, &account.email) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => {
+                        let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
+                        identity == found.identity
+                            && identity.as_object().is_some_and(|o| !o.is_empty())
+                    }
+                },
+                _ => self.vault.load(&account.id)?.hint_source() == found.secret.hint_source(),
+            };
+            if same {
+                return Ok(Some(account));
+            }
+        }
+        Ok(None)
+    }
+
+    fn create_from_login(&self, found: &FoundLogin) -> Result<Account> {
+        let info = providers::info(found.provider);
+        let account = Account {
+            email: found.email.clone(),
+            plan: found.plan.clone(),
+            ..Account::new(found.provider, found.kind, hint(info, &found.secret))
+        };
+        let base = match &found.email {
+            Some(email) => validate::check_label(email)?,
+            None => default_label(info.display_name),
+        };
+        self.insert_new_account(account, None, base, &found.identity, &found.secret)
+    }
+}

@@ -1,0 +1,211 @@
+//! The facade: one method per user action. The window, the tray and the command line all
+//! go through it, and it publishes a [`Change`] after every action so they never disagree.
+//! Accounts, switching and logins found in CLI files each have a module of their own.
+
+mod accounts;
+mod logins;
+mod switching;
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use logins::{Imported, TakeBack};
+pub use switching::Switched;
+
+use crate::account::Account;
+use crate::catalog::{ProviderId, ProviderInfo};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::store::{EventKind, EventRecord, Store};
+use crate::vault::Vault;
+
+/// Published after every change, to the window (as an event) and the tray.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Change {
+    pub kind: EventKind,
+    pub provider: ProviderId,
+    pub account_id: Option<String>,
+}
+
+/// One provider's accounts and which one is active.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderAccounts {
+    pub provider: ProviderId,
+    pub active_account_id: Option<String>,
+    pub accounts: Vec<Account>,
+}
+
+/// Everything the main window shows, providers in catalog order.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    pub providers: Vec<ProviderAccounts>,
+}
+
+type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
+
+pub struct Switchboard {
+    config: Config,
+    store: Store,
+    vault: Vault,
+    listeners: Mutex<Vec<Listener>>,
+    /// What this process has seen of the database: its data version and the last event id.
+    seen: Mutex<(i64, i64)>,
+}
+
+impl Switchboard {
+    /// Opens the data dir (created 0700) and its database.
+    pub fn open(config: Config) -> Result<Self> {
+        crate::files::create_private_dir(&config.data_dir)?;
+        let store = Store::open(&config.database_path())?;
+        let vault = Vault::new(config.keyring_service.clone());
+        let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);
+        Ok(Self {
+            config,
+            store,
+            vault,
+            listeners: Mutex::new(Vec::new()),
+            seen: Mutex::new(seen),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Calls `listener` after every change made through this facade.
+    pub fn subscribe(&self, listener: impl Fn(&Change) + Send + Sync + 'static) {
+        self.lock_listeners().push(Arc::new(listener));
+    }
+
+    fn lock_listeners(&self) -> std::sync::MutexGuard<'_, Vec<Listener>> {
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn publish(&self, kind: EventKind, provider: ProviderId, account_id: Option<&str>) {
+        let change = Change {
+            kind,
+            provider,
+            account_id: account_id.map(str::to_owned),
+        };
+        tracing::info!(
+            kind = kind.as_str(),
+            provider = provider.as_str(),
+            account = account_id,
+            "change"
+        );
+        let listeners = self.lock_listeners().clone();
+        for listener in listeners {
+            listener(&change);
+        }
+    }
+
+    /// Publishes the changes other Switchboard processes (the command line, a deep link
+    /// handled elsewhere) committed since the last call, so this process's window and tray
+    /// follow them. Returns how many there were. Cheap when nothing changed.
+    pub fn follow_other_processes(&self) -> Result<usize> {
+        let version = self.store.data_version()?;
+        let last = {
+            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.0 == version {
+                return Ok(0);
+            }
+            seen.1
+        };
+        let events = self.store.read(|tx| tx.events_after(last))?;
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            *seen = (version, events.last().map_or(last, |(id, _)| *id));
+        }
+        for (_, event) in &events {
+            self.publish(event.kind, event.provider, event.account_id.as_deref());
+        }
+        Ok(events.len())
+    }
+
+    pub fn catalog(&self) -> Vec<ProviderInfo> {
+        providers::all().into_iter().cloned().collect()
+    }
+
+    pub fn overview(&self) -> Result<Overview> {
+        self.store.read(|tx| {
+            let accounts = tx.accounts()?;
+            let providers = ProviderId::ALL
+                .into_iter()
+                .map(|provider| {
+                    Ok(ProviderAccounts {
+                        provider,
+                        active_account_id: tx.active_account_id(provider)?,
+                        accounts: accounts
+                            .iter()
+                            .filter(|a| a.provider == provider)
+                            .cloned()
+                            .collect(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Overview { providers })
+        })
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        self.store.read(|tx| tx.account(id))
+    }
+
+    /// The account of `provider` named by `name`: its label or email (any case), or a prefix
+    /// of its id (4 characters or more). A name that fits several accounts is an error that
+    /// lists them.
+    pub fn find_account(&self, provider: ProviderId, name: &str) -> Result<Account> {
+        let name = name.trim();
+        let accounts: Vec<Account> = self
+            .store
+            .read(|tx| tx.accounts())?
+            .into_iter()
+            .filter(|a| a.provider == provider)
+            .collect();
+        let exact: Vec<&Account> = accounts
+            .iter()
+            .filter(|a| {
+                a.label.eq_ignore_ascii_case(name)
+                    || a.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(name))
+                    || a.id == name
+            })
+            .collect();
+        let matches = if exact.is_empty() && name.len() >= 4 {
+            accounts.iter().filter(|a| a.id.starts_with(name)).collect()
+        } else {
+            exact
+        };
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::not_found(format!(
+                "{} account \u{201c}{name}\u{201d}",
+                provider.display_name()
+            ))),
+            many => Err(Error::InvalidInput(format!(
+                "\u{201c}{name}\u{201d} fits several {} accounts: {}. Name one by its id.",
+                provider.display_name(),
+                many.iter()
+                    .map(|a| format!("{} ({})", a.label, &a.id[..8]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The provider's active account, or "Provider not configured".
+    pub fn active_account(&self, provider: ProviderId) -> Result<Account> {
+        self.store.read(|tx| match tx.active_account_id(provider)? {
+            Some(id) => tx.account(&id),
+            None => Err(Error::ProviderNotConfigured(provider)),
+        })
+    }
+
+    pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
+        self.store.read(|tx| tx.recent_events(limit))
+    }
+}

@@ -1,0 +1,169 @@
+//! Switching: which account of a provider is active (the checkmark, round-robin), writing
+//! it into the CLI's files, restoring the originals, and the credential helper CLIs call.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::account::Account;
+use crate::account::AccountStatus;
+use crate::catalog::ProviderId;
+use crate::cli_files;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::secret::Sensitive;
+use crate::store::EventKind;
+use crate::vault::AccountSecret;
+
+use super::Switchboard;
+
+/// The result of changing a provider's active account.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Switched {
+    pub provider: ProviderId,
+    pub active_account_id: Option<String>,
+    /// The CLI files that changed.
+    pub files_changed: Vec<String>,
+    /// What the user should know, e.g. that running sessions of this CLI will not follow.
+    pub caveat: Option<String>,
+}
+
+impl Switchboard {
+    /// Makes `account_id` its provider's active account (`None` clears it) and writes the
+    /// CLI's files to match, in one transaction: if a file cannot be written, nothing changes.
+    pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<Switched> {
+        // Tokens the CLI refreshed since the last switch go to the keychain before the files
+        // are rewritten, so switching away and back never restores a stale token.
+        self.take_back(provider)?;
+        let account = match account_id {
+            Some(id) => {
+                let account = self.account(id)?;
+                if account.provider != provider {
+                    return Err(Error::InvalidInput(format!(
+                        "That account belongs to {}, not {}.",
+                        account.provider.display_name(),
+                        provider.display_name()
+                    )));
+                }
+                Some(account)
+            }
+            None => None,
+        };
+        let detail = account
+            .as_ref()
+            .map(|a| a.label.clone())
+            .unwrap_or_default();
+        let files = cli_files::sync(
+            &self.store,
+            &self.vault,
+            &self.config,
+            provider,
+            account.as_ref(),
+            |tx| {
+                tx.set_active_account_id(provider, account_id)?;
+                tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
+            },
+        )?;
+        self.publish(EventKind::ActiveChanged, provider, account_id);
+        Ok(Switched {
+            provider,
+            active_account_id: account_id.map(str::to_owned),
+            files_changed: files.iter().map(|p| p.display().to_string()).collect(),
+            caveat: account_id
+                .and(providers::switch_caveat(provider))
+                .map(str::to_owned),
+        })
+    }
+
+    /// Round-robin: activates the next account of the provider's pool, in a stable order
+    /// (oldest first), skipping accounts that need signing in. Where the rotation stands is
+    /// kept in the database, so it survives restarts.
+    pub fn next_in_pool(&self, provider: ProviderId) -> Result<Switched> {
+        let (pool, cursor, active) = self.store.read(|tx| {
+            let pool: Vec<Account> = tx
+                .accounts()?
+                .into_iter()
+                .filter(|a| a.provider == provider && a.in_pool && a.status == AccountStatus::Ok)
+                .collect();
+            Ok((
+                pool,
+                tx.pool_cursor(provider)?,
+                tx.active_account_id(provider)?,
+            ))
+        })?;
+        if pool.is_empty() {
+            return Err(Error::NotAllowed(format!(
+                "{} has no account in its round-robin pool that is ready; turn on Round-robin for sign-in accounts.",
+                provider.display_name()
+            )));
+        }
+        // Continue from the active account when it is in the pool, otherwise from where the
+        // rotation last stood (the active account may have been cleared or switched by hand).
+        let in_pool = |id: &String| pool.iter().any(|a| &a.id == id);
+        let after = active.filter(in_pool).or(cursor.filter(in_pool));
+        let next = match after.and_then(|id| pool.iter().position(|a| a.id == id)) {
+            Some(index) => &pool[(index + 1) % pool.len()],
+            None => &pool[0],
+        };
+        let next_id = next.id.clone();
+        let switched = self.set_active(provider, Some(&next_id))?;
+        self.store
+            .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
+        Ok(switched)
+    }
+
+    /// The checkmark: makes the account active, or clears it if it already is.
+    pub fn toggle_active(&self, account_id: &str) -> Result<Switched> {
+        let (provider, active) = self.store.read(|tx| {
+            let account = tx.account(account_id)?;
+            Ok((account.provider, tx.active_account_id(account.provider)?))
+        })?;
+        let next = if active.as_deref() == Some(account_id) {
+            None
+        } else {
+            Some(account_id)
+        };
+        self.set_active(provider, next)
+    }
+
+    /// Puts every CLI file back as it was before Switchboard first wrote it, and clears
+    /// every provider's active account (the files no longer reflect them).
+    pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
+        let providers = self.store.transaction(|tx| {
+            let restored = cli_files::restore(tx, &self.vault)?;
+            for provider in ProviderId::ALL {
+                tx.set_active_account_id(provider, None)?;
+            }
+            for provider in &restored {
+                tx.log_event(EventKind::FilesRestored, *provider, None, "")?;
+            }
+            Ok(restored)
+        })?;
+        for provider in ProviderId::ALL {
+            self.publish(EventKind::FilesRestored, provider, None);
+        }
+        Ok(providers)
+    }
+
+    /// What a CLI's credential helper prints for the provider's active account: Claude Code's
+    /// `apiKeyHelper` gets the key, `awsCredentialExport` the AWS credentials as JSON.
+    pub fn helper_credential(&self, provider: ProviderId) -> Result<Sensitive<String>> {
+        let account = self.active_account(provider)?;
+        let secret = self.vault.load(&account.id)?;
+        match (provider, secret) {
+            (ProviderId::Claude, AccountSecret::ApiKey(key)) => Ok(key),
+            (ProviderId::Claude, AccountSecret::BedrockAccessKeys { access_key_id, secret_access_key }) => {
+                let credentials = serde_json::json!({
+                    "Credentials": {
+                        "AccessKeyId": access_key_id.expose(),
+                        "SecretAccessKey": secret_access_key.expose(),
+                    }
+                });
+                Ok(Sensitive::new(credentials.to_string()))
+            }
+            _ => Err(Error::NotAllowed(format!(
+                "{} reads its credentials from its own files; there is nothing to ask Switchboard for.",
+                provider.display_name()
+            ))),
+        }
+    }
+}
