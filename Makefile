@@ -45,8 +45,11 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
 	  END { printf "rust tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' artifacts/cargo-test.log
 
+# Release builds: the command-line figures time the binary users run.
 bench: deps-build deps-test
-	PATH="$(CARGO_BIN):$$PATH" scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
+	$(CARGO) build --release -p switchboard --no-default-features --bin switchboard
+	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" PATH="$(CARGO_BIN):$$PATH" \
+	  scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
 
 deps-build:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }

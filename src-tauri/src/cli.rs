@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::account::{Account, KeyCredential, NewKeyAccount};
 use crate::catalog::ProviderId;
+use crate::deep_link::{self, DeepLink};
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use crate::{Config, Switchboard};
@@ -109,6 +110,41 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
     };
     match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+/// Whether a link is for the window (`open`, `connect`) rather than an action done here.
+/// A malformed link is not: it is reported by `run_link`.
+pub fn link_needs_window(link: &str) -> bool {
+    matches!(
+        deep_link::parse(link),
+        Ok(DeepLink::Open | DeepLink::Connect { .. })
+    )
+}
+
+/// Carries out a `switchboard://use` or `next` link (the OS passes links as an argument).
+pub fn run_link(link: &str) -> ExitCode {
+    let result = deep_link::parse(link).and_then(|parsed| {
+        let board = open()?;
+        match parsed {
+            DeepLink::Use { provider, account } => {
+                let account = board.find_account(provider, &account)?;
+                let switched = board.set_active(provider, Some(&account.id))?;
+                print_switched(&switched, Some(&account.label));
+                Ok(())
+            }
+            DeepLink::Next { provider } => execute(Command::Next { provider }),
+            DeepLink::Open | DeepLink::Connect { .. } => Err(Error::NotAllowed(
+                "This link opens the window; this build of Switchboard has none.".to_owned(),
+            )),
+        }
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("switchboard: {err}");

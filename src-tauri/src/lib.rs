@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cli_files;
 pub mod config;
+pub mod deep_link;
 pub mod error;
 pub mod files;
 pub mod logging;

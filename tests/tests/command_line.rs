@@ -201,3 +201,34 @@ fn next_rotates_through_the_pool_in_a_stable_order_skipping_accounts_that_need_s
         "b@example.com"
     );
 }
+
+#[test]
+fn a_link_switches_like_use_and_a_malformed_one_changes_nothing() {
+    let env = TestEnv::new();
+    ok(
+        &env,
+        &["add-key", "codex", "--label", "Work"],
+        Some(&canary("sk-proj-")),
+    );
+    let side = canary("sk-proj-");
+    ok(
+        &env,
+        &["add-key", "codex", "--label", "Side key"],
+        Some(&side),
+    );
+
+    ok(&env, &["switchboard://use/codex/Side%20key"], None);
+    assert_eq!(
+        read_json(&env.home().join(".codex/auth.json"))["OPENAI_API_KEY"],
+        json!(side)
+    );
+    assert!(fails(&env, &["switchboard://use/codex/nobody"], 3).contains("not found"));
+    let message = fails(&env, &["switchboard://delete/codex"], 2);
+    assert!(message.contains("Links look like"), "{message}");
+    assert!(fails(&env, &["switchboard://next/codex"], 2).contains("round-robin"));
+    assert_eq!(
+        read_json(&env.home().join(".codex/auth.json"))["OPENAI_API_KEY"],
+        json!(side),
+        "refused links changed nothing"
+    );
+}

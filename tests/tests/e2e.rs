@@ -449,7 +449,7 @@ async fn edit_relabels_rotates_and_removes_an_account() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_switch_made_in_a_terminal_shows_in_the_open_window() {
+async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file() {
     let _window = WINDOW.lock().await;
     let env = TestEnv::new();
     let board = env.board();
@@ -471,8 +471,9 @@ async fn a_switch_made_in_a_terminal_shows_in_the_open_window() {
         .await;
 
     let mut command = std::process::Command::new(switchboard_tests::switchboard_bin());
+    // A second launch with a link, as the OS does when a switchboard:// link is opened.
     command
-        .args(["use", "codex", "Side"])
+        .arg("switchboard://use/codex/Side")
         .stdout(std::process::Stdio::null());
     for (name, value) in env.child_env() {
         command.env(name, value);
@@ -485,7 +486,12 @@ async fn a_switch_made_in_a_terminal_shows_in_the_open_window() {
         |e| text_is(e, "Active: Side"),
     )
     .await;
-    app.screenshot("07-switched-from-terminal.png").await;
+    app.screenshot("07-switched-by-link.png").await;
+    let auth = std::fs::read_to_string(env.home().join(".codex/auth.json")).expect("auth.json");
+    assert!(
+        auth.contains("\"apikey\""),
+        "the CLI file follows the link: {auth}"
+    );
     let log = std::fs::read_to_string(env.config.log_path()).expect("the app's log");
     assert!(
         log.contains("tray icon ready"),

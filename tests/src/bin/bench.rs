@@ -1,11 +1,14 @@
-//! `make bench`: times the foundation's user actions against a real SQLite file and the real
-//! keychain (run under scripts/with-keyring.sh) and prints median and p95 per operation.
+//! `make bench`: times the user actions against a real SQLite file, the real keychain (run
+//! under scripts/with-keyring.sh) and real CLI files, and prints median and p95 of each.
 
 use std::time::{Duration, Instant};
 
+use std::io::Write;
+use std::process::{Command, Stdio};
+
 use switchboard::account::{KeyCredential, NewKeyAccount};
 use switchboard::catalog::ProviderId;
-use switchboard_tests::{canary, TestEnv};
+use switchboard_tests::{canary, new_key_account, switchboard_bin, TestEnv};
 
 fn summarise(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -78,4 +81,69 @@ fn main() {
 
     let cold = (0..20).map(|_| time(|| env.board()).1).collect();
     summarise("open facade (database + migrations check)", cold);
+
+    switch_benchmarks();
+}
+
+/// A switch, end to end: Codex between two key accounts with a custom endpoint (two CLI
+/// files rewritten, each fsynced with its folder), through the running app's facade and
+/// through the command line (process start to files durable), beside one fsynced write.
+fn switch_benchmarks() {
+    let env = TestEnv::new();
+    let board = env.board();
+    let add = |label: &str| {
+        let credential = KeyCredential::ApiKey {
+            key: canary("sk-").into(),
+        };
+        board
+            .add_key_account(new_key_account(ProviderId::Codex, Some(label), credential))
+            .expect("add")
+            .account
+            .id
+    };
+    let ids = [add("A"), add("B")];
+
+    let in_app = (0..100)
+        .map(|i| {
+            time(|| {
+                board
+                    .set_active(ProviderId::Codex, Some(&ids[i % 2]))
+                    .expect("switch")
+            })
+            .1
+        })
+        .collect();
+    summarise("switch in the running app (2 files, fsynced)", in_app);
+
+    let bin = switchboard_bin();
+    let cli = (0..40)
+        .map(|i| {
+            let mut command = Command::new(&bin);
+            command
+                .args(["use", "codex", ["A", "B"][i % 2]])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            for (name, value) in env.child_env() {
+                command.env(name, value);
+            }
+            let (status, took) = time(|| command.status().expect("run"));
+            assert!(status.success());
+            took
+        })
+        .collect();
+    summarise("switch through the command line (process)", cli);
+
+    let path = env.home().join("fsync-probe");
+    let writes = (0..100)
+        .map(|i| {
+            time(|| {
+                let mut file = std::fs::File::create(&path).expect("create");
+                file.write_all(format!("{{\"n\": {i}}}").as_bytes())
+                    .expect("write");
+                file.sync_all().expect("fsync");
+            })
+            .1
+        })
+        .collect();
+    summarise("one fsynced write on the same disk", writes);
 }
