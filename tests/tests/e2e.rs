@@ -192,7 +192,20 @@ async fn errors_show_in_the_dialog_and_nothing_is_added() {
     app.quit().await;
 }
 
-fn seed(board: &switchboard::Switchboard) {
+/// Accounts of several providers and kinds: a Claude subscription login imported from the
+/// CLI's files (in the round-robin pool), Claude and Bedrock keys, Codex on LM Studio, more.
+fn seed(env: &TestEnv, board: &switchboard::Switchboard) {
+    let claude = env.home().join(".claude");
+    std::fs::create_dir_all(&claude).expect("mkdir");
+    let login = serde_json::json!({"claudeAiOauth": {"accessToken": canary("sk-ant-oat01-"), "refreshToken": canary("sk-ant-ort01-"),
+        "expiresAt": 4102444800000u64, "subscriptionType": "max"}});
+    std::fs::write(claude.join(".credentials.json"), login.to_string()).expect("login");
+    let identity = serde_json::json!({"oauthAccount": {"emailAddress": "ada@example.com"}});
+    std::fs::write(env.home().join(".claude.json"), identity.to_string()).expect("identity");
+    board.import_logins().expect("import");
+    let ada = board.active_account(ProviderId::Claude).expect("imported");
+    board.set_in_pool(&ada.id, true).expect("pool");
+
     let add = |provider, label: &str, credential, endpoint, model: Option<&str>, effort| {
         board
             .add_key_account(NewKeyAccount {
@@ -269,7 +282,6 @@ fn seed(board: &switchboard::Switchboard) {
     board
         .set_description(&work.id, "Rotate before 2027-01")
         .expect("describe");
-    board.toggle_active(&work.id).expect("active");
     board.toggle_active(&lm.id).expect("active");
 }
 
@@ -277,7 +289,7 @@ fn seed(board: &switchboard::Switchboard) {
 async fn the_window_lists_every_provider_with_its_accounts() {
     let _window = WINDOW.lock().await;
     let env = TestEnv::new();
-    seed(&env.board());
+    seed(&env, &env.board());
     let app = AppSession::start(&env).await;
 
     for provider in ProviderId::ALL {
@@ -294,7 +306,7 @@ async fn the_window_lists_every_provider_with_its_accounts() {
         .find_all(By::Css("[data-testid=account]"))
         .await
         .expect("rows");
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 7);
     let active = app
         .driver
         .find_all(By::Css("[data-testid=activate][aria-pressed=true]"))
