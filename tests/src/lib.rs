@@ -77,6 +77,18 @@ impl TestEnv {
         ]
     }
 
+    /// `program`, run with the environment that points it at this world (see `child_env`).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.envs(self.child_env());
+        command
+    }
+
+    /// The `switchboard` binary, run in this world.
+    pub fn switchboard(&self) -> Command {
+        self.command(switchboard_bin())
+    }
+
     /// Every byte of every file under the data dir (database, WAL, logs, backups).
     pub fn data_dir_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
@@ -214,4 +226,14 @@ pub fn new_key_account(
         model: None,
         effort: None,
     }
+}
+
+/// Adds a key account (just provider, label and key) and returns its id.
+pub fn add_key(board: &Switchboard, provider: ProviderId, label: &str, key: &str) -> String {
+    let credential = KeyCredential::ApiKey { key: key.into() };
+    board
+        .add_key_account(new_key_account(provider, Some(label), credential))
+        .expect("add key account")
+        .account
+        .id
 }

@@ -22,9 +22,7 @@ pub fn run_in_home(env: &TestEnv, program: &Path, args: &[&str]) -> std::process
             command.env(name, value);
         }
     }
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
+    command.envs(env.child_env());
     command
         .env("CI", "1")
         .env("DISABLE_AUTOUPDATER", "1")

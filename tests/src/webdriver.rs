@@ -67,7 +67,7 @@ impl AppSession {
         let app = switchboard_bin().canonicalize().expect("absolute app path");
         let port = free_port();
         let native_port = free_port();
-        let mut command = Command::new(tauri_driver());
+        let mut command = env.command(tauri_driver());
         command
             .args([
                 "--port",
@@ -77,9 +77,6 @@ impl AppSession {
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
-        for (name, value) in env.child_env() {
-            command.env(name, value);
-        }
         command.env("XDG_DATA_HOME", env.home().join(".local/share"));
         command.envs(extra_env.iter().copied());
         #[cfg(unix)]

@@ -2,23 +2,20 @@
 //! email or id prefix, JSON output; and round-robin over sign-in accounts.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::{json, Value};
 use switchboard::catalog::ProviderId;
 use switchboard_tests::real_cli::read_json;
-use switchboard_tests::{canary, switchboard_bin, TestEnv};
+use switchboard_tests::{canary, TestEnv};
 
 fn run(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(switchboard_bin());
+    let mut command = env.switchboard();
     command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
     let mut child = command.spawn().expect("spawn");
     if let Some(input) = stdin {
         child

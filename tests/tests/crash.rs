@@ -76,11 +76,8 @@ fn a_switch_killed_at_any_moment_leaves_every_file_whole() {
     // The complete versions each file may have: A's, B's (reached from either side).
     let bin = switchboard_bin();
     let switch = |label: &str| {
-        let mut command = Command::new(&bin);
+        let mut command = env.command(&bin);
         command.args(["use", "codex", label]).stdout(Stdio::null());
-        for (name, value) in env.child_env() {
-            command.env(name, value);
-        }
         assert!(
             command.status().expect("run").success(),
             "switch to {label}"
@@ -106,15 +103,12 @@ fn a_switch_killed_at_any_moment_leaves_every_file_whole() {
     );
     let mut killed_mid_write = 0;
     for round in 0..KILLS {
-        let mut command = Command::new("/bin/sh");
+        let mut command = env.command("/bin/sh");
         command
             .args(["-c", &script])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0);
-        for (name, value) in env.child_env() {
-            command.env(name, value);
-        }
         let mut child = command.spawn().expect("loop");
         std::thread::sleep(Duration::from_millis(jitter_ms(round)));
         let group = format!("-{}", child.id());

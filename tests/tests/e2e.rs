@@ -466,30 +466,18 @@ async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file()
     let env = TestEnv::new();
     let board = env.board();
     for label in ["Work", "Side"] {
-        let credential = KeyCredential::ApiKey {
-            key: canary("sk-").into(),
-        };
-        board
-            .add_key_account(switchboard_tests::new_key_account(
-                ProviderId::Codex,
-                Some(label),
-                credential,
-            ))
-            .expect("seed");
+        switchboard_tests::add_key(&board, ProviderId::Codex, label, &canary("sk-"));
     }
     let app = AppSession::start(&env).await;
     let check = "[data-testid=account][data-label='Side'] [data-testid=activate]";
     app.eventually(check, |e| attr_is(e, "aria-pressed", "false"))
         .await;
 
-    let mut command = std::process::Command::new(switchboard_tests::switchboard_bin());
+    let mut command = env.switchboard();
     // A second launch with a link, as the OS does when a switchboard:// link is opened.
     command
         .arg("switchboard://use/codex/Side")
         .stdout(std::process::Stdio::null());
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
     assert!(command.status().expect("run").success());
     app.eventually(check, |e| attr_is(e, "aria-pressed", "true"))
         .await;

@@ -3,25 +3,14 @@
 //! `claude` and `codex` confirm.
 
 use serde_json::{json, Value};
-use switchboard::account::KeyCredential;
 use switchboard::catalog::{AccountKind, ProviderId};
-use switchboard::Switchboard;
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json};
-use switchboard_tests::{canary, contains, new_key_account, TestEnv};
+use switchboard_tests::{add_key, canary, contains, TestEnv};
 
 fn write(env: &TestEnv, path: &str, value: &Value) {
     let path = env.home().join(path);
     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
     std::fs::write(path, serde_json::to_string_pretty(value).expect("json")).expect("write");
-}
-
-fn add_key(board: &Switchboard, provider: ProviderId, key: &str) -> String {
-    let credential = KeyCredential::ApiKey { key: key.into() };
-    board
-        .add_key_account(new_key_account(provider, Some("Key"), credential))
-        .expect("add key")
-        .account
-        .id
 }
 
 fn jwt(claims: &Value) -> String {
@@ -88,7 +77,7 @@ fn a_claude_subscription_login_is_imported_once_and_returns_after_switching_away
     assert_eq!(env.accounts().len(), 1);
 
     // Away to a key and back: the subscription login returns, identity and all.
-    let key = add_key(&board, ProviderId::Claude, &canary("sk-ant-api03-"));
+    let key = add_key(&board, ProviderId::Claude, "Key", &canary("sk-ant-api03-"));
     board
         .set_active(ProviderId::Claude, Some(&key))
         .expect("use key");
@@ -165,7 +154,7 @@ fn a_chatgpt_login_is_imported_with_its_identity_and_codex_agrees() {
     let (ok, text) = codex_status(&env);
     assert!(ok && text.contains("Logged in using ChatGPT"), "{text}");
 
-    let key = add_key(&board, ProviderId::Codex, &canary("sk-proj-"));
+    let key = add_key(&board, ProviderId::Codex, "Key", &canary("sk-proj-"));
     board
         .set_active(ProviderId::Codex, Some(&key))
         .expect("use key");
@@ -240,7 +229,7 @@ fn a_google_login_and_key_logins_are_imported_once() {
     );
 
     // Away to a key and back: oauth_creds.json gets its tokens back, selectedType follows.
-    let key = add_key(&board, ProviderId::Gemini, &canary("AIza"));
+    let key = add_key(&board, ProviderId::Gemini, "Key", &canary("AIza"));
     board
         .set_active(ProviderId::Gemini, Some(&key))
         .expect("key");
@@ -284,7 +273,7 @@ fn a_grok_session_is_imported_and_written_back_beside_other_sessions() {
     let account = board.active_account(ProviderId::Grok).expect("active");
     assert_eq!(account.label, "di@example.com");
 
-    let key = add_key(&board, ProviderId::Grok, &canary("xai-"));
+    let key = add_key(&board, ProviderId::Grok, "Key", &canary("xai-"));
     board.set_active(ProviderId::Grok, Some(&key)).expect("key");
     let sessions = read_json(&env.home().join(".grok/auth.json"));
     assert!(

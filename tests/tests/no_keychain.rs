@@ -5,7 +5,7 @@
 //! (or at a bus with no Secret Service on it), so the test process's own keychain is untouched.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use switchboard_tests::{canary, contains, switchboard_bin, TestEnv};
 
@@ -18,16 +18,13 @@ fn add_key_with_bus(
     let bin = switchboard_bin();
     let mut command = match wrapper.split_first() {
         Some((program, args)) => {
-            let mut c = Command::new(program);
+            let mut c = env.command(program);
             c.args(args).arg(&bin);
             c
         }
-        None => Command::new(&bin),
+        None => env.command(&bin),
     };
     command.args(["add-key", "claude", "--label", "Work"]);
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
     match bus {
         Some(address) => command.env("DBUS_SESSION_BUS_ADDRESS", address),
         None => command.env_remove("DBUS_SESSION_BUS_ADDRESS"),

@@ -1,31 +1,21 @@
 //! Two processes at once: a switch made by the command line reaches a running app (its
 //! window and tray listen to the facade's changes) within a second.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use switchboard::account::KeyCredential;
 use switchboard::catalog::ProviderId;
 use switchboard::store::EventKind;
 use switchboard::switchboard::Change;
 use switchboard::watch::LoginWatcher;
-use switchboard_tests::{canary, new_key_account, switchboard_bin, TestEnv};
+use switchboard_tests::{add_key, canary, TestEnv};
 
 #[test]
 fn a_switch_from_the_command_line_reaches_the_running_app_within_a_second() {
     let env = TestEnv::new();
     let board = Arc::new(env.board());
-    let add = |label: &str| {
-        let credential = KeyCredential::ApiKey {
-            key: canary("sk-").into(),
-        };
-        board
-            .add_key_account(new_key_account(ProviderId::Codex, Some(label), credential))
-            .expect("add")
-            .account
-            .id
-    };
+    let add = |label: &str| add_key(&board, ProviderId::Codex, label, &canary("sk-"));
     add("Work");
     let side = add("Side");
     let seen: Arc<Mutex<Vec<Change>>> = Arc::default();
@@ -33,14 +23,11 @@ fn a_switch_from_the_command_line_reaches_the_running_app_within_a_second() {
     board.subscribe(move |change| sink.lock().expect("changes").push(change.clone()));
     let _watcher = LoginWatcher::start(board.clone());
 
-    let mut command = Command::new(switchboard_bin());
+    let mut command = env.switchboard();
     command
         .args(["use", "codex", "side"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    for (name, value) in env.child_env() {
-        command.env(name, value);
-    }
     assert!(
         command.status().expect("run").success(),
         "switchboard use codex side"

@@ -5,14 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard::account::KeyCredential;
 use switchboard::catalog::ProviderId;
 use switchboard::store::EventKind;
 use switchboard::switchboard::TakeBack;
 use switchboard::watch::LoginWatcher;
 use switchboard::Switchboard;
 use switchboard_tests::real_cli::read_json;
-use switchboard_tests::{canary, new_key_account, secret_tool_lookup, TestEnv};
+use switchboard_tests::{add_key, canary, secret_tool_lookup, TestEnv};
 
 const EXPIRES: u64 = 4_102_444_800_000;
 
@@ -55,17 +54,6 @@ fn imported_account(env: &TestEnv, board: &Switchboard, refresh: &str) -> String
     board.active_account(ProviderId::Claude).expect("active").id
 }
 
-fn add_key(board: &Switchboard) -> String {
-    let credential = KeyCredential::ApiKey {
-        key: canary("sk-ant-api03-").into(),
-    };
-    board
-        .add_key_account(new_key_account(ProviderId::Claude, Some("Key"), credential))
-        .expect("key")
-        .account
-        .id
-}
-
 fn file_refresh(env: &TestEnv) -> Value {
     read_json(&env.home().join(".claude/.credentials.json"))["claudeAiOauth"]["refreshToken"]
         .clone()
@@ -95,7 +83,7 @@ fn a_refresh_by_the_cli_is_in_the_keychain_within_two_seconds_and_survives_switc
         started.elapsed()
     );
 
-    let key = add_key(&board);
+    let key = add_key(&board, ProviderId::Claude, "Key", &canary("sk-ant-api03-"));
     board
         .set_active(ProviderId::Claude, Some(&key))
         .expect("away");
@@ -125,7 +113,7 @@ fn switching_away_takes_back_a_refresh_first_and_an_older_token_never_wins() {
     // The CLI refreshes; the user switches away before any watcher looked.
     let rotated = canary("sk-ant-ort01-");
     cli_writes_credentials(&env, &rotated, EXPIRES + 1_000, "ada@example.com");
-    let key = add_key(&board);
+    let key = add_key(&board, ProviderId::Claude, "Key", &canary("sk-ant-api03-"));
     board
         .set_active(ProviderId::Claude, Some(&key))
         .expect("away");

@@ -2,10 +2,9 @@
 //! account that needs signing in: items, checkmarks and the actions they carry.
 
 use serde_json::json;
-use switchboard::account::KeyCredential;
 use switchboard::catalog::ProviderId;
 use switchboard::tray::{tray_menu, TrayAction, TrayItem};
-use switchboard_tests::{canary, new_key_account, TestEnv};
+use switchboard_tests::{add_key, canary, TestEnv};
 
 fn import_claude(env: &TestEnv, email: &str) {
     let dir = env.home().join(".claude");
@@ -30,18 +29,9 @@ fn the_tray_lists_every_provider_with_checkmarks_pools_and_actions() {
     for account in env.accounts() {
         board.set_in_pool(&account.id, true).expect("pool");
     }
-    let codex = board
-        .add_key_account(new_key_account(
-            ProviderId::Codex,
-            Some("Work"),
-            KeyCredential::ApiKey {
-                key: canary("sk-").into(),
-            },
-        ))
-        .expect("codex")
-        .account;
+    let codex = add_key(&board, ProviderId::Codex, "Work", &canary("sk-"));
     board
-        .set_active(ProviderId::Codex, Some(&codex.id))
+        .set_active(ProviderId::Codex, Some(&codex))
         .expect("active");
     let db = rusqlite::Connection::open(env.config.database_path()).expect("db");
     db.execute(

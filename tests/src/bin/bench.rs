@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use switchboard::account::{KeyCredential, NewKeyAccount};
 use switchboard::catalog::ProviderId;
-use switchboard_tests::{canary, new_key_account, switchboard_bin, TestEnv};
+use switchboard_tests::{add_key, canary, switchboard_bin, TestEnv};
 
 fn summarise(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -91,16 +91,7 @@ fn main() {
 fn switch_benchmarks() {
     let env = TestEnv::new();
     let board = env.board();
-    let add = |label: &str| {
-        let credential = KeyCredential::ApiKey {
-            key: canary("sk-").into(),
-        };
-        board
-            .add_key_account(new_key_account(ProviderId::Codex, Some(label), credential))
-            .expect("add")
-            .account
-            .id
-    };
+    let add = |label: &str| add_key(&board, ProviderId::Codex, label, &canary("sk-"));
     let ids = [add("A"), add("B")];
 
     let in_app = (0..100)
@@ -118,14 +109,11 @@ fn switch_benchmarks() {
     let bin = switchboard_bin();
     let cli = (0..40)
         .map(|i| {
-            let mut command = Command::new(&bin);
+            let mut command = env.command(&bin);
             command
                 .args(["use", "codex", ["A", "B"][i % 2]])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
-            for (name, value) in env.child_env() {
-                command.env(name, value);
-            }
             let (status, took) = time(|| command.status().expect("run"));
             assert!(status.success());
             took
