@@ -60,15 +60,7 @@ pub fn sync(
                     existed_before: plan.current.is_some(),
                 })?;
             }
-            let mut may_hold = tx.written_keys(&plan.path)?;
-            may_hold.extend(
-                plan.written_keys
-                    .iter()
-                    .filter(|k| !may_hold.contains(k))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            );
-            tx.set_written_keys(&plan.path, &may_hold)?;
+            tx.set_written_keys(&plan.path, &plan.may_hold)?;
         }
         Ok(plans)
     })?;

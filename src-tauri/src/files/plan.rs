@@ -50,12 +50,15 @@ pub struct PlannedWrite {
     pub path: PathBuf,
     /// The file as it is now (`None`: it does not exist), for the first-write backup.
     pub current: Option<String>,
-    /// What to write: `Some(text)`, or `None` to delete a file that only Switchboard's keys
-    /// made (see `delete_if_empty`), or no change at all when `changed` is false.
+    /// What to write: `Some(text)`, or `None` to delete a file left with nothing in it (see
+    /// `DesiredFile::remove_when_empty`); nothing is written when `changed` is false.
     pub next: Option<String>,
     pub changed: bool,
     /// The owned keys the file holds afterwards, recorded so a later clear removes exactly them.
     pub written_keys: Vec<KeyPath>,
+    /// The owned keys the file may hold while it is rewritten: those written before and
+    /// those written now, recorded before the write so a crash leaves none unaccounted for.
+    pub may_hold: Vec<KeyPath>,
 }
 
 /// Plans every file. `previously_written(path)` gives the keys Switchboard wrote to that file
@@ -76,9 +79,15 @@ pub fn plan_writes(
             };
             let mut doc = Document::parse(file.format, current.as_deref(), &what)?;
             let wanted: Vec<&KeyPath> = file.entries.iter().map(|(k, _)| k).collect();
-            for old in previously_written(&file.path)? {
-                if !wanted.contains(&&old) {
-                    doc.remove(&old);
+            let mut may_hold = previously_written(&file.path)?;
+            for old in &may_hold {
+                if !wanted.contains(&old) {
+                    doc.remove(old);
+                }
+            }
+            for key in wanted {
+                if !may_hold.contains(key) {
+                    may_hold.push(key.clone());
                 }
             }
             for (key, value) in &file.entries {
@@ -101,6 +110,7 @@ pub fn plan_writes(
                 next,
                 changed,
                 written_keys: file.entries.iter().map(|(k, _)| k.clone()).collect(),
+                may_hold,
             })
         })
         .collect()
