@@ -12,6 +12,7 @@ use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
 use crate::error::{ErrorCode, ErrorPayload};
+use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
 use crate::switchboard::{Change, Imported, Overview, ProviderAccounts, Switched};
 
@@ -26,6 +27,8 @@ pub fn typescript() -> String {
         Effort::decl(),
         ModelOption::decl(),
         DefaultEndpoints::decl(),
+        SignInMethod::decl(),
+        PasteKind::decl(),
         ProviderInfo::decl(),
         AccountStatus::decl(),
         EndpointPreset::decl(),
@@ -43,6 +46,8 @@ pub fn typescript() -> String {
         Overview::decl(),
         Switched::decl(),
         Imported::decl(),
+        SignInStarted::decl(),
+        SignedIn::decl(),
         ErrorCode::decl(),
         ErrorPayload::decl(),
     ];

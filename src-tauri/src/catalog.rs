@@ -146,15 +146,11 @@ pub struct ModelOption {
     pub default_effort: Option<Effort>,
 }
 
-/// Default endpoints, all overridable. `None` where the provider has no such endpoint.
+/// The provider's default API endpoint (sign-in endpoints are in its OAuth client, see
+/// `signin::client`).
 #[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct DefaultEndpoints {
     pub api_base: &'static str,
-    pub authorize: Option<&'static str>,
-    pub token: Option<&'static str>,
-    pub device: Option<&'static str>,
-    pub userinfo: Option<&'static str>,
-    pub revoke: Option<&'static str>,
 }
 
 /// Everything the UI and the domain need to know about one provider.
@@ -177,6 +173,10 @@ pub struct ProviderInfo {
     pub models: Vec<ModelOption>,
     /// Efforts for any model not listed in `models` (empty: the provider has no effort setting).
     pub efforts: Vec<Effort>,
+    /// The ways it signs in, the one offered first first (empty: keys only).
+    pub sign_in_methods: Vec<crate::signin::SignInMethod>,
+    /// What a user pastes back to finish a sign-in, when the provider signs in.
+    pub paste: Option<crate::signin::PasteKind>,
 }
 
 impl ProviderInfo {

@@ -162,6 +162,9 @@ fn exit_code(err: &Error) -> u8 {
         ProviderNotConfigured => 4,
         KeychainUnavailable | Keychain => 5,
         Storage | Io => 1,
+        StateMismatch | AccessDenied | CodeRejected | SignInExpired | SignInCancelled
+        | PortBusy => 6,
+        Network | ProviderError => 7,
     }
 }
 

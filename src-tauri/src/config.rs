@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::files::CliPaths;
+use crate::signin::client::EndpointOverrides;
 
 /// Default keychain service name; tests always use their own.
 pub const DEFAULT_KEYRING_SERVICE: &str = "switchboard";
@@ -20,11 +21,17 @@ pub struct Config {
     /// The `switchboard` executable that CLIs run to ask for a secret (Claude Code's
     /// `apiKeyHelper` and `awsCredentialExport`), so that the secret never sits in a file.
     pub helper_exe: PathBuf,
+    /// Provider endpoints overridden by the `SWITCHBOARD_ENDPOINTS` file.
+    pub endpoints: EndpointOverrides,
+    /// The command that opens sign-in pages (`SWITCHBOARD_OPEN_WITH`); the system browser
+    /// when `None`.
+    pub open_with: Option<String>,
 }
 
 impl Config {
-    /// Reads `SWITCHBOARD_DATA_DIR` and `SWITCHBOARD_KEYRING_SERVICE`, falling back to the
-    /// OS app-data dir and `switchboard`.
+    /// Reads `SWITCHBOARD_DATA_DIR`, `SWITCHBOARD_KEYRING_SERVICE`, `SWITCHBOARD_ENDPOINTS`
+    /// and `SWITCHBOARD_OPEN_WITH`, falling back to the OS app-data dir, `switchboard`, the
+    /// real endpoints and the system browser.
     pub fn from_env() -> Result<Self> {
         let data_dir = match std::env::var_os("SWITCHBOARD_DATA_DIR") {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -42,11 +49,19 @@ impl Config {
         let home = directories::BaseDirs::new()
             .map(|dirs| dirs.home_dir().to_path_buf())
             .ok_or_else(|| Error::io("finding the home directory", "no home directory is known"))?;
+        let endpoints = match std::env::var_os("SWITCHBOARD_ENDPOINTS") {
+            Some(path) if !path.is_empty() => EndpointOverrides::load(std::path::Path::new(&path))?,
+            _ => EndpointOverrides::default(),
+        };
         Ok(Self {
             data_dir,
             keyring_service,
             cli_paths: CliPaths::from_env(home),
             helper_exe: helper_exe(),
+            endpoints,
+            open_with: std::env::var("SWITCHBOARD_OPEN_WITH")
+                .ok()
+                .filter(|c| !c.trim().is_empty()),
         })
     }
 
@@ -62,6 +77,8 @@ impl Config {
             keyring_service,
             cli_paths: CliPaths::under_home(home),
             helper_exe,
+            endpoints: EndpointOverrides::default(),
+            open_with: None,
         }
     }
 

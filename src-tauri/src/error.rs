@@ -21,6 +21,21 @@ pub enum ErrorCode {
     Keychain,
     Storage,
     Io,
+    /// A sign-in answer that belongs to another sign-in (its `state` does not match).
+    StateMismatch,
+    /// The user or the provider declined the sign-in.
+    AccessDenied,
+    /// The provider refused the code or token: expired, already used or revoked.
+    CodeRejected,
+    /// The sign-in (or its device code) ran out of time.
+    SignInExpired,
+    SignInCancelled,
+    /// The loopback port a provider requires is taken by another program.
+    PortBusy,
+    /// The provider could not be reached.
+    Network,
+    /// The provider answered with an error of its own (5xx, malformed answer).
+    ProviderError,
 }
 
 /// An error as the UI receives it.
@@ -30,7 +45,7 @@ pub struct ErrorPayload {
     pub message: String,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
@@ -54,6 +69,40 @@ pub enum Error {
     Storage(String),
     #[error("Error while {context}: {message}")]
     Io { context: String, message: String },
+    #[error("The sign-in answer does not belong to this sign-in (its state does not match). Nothing was saved; start the sign-in again.")]
+    StateMismatch,
+    #[error("{} sign-in was declined: {detail}. Nothing was saved.", .provider.display_name())]
+    AccessDenied {
+        provider: ProviderId,
+        detail: String,
+    },
+    #[error("{} rejected the sign-in ({detail}): the code has expired or was already used. Nothing was saved; start the sign-in again.", .provider.display_name())]
+    CodeRejected {
+        provider: ProviderId,
+        detail: String,
+    },
+    #[error("The {} sign-in expired before it was completed. Nothing was saved; start it again.", .0.display_name())]
+    SignInExpired(ProviderId),
+    #[error("The sign-in was cancelled. Nothing was saved.")]
+    SignInCancelled,
+    #[error("Port {port} on 127.0.0.1 is in use by another program, and {} accepts sign-ins only there. Close the program holding it (often another `{} login`), or sign in with {fallback}.", .provider.display_name(), .provider.as_str())]
+    PortBusy {
+        provider: ProviderId,
+        port: String,
+        fallback: &'static str,
+    },
+    #[error("Could not reach {host} while {context}: {message}. Check the network connection and try again.")]
+    Network {
+        host: String,
+        context: String,
+        message: String,
+    },
+    #[error("{} answered with an error while {context}: {detail}", .provider.display_name())]
+    ProviderError {
+        provider: ProviderId,
+        context: String,
+        detail: String,
+    },
 }
 
 impl Error {
@@ -68,6 +117,14 @@ impl Error {
             Error::Keychain { .. } => ErrorCode::Keychain,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io { .. } => ErrorCode::Io,
+            Error::StateMismatch => ErrorCode::StateMismatch,
+            Error::AccessDenied { .. } => ErrorCode::AccessDenied,
+            Error::CodeRejected { .. } => ErrorCode::CodeRejected,
+            Error::SignInExpired(_) => ErrorCode::SignInExpired,
+            Error::SignInCancelled => ErrorCode::SignInCancelled,
+            Error::PortBusy { .. } => ErrorCode::PortBusy,
+            Error::Network { .. } => ErrorCode::Network,
+            Error::ProviderError { .. } => ErrorCode::ProviderError,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod files;
 pub mod logging;
 pub mod providers;
 pub mod secret;
+pub mod signin;
 pub mod store;
 pub mod switchboard;
 pub mod tray;

@@ -3,11 +3,13 @@
 use serde_json::Value;
 
 use super::files::{base_url, file, helper_command, key, read_json, string, Active, FoundLogin};
+use super::sign_in::{expiry_ms, text};
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
+use crate::signin::client::{BodyEncoding, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
@@ -25,11 +27,6 @@ pub(super) fn info() -> ProviderInfo {
         key_may_be_jwt: false,
         endpoints: DefaultEndpoints {
             api_base: "https://api.anthropic.com",
-            authorize: Some("https://claude.ai/oauth/authorize"),
-            token: Some("https://platform.claude.com/v1/oauth/token"),
-            device: None,
-            userinfo: Some("https://api.anthropic.com/api/oauth/profile"),
-            revoke: None,
         },
         takes_api_version: false,
         models: ["opus", "sonnet", "haiku"]
@@ -41,6 +38,8 @@ pub(super) fn info() -> ProviderInfo {
             })
             .collect(),
         efforts: Effort::ALL.to_vec(),
+        sign_in_methods: vec![],
+        paste: None,
     }
 }
 
@@ -135,5 +134,82 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
             .map(str::to_owned),
         identity,
         secret: AccountSecret::OAuthTokens(Sensitive::new(tokens.to_string())),
+    })
+}
+
+/// Claude Code's public OAuth client [RE]. The loopback redirect is
+/// `http://localhost:<any port>/callback`; the paste-back page shows `code#state`.
+pub(super) fn oauth_client() -> OAuthClient {
+    OAuthClient {
+        token_body: BodyEncoding::Json,
+        loopback_host: LoopbackHost::Localhost,
+        paste_redirect_uri: Some("https://platform.claude.com/oauth/code/callback".into()),
+        userinfo_url: Some("https://api.anthropic.com/api/oauth/profile".into()),
+        ..OAuthClient::new(
+            ProviderId::Claude,
+            "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+            "https://claude.ai/oauth/authorize",
+            "https://platform.claude.com/v1/oauth/token",
+            "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
+        )
+        .with_params(&[("code", "true")])
+    }
+}
+
+/// A subscription sign-in as Claude Code keeps it: `claudeAiOauth` tokens (with the plan)
+/// and the `oauthAccount` identity, from the token response's `account`/`organization` and
+/// the profile endpoint.
+pub(super) fn signed_in(tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
+    let access = text(Some(tokens), "/access_token")?;
+    let refresh = text(Some(tokens), "/refresh_token")?;
+    let scopes: Vec<&str> = text(Some(tokens), "/scope")
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let plan = text(profile, "/organization/organization_type")
+        .map(|t| t.strip_prefix("claude_").unwrap_or(t).to_owned());
+    let mut oauth = serde_json::json!({
+        "accessToken": access,
+        "refreshToken": refresh,
+        "expiresAt": expiry_ms(tokens, 8 * 3600),
+        "scopes": scopes,
+    });
+    if let Some(plan) = &plan {
+        oauth["subscriptionType"] = Value::from(plan.as_str());
+    }
+    if let Some(tier) = text(profile, "/organization/rate_limit_tier") {
+        oauth["rateLimitTier"] = Value::from(tier);
+    }
+    let email = text(Some(tokens), "/account/email_address")
+        .or_else(|| text(profile, "/account/email"))
+        .map(str::to_owned);
+    let mut identity = serde_json::Map::new();
+    let mut put = |name: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            identity.insert(name.to_owned(), Value::from(value));
+        }
+    };
+    put(
+        "accountUuid",
+        text(Some(tokens), "/account/uuid").or_else(|| text(profile, "/account/uuid")),
+    );
+    put("emailAddress", email.as_deref());
+    put(
+        "organizationUuid",
+        text(Some(tokens), "/organization/uuid").or_else(|| text(profile, "/organization/uuid")),
+    );
+    put(
+        "organizationName",
+        text(Some(tokens), "/organization/name").or_else(|| text(profile, "/organization/name")),
+    );
+    put("displayName", text(profile, "/account/display_name"));
+    put("billingType", text(profile, "/organization/billing_type"));
+    Some(FoundLogin {
+        provider: ProviderId::Claude,
+        kind: AccountKind::Oauth,
+        email,
+        plan,
+        identity: Value::Object(identity),
+        secret: AccountSecret::OAuthTokens(Sensitive::new(oauth.to_string())),
     })
 }

@@ -8,6 +8,7 @@ use super::files::{
 use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
+use crate::signin::client::{DeviceDialect, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
@@ -21,15 +22,12 @@ pub(super) fn info() -> ProviderInfo {
         key_may_be_jwt: false,
         endpoints: DefaultEndpoints {
             api_base: "https://api.openai.com/v1",
-            authorize: Some("https://auth.openai.com/oauth/authorize"),
-            token: Some("https://auth.openai.com/oauth/token"),
-            device: Some("https://auth.openai.com/api/accounts/deviceauth/usercode"),
-            userinfo: None,
-            revoke: Some("https://auth.openai.com/oauth/revoke"),
         },
         takes_api_version: true,
         models: vec![],
         efforts: vec![],
+        sign_in_methods: vec![],
+        paste: None,
     }
 }
 
@@ -86,42 +84,7 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
         .get("tokens")
         .filter(|t| t.get("refresh_token").is_some());
     if let Some(tokens) = tokens {
-        let claims = tokens
-            .get("id_token")
-            .and_then(Value::as_str)
-            .and_then(jwt_claims)
-            .unwrap_or(Value::Null);
-        let auth_claims = claims.get("https://api.openai.com/auth");
-        let email = claims
-            .get("email")
-            .or_else(|| {
-                claims
-                    .get("https://api.openai.com/profile")
-                    .and_then(|p| p.get("email"))
-            })
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let account_id = tokens
-            .get("account_id")
-            .or_else(|| auth_claims.and_then(|a| a.get("chatgpt_account_id")))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let secret = json!({
-            "OPENAI_API_KEY": auth.get("OPENAI_API_KEY").cloned().unwrap_or(Value::Null),
-            "tokens": tokens,
-            "last_refresh": auth.get("last_refresh").cloned().unwrap_or(Value::Null),
-        });
-        return Some(FoundLogin {
-            provider: ProviderId::Codex,
-            kind: AccountKind::Oauth,
-            email,
-            plan: auth_claims
-                .and_then(|a| a.get("chatgpt_plan_type"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            identity: json!({ "account_id": account_id }),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
-        });
+        return Some(chatgpt_login(&auth, tokens));
     }
     let key = auth
         .get("OPENAI_API_KEY")
@@ -135,4 +98,102 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
         identity: json!({}),
         secret: AccountSecret::ApiKey(Sensitive::from(key)),
     })
+}
+
+/// A ChatGPT login from `auth.json`'s fields: identity from the `id_token` claims.
+fn chatgpt_login(auth: &Value, tokens: &Value) -> FoundLogin {
+    let claims = tokens
+        .get("id_token")
+        .and_then(Value::as_str)
+        .and_then(jwt_claims)
+        .unwrap_or(Value::Null);
+    let auth_claims = claims.get("https://api.openai.com/auth");
+    let email = claims
+        .get("email")
+        .or_else(|| {
+            claims
+                .get("https://api.openai.com/profile")
+                .and_then(|p| p.get("email"))
+        })
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let account_id = tokens
+        .get("account_id")
+        .or_else(|| auth_claims.and_then(|a| a.get("chatgpt_account_id")))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let secret = json!({
+        "OPENAI_API_KEY": auth.get("OPENAI_API_KEY").cloned().unwrap_or(Value::Null),
+        "tokens": tokens,
+        "last_refresh": auth.get("last_refresh").cloned().unwrap_or(Value::Null),
+    });
+    FoundLogin {
+        provider: ProviderId::Codex,
+        kind: AccountKind::Oauth,
+        email,
+        plan: auth_claims
+            .and_then(|a| a.get("chatgpt_plan_type"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        identity: json!({ "account_id": account_id }),
+        secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
+    }
+}
+
+/// Codex's ChatGPT client [SRC: codex-rs/login]: loopback `localhost:1455/auth/callback`
+/// (1457 when busy; no other ports are registered), and OpenAI's device sign-in.
+pub(super) fn oauth_client() -> OAuthClient {
+    let issuer = "https://auth.openai.com";
+    OAuthClient {
+        loopback_host: LoopbackHost::Localhost,
+        loopback_path: "/auth/callback".into(),
+        loopback_ports: vec![1455, 1457],
+        revoke_url: Some(format!("{issuer}/oauth/revoke")),
+        device_dialect: Some(DeviceDialect::OpenAi),
+        device_code_url: Some(format!("{issuer}/api/accounts/deviceauth/usercode")),
+        device_token_url: Some(format!("{issuer}/api/accounts/deviceauth/token")),
+        device_verification_url: Some(format!("{issuer}/codex/device")),
+        device_redirect_uri: Some(format!("{issuer}/deviceauth/callback")),
+        ..OAuthClient::new(
+            ProviderId::Codex,
+            "app_EMoamEEZ73f0CkXaXp7hrann",
+            &format!("{issuer}/oauth/authorize"),
+            &format!("{issuer}/oauth/token"),
+            "openid profile email offline_access api.connectors.read api.connectors.invoke",
+        )
+        .with_params(&[
+            ("id_token_add_organizations", "true"),
+            ("codex_cli_simplified_flow", "true"),
+            ("originator", "codex_cli_rs"),
+        ])
+    }
+}
+
+/// A ChatGPT sign-in as `auth.json` holds it (`tokens` with the account id from the
+/// `id_token`, `last_refresh` now).
+pub(super) fn signed_in(response: &Value) -> Option<FoundLogin> {
+    let field = |name: &str| {
+        response
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let id_token = field("id_token")?;
+    let account_id = jwt_claims(id_token)
+        .and_then(|c| {
+            c.pointer("/https:~1~1api.openai.com~1auth/chatgpt_account_id")
+                .cloned()
+        })
+        .unwrap_or(Value::Null);
+    let tokens = json!({
+        "id_token": id_token,
+        "access_token": field("access_token")?,
+        "refresh_token": field("refresh_token")?,
+        "account_id": account_id,
+    });
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()?;
+    let auth = json!({ "OPENAI_API_KEY": null, "last_refresh": now });
+    Some(chatgpt_login(&auth, &tokens))
 }

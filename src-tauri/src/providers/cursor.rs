@@ -15,11 +15,12 @@ pub(super) fn info() -> ProviderInfo {
         key_may_be_jwt: false,
         endpoints: DefaultEndpoints {
             api_base: "https://api2.cursor.sh",
-            ..DefaultEndpoints::default()
         },
         takes_api_version: false,
         models: vec![],
         efforts: vec![],
+        sign_in_methods: vec![],
+        paste: None,
     }
 }
 

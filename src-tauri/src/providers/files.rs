@@ -107,7 +107,8 @@ pub fn token_freshness(provider: ProviderId, tokens: &Value) -> Option<i64> {
             }
             _ => None,
         },
-        ProviderId::Bob | ProviderId::Opencode | ProviderId::Cursor => None,
+        ProviderId::Bob => tokens.get("expiresAt").and_then(Value::as_i64),
+        ProviderId::Opencode | ProviderId::Cursor => None,
     }
 }
 

@@ -5,10 +5,12 @@ use serde_json::{json, Value};
 use super::files::{
     api_key, base_url, file, jwt_claims, key, read_json, string, Active, FoundLogin,
 };
+use super::sign_in::{expiry_ms, text};
 use crate::catalog::{AccountKind, DefaultEndpoints, ModelOption, ProviderId, ProviderInfo};
 use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
+use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
@@ -22,11 +24,6 @@ pub(super) fn info() -> ProviderInfo {
         key_may_be_jwt: false,
         endpoints: DefaultEndpoints {
             api_base: "https://generativelanguage.googleapis.com",
-            authorize: Some("https://accounts.google.com/o/oauth2/v2/auth"),
-            token: Some("https://oauth2.googleapis.com/token"),
-            device: None,
-            userinfo: Some("https://www.googleapis.com/oauth2/v2/userinfo"),
-            revoke: Some("https://oauth2.googleapis.com/revoke"),
         },
         takes_api_version: true,
         models: ["gemini-2.5-pro", "gemini-2.5-flash"]
@@ -38,6 +35,8 @@ pub(super) fn info() -> ProviderInfo {
             })
             .collect(),
         efforts: vec![],
+        sign_in_methods: vec![],
+        paste: None,
     }
 }
 
@@ -122,5 +121,56 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
         plan: None,
         identity: json!({}),
         secret: AccountSecret::ApiKey(Sensitive::from(key)),
+    })
+}
+
+/// Gemini CLI's installed-app Google client [SRC: code_assist/oauth2.ts]. Its "secret" is
+/// public by Google's design for installed apps. Unlike the CLI, Switchboard uses PKCE on the
+/// loopback too, and asks for `prompt=consent` so a refresh token always comes back.
+pub(super) fn oauth_client() -> OAuthClient {
+    OAuthClient {
+        client_secret: Some("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".into()),
+        loopback_path: "/oauth2callback".into(),
+        paste_redirect_uri: Some("https://codeassist.google.com/authcode".into()),
+        userinfo_url: Some("https://www.googleapis.com/oauth2/v2/userinfo".into()),
+        revoke_url: Some("https://oauth2.googleapis.com/revoke".into()),
+        ..OAuthClient::new(
+            ProviderId::Gemini,
+            "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
+            "https://accounts.google.com/o/oauth2/v2/auth",
+            "https://oauth2.googleapis.com/token",
+            "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
+        )
+        .with_params(&[("access_type", "offline"), ("prompt", "consent")])
+    }
+}
+
+/// A Google sign-in as `oauth_creds.json` holds it (google-auth-library's `Credentials`),
+/// the email from userinfo or the `id_token`.
+pub(super) fn signed_in(tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
+    let mut creds = json!({
+        "access_token": text(Some(tokens), "/access_token")?,
+        "refresh_token": text(Some(tokens), "/refresh_token")?,
+        "scope": text(Some(tokens), "/scope").unwrap_or_default(),
+        "token_type": "Bearer",
+        "expiry_date": expiry_ms(tokens, 3600),
+    });
+    if let Some(id_token) = text(Some(tokens), "/id_token") {
+        creds["id_token"] = Value::from(id_token);
+    }
+    let email = text(profile, "/email").map(str::to_owned).or_else(|| {
+        let claims = jwt_claims(text(Some(tokens), "/id_token")?)?;
+        claims
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    Some(FoundLogin {
+        provider: ProviderId::Gemini,
+        kind: AccountKind::Oauth,
+        email,
+        plan: None,
+        identity: json!({}),
+        secret: AccountSecret::OAuthTokens(Sensitive::new(creds.to_string())),
     })
 }

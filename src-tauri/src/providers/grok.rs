@@ -2,12 +2,15 @@
 
 use serde_json::{json, Value};
 
+use super::files::jwt_claims;
 use super::files::{api_key, base_url, file, key, read_json, string, Active, FoundLogin};
+use super::sign_in::{expiry_ms, text};
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
+use crate::signin::client::{DeviceDialect, OAuthClient};
 use crate::vault::AccountSecret;
 
 pub(super) fn info() -> ProviderInfo {
@@ -21,11 +24,6 @@ pub(super) fn info() -> ProviderInfo {
         key_may_be_jwt: false,
         endpoints: DefaultEndpoints {
             api_base: "https://api.x.ai/v1",
-            authorize: Some("https://auth.x.ai/oauth2/authorize"),
-            token: Some("https://auth.x.ai/oauth2/token"),
-            device: Some("https://auth.x.ai/oauth2/device/code"),
-            userinfo: Some("https://auth.x.ai/oauth2/userinfo"),
-            revoke: None,
         },
         takes_api_version: false,
         models: vec![
@@ -41,6 +39,8 @@ pub(super) fn info() -> ProviderInfo {
             },
         ],
         efforts: vec![],
+        sign_in_methods: vec![],
+        paste: None,
     }
 }
 
@@ -89,6 +89,61 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
             .map(str::to_owned),
         plan: None,
         identity: json!({ "session_key": session_key, "user_id": session.get("user_id") }),
+        secret: AccountSecret::OAuthTokens(Sensitive::new(session.to_string())),
+    })
+}
+
+/// The Grok CLI's xAI client [RE: CLIProxyAPI, opencode]: device code, or the browser with
+/// the registered loopback `127.0.0.1:56121/callback` (PKCE, `nonce`, `plan=generic`).
+pub(super) fn oauth_client() -> OAuthClient {
+    OAuthClient {
+        nonce: true,
+        loopback_ports: vec![56121],
+        userinfo_url: Some("https://auth.x.ai/oauth2/userinfo".into()),
+        device_dialect: Some(DeviceDialect::Rfc8628),
+        device_code_url: Some("https://auth.x.ai/oauth2/device/code".into()),
+        ..OAuthClient::new(
+            ProviderId::Grok,
+            "b1a00492-073a-47ea-816f-4c329264a828",
+            "https://auth.x.ai/oauth2/authorize",
+            "https://auth.x.ai/oauth2/token",
+            "openid profile email offline_access grok-cli:access api:access",
+        )
+        .with_params(&[("plan", "generic")])
+    }
+}
+
+/// An xAI sign-in as a Grok session entry (`key`, `refresh_token`, identity from the
+/// `id_token`). `expires_at` is written as RFC 3339 [format unverified].
+pub(super) fn signed_in(tokens: &Value) -> Option<FoundLogin> {
+    let claims = text(Some(tokens), "/id_token").and_then(jwt_claims);
+    let email = text(claims.as_ref(), "/email").map(str::to_owned);
+    let user_id = text(claims.as_ref(), "/sub").map(str::to_owned);
+    let expires_at = time::OffsetDateTime::from_unix_timestamp(expiry_ms(tokens, 3600) / 1000)
+        .ok()?
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()?;
+    let mut session = json!({
+        "key": text(Some(tokens), "/access_token")?,
+        "auth_mode": "oidc",
+        "refresh_token": text(Some(tokens), "/refresh_token")?,
+        "expires_at": expires_at,
+    });
+    if let Some(email) = &email {
+        session["email"] = Value::from(email.as_str());
+    }
+    if let Some(user_id) = &user_id {
+        session["user_id"] = Value::from(user_id.as_str());
+    }
+    if let Some(team) = text(claims.as_ref(), "/team_id") {
+        session["team_id"] = Value::from(team);
+    }
+    Some(FoundLogin {
+        provider: ProviderId::Grok,
+        kind: AccountKind::Oauth,
+        email,
+        plan: None,
+        identity: json!({ "session_key": DEFAULT_SESSION_KEY, "user_id": user_id }),
         secret: AccountSecret::OAuthTokens(Sensitive::new(session.to_string())),
     })
 }

@@ -9,6 +9,7 @@ mod files;
 mod gemini;
 mod grok;
 mod opencode;
+mod sign_in;
 
 use crate::catalog::{ProviderId, ProviderInfo};
 
@@ -16,6 +17,7 @@ pub use files::{
     desired_files, helper_command, login_files, read_login, switch_caveat, token_freshness, Active,
     FoundLogin,
 };
+pub use sign_in::{login_from_tokens, needs_profile, oauth_client, paste_kind, sign_in_methods};
 
 /// The catalog entry of one provider.
 pub fn info(id: ProviderId) -> &'static ProviderInfo {
@@ -34,7 +36,7 @@ pub fn all() -> Vec<&'static ProviderInfo> {
 }
 
 fn build(id: ProviderId) -> ProviderInfo {
-    match id {
+    let mut info = match id {
         ProviderId::Claude => claude::info(),
         ProviderId::Codex => codex::info(),
         ProviderId::Gemini => gemini::info(),
@@ -42,7 +44,10 @@ fn build(id: ProviderId) -> ProviderInfo {
         ProviderId::Bob => bob::info(),
         ProviderId::Opencode => opencode::info(),
         ProviderId::Cursor => cursor::info(),
-    }
+    };
+    info.sign_in_methods = sign_in_methods(id);
+    info.paste = (!info.sign_in_methods.is_empty()).then(|| paste_kind(id));
+    info
 }
 
 #[cfg(test)]

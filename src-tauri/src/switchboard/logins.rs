@@ -9,9 +9,8 @@ use crate::catalog::{AccountKind, ProviderId};
 use crate::error::Result;
 use crate::providers::{self, FoundLogin};
 use crate::store::EventKind;
-use crate::validate;
 
-use super::accounts::{default_label, hint};
+use super::accounts::hint;
 use super::Switchboard;
 
 /// A login found in a CLI's files, and the account it is now.
@@ -103,7 +102,7 @@ impl Switchboard {
                     }
                     (account, false)
                 }
-                None => (self.create_from_login(&found)?, true),
+                None => (self.create_from_login(&found, None)?, true),
             };
             let active = self.store.read(|tx| tx.active_account_id(provider))?;
             if created || active.is_none() {
@@ -121,7 +120,7 @@ impl Switchboard {
 
     /// The account a found login already is: same email or identity for sign-ins, the same
     /// key for keys.
-    fn same_login(&self, found: &FoundLogin) -> Result<Option<Account>> {
+    pub(super) fn same_login(&self, found: &FoundLogin) -> Result<Option<Account>> {
         let candidates: Vec<Account> = self
             .store
             .read(|tx| tx.accounts())?
@@ -147,17 +146,19 @@ impl Switchboard {
         Ok(None)
     }
 
-    fn create_from_login(&self, found: &FoundLogin) -> Result<Account> {
+    /// A new account from a login, labelled `label` or else by its email or the time.
+    pub(super) fn create_from_login(
+        &self,
+        found: &FoundLogin,
+        label: Option<String>,
+    ) -> Result<Account> {
         let info = providers::info(found.provider);
         let account = Account {
             email: found.email.clone(),
             plan: found.plan.clone(),
             ..Account::new(found.provider, found.kind, hint(info, &found.secret))
         };
-        let base = match &found.email {
-            Some(email) => validate::check_label(email)?,
-            None => default_label(info.display_name),
-        };
-        self.insert_new_account(account, None, base, &found.identity, &found.secret)
+        let base = self.sign_in_label(found)?;
+        self.insert_new_account(account, label, base, &found.identity, &found.secret)
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod logins;
+mod sign_in;
 mod switching;
 
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ use crate::catalog::{ProviderId, ProviderInfo};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::providers;
+use crate::signin::SignIns;
 use crate::store::{EventKind, EventRecord, Store};
 use crate::vault::Vault;
 
@@ -51,6 +53,8 @@ pub struct Switchboard {
     store: Store,
     vault: Vault,
     listeners: Mutex<Vec<Listener>>,
+    /// Sign-ins waiting for their answer.
+    sign_ins: SignIns,
     /// What this process has seen of the database: its data version and the last event id.
     seen: Mutex<(i64, i64)>,
 }
@@ -67,6 +71,7 @@ impl Switchboard {
             store,
             vault,
             listeners: Mutex::new(Vec::new()),
+            sign_ins: SignIns::default(),
             seen: Mutex::new(seen),
         })
     }

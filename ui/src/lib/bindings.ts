@@ -12,7 +12,11 @@ export type ModelOption = { id: string,
  */
 efforts: Array<Effort>, default_effort: Effort | null, };
 
-export type DefaultEndpoints = { api_base: string, authorize: string | null, token: string | null, device: string | null, userinfo: string | null, revoke: string | null, };
+export type DefaultEndpoints = { api_base: string, };
+
+export type SignInMethod = "browser" | "paste" | "device";
+
+export type PasteKind = "code_and_state" | "code" | "redirected_url";
 
 export type ProviderInfo = { id: ProviderId, display_name: string, 
 /**
@@ -38,7 +42,15 @@ takes_api_version: boolean, models: Array<ModelOption>,
 /**
  * Efforts for any model not listed in `models` (empty: the provider has no effort setting).
  */
-efforts: Array<Effort>, };
+efforts: Array<Effort>, 
+/**
+ * The ways it signs in, the one offered first first (empty: keys only).
+ */
+sign_in_methods: Array<SignInMethod>, 
+/**
+ * What a user pastes back to finish a sign-in, when the provider signs in.
+ */
+paste: PasteKind | null, };
 
 export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed";
 
@@ -104,6 +116,42 @@ export type Imported = { provider: ProviderId, account_id: string, label: string
  */
 created: boolean, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io";
+export type SignInStarted = { id: string, provider: ProviderId, method: SignInMethod, 
+/**
+ * The page to open in the browser (the authorize page, or the device page).
+ */
+browser_url: string, 
+/**
+ * Whether Switchboard opened `browser_url` itself.
+ */
+browser_opened: boolean, 
+/**
+ * What to paste back, when pasting can complete this sign-in.
+ */
+paste: PasteKind | null, 
+/**
+ * For a browser that cannot reach this computer: a page whose answer is pasted back.
+ */
+paste_url: string | null, 
+/**
+ * The device code to type.
+ */
+user_code: string | null, 
+/**
+ * When the sign-in stops waiting (Unix ms).
+ */
+expires_at_ms: bigint, };
+
+export type SignedIn = { account: Account, 
+/**
+ * `false` when the identity was already an account: its tokens were updated.
+ */
+created: boolean, 
+/**
+ * Whether it became the provider's active account.
+ */
+activated: boolean, };
+
+export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io" | "state_mismatch" | "access_denied" | "code_rejected" | "sign_in_expired" | "sign_in_cancelled" | "port_busy" | "network" | "provider_error";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };

@@ -1,0 +1,304 @@
+//! The loopback listener a browser sign-in redirects to: bound to 127.0.0.1 only, one
+//! redirect path, single use (it stops at the first answer), and closed on timeout, on
+//! cancel, or when its handle is dropped.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::client::OAuthClient;
+use crate::error::{Error, Result};
+
+/// What the browser brought back to the redirect URI.
+#[derive(Default)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// A bound, not yet listening, loopback socket and the exact redirect URI it serves.
+pub struct Loopback {
+    socket: TcpListener,
+    path: String,
+    pub redirect_uri: String,
+    pub port: u16,
+}
+
+/// Binds the first free port the client is registered for (any port when it lists none).
+pub fn bind(client: &OAuthClient, fallback: &'static str) -> Result<Loopback> {
+    let ports = if client.loopback_ports.is_empty() {
+        vec![0]
+    } else {
+        client.loopback_ports.clone()
+    };
+    for port in &ports {
+        match TcpListener::bind(("127.0.0.1", *port)) {
+            Ok(socket) => {
+                let port = socket
+                    .local_addr()
+                    .map_err(|e| Error::io("reading the loopback port", e))?
+                    .port();
+                return Ok(Loopback {
+                    redirect_uri: format!(
+                        "http://{}:{port}{}",
+                        client.loopback_host.as_str(),
+                        client.loopback_path
+                    ),
+                    path: client.loopback_path.clone(),
+                    socket,
+                    port,
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(Error::io("opening the sign-in listener on 127.0.0.1", e)),
+        }
+    }
+    Err(Error::PortBusy {
+        provider: client.provider,
+        port: ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        fallback,
+    })
+}
+
+/// A listener running on its own thread. Dropping it closes the socket.
+pub struct Listening {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            if thread.thread().id() != std::thread::current().id() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl Loopback {
+    /// Waits, on a thread, for the one request to the redirect path and hands it to
+    /// `deliver`; other paths (a favicon) get 404. Stops at `deadline` without delivering.
+    pub fn listen(
+        self,
+        deadline: Instant,
+        deliver: impl FnOnce(Callback) + Send + 'static,
+    ) -> Result<Listening> {
+        self.socket
+            .set_nonblocking(true)
+            .map_err(|e| Error::io("opening the sign-in listener", e))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("signin-loopback".into())
+            .spawn(move || {
+                let mut deliver = Some(deliver);
+                while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    match self.socket.accept() {
+                        Ok((stream, _)) => {
+                            if let Some(callback) = answer(stream, &self.path) {
+                                if let Some(deliver) = deliver.take() {
+                                    deliver(callback);
+                                }
+                                return;
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(25));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(25)),
+                    }
+                }
+            })
+            .map_err(|e| Error::io("starting the sign-in listener", e))?;
+        Ok(Listening {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// Reads one request; answers it, and returns the callback when it was the redirect.
+fn answer(mut stream: TcpStream, path: &str) -> Option<Callback> {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 2048];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16 * 1024 {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    let target = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("GET "))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or("");
+    let url = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
+    let Some(url) = url.filter(|u| u.path() == path) else {
+        respond(
+            &mut stream,
+            "404 Not Found",
+            "Not found",
+            "This is not a sign-in address.",
+        );
+        return None;
+    };
+    let mut callback = Callback::default();
+    for (name, value) in url.query_pairs() {
+        let value = Some(value.into_owned());
+        match name.as_ref() {
+            "code" => callback.code = value,
+            "state" => callback.state = value,
+            "error" => callback.error = value,
+            "error_description" => callback.error_description = value,
+            _ => {}
+        }
+    }
+    if callback.code.is_none() && callback.error.is_none() {
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "No sign-in here",
+            "This address expects the provider's sign-in answer.",
+        );
+        return None;
+    }
+    if callback.error.is_some() {
+        respond(
+            &mut stream,
+            "200 OK",
+            "Sign-in declined",
+            "The provider did not sign you in. Return to Switchboard to try again.",
+        );
+    } else {
+        respond(
+            &mut stream,
+            "200 OK",
+            "Signed in",
+            "Switchboard received the sign-in. You can close this tab and return to Switchboard.",
+        );
+    }
+    Some(callback)
+}
+
+fn respond(stream: &mut TcpStream, status: &str, title: &str, text: &str) {
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title} \u{2014} Switchboard</title></head>\
+         <body style=\"font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem\"><h1>{title}</h1><p>{text}</p></body></html>"
+    );
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nContent-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ProviderId;
+    use crate::signin::client::LoopbackHost;
+    use std::sync::mpsc;
+
+    fn client(ports: Vec<u16>) -> OAuthClient {
+        OAuthClient {
+            loopback_host: LoopbackHost::Localhost,
+            loopback_path: "/auth/callback".into(),
+            loopback_ports: ports,
+            ..OAuthClient::new(
+                ProviderId::Codex,
+                "c",
+                "https://example.test/a",
+                "https://example.test/t",
+                "",
+            )
+        }
+    }
+
+    fn get(port: u16, target: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    }
+
+    #[test]
+    fn delivers_the_first_redirect_and_then_closes() {
+        let loopback = bind(&client(vec![]), "paste-back").unwrap();
+        let port = loopback.port;
+        assert_eq!(
+            loopback.redirect_uri,
+            format!("http://localhost:{port}/auth/callback")
+        );
+        let (tx, rx) = mpsc::channel();
+        let listening = loopback
+            .listen(Instant::now() + Duration::from_secs(10), move |cb| {
+                tx.send((cb.code, cb.state)).unwrap();
+            })
+            .unwrap();
+        assert!(get(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
+        assert!(get(port, "/auth/callback?code=abc&state=xyz").contains("Signed in"));
+        let (code, state) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            (code.as_deref(), state.as_deref()),
+            (Some("abc"), Some("xyz"))
+        );
+        drop(listening);
+        assert!(
+            TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "listener must be closed"
+        );
+    }
+
+    #[test]
+    fn a_taken_port_falls_back_then_reports_busy() {
+        let holder = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let taken = holder.local_addr().unwrap().port();
+        let spare = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let free = spare.local_addr().unwrap().port();
+        drop(spare);
+        let loopback = bind(&client(vec![taken, free]), "paste-back").unwrap();
+        assert_eq!(loopback.port, free);
+        let err = bind(&client(vec![taken, free]), "the device code")
+            .err()
+            .expect("both ports taken");
+        assert!(
+            err.to_string().contains(&format!("Port {taken} or {free}")),
+            "{err}"
+        );
+        assert!(err.to_string().contains("the device code"), "{err}");
+    }
+
+    #[test]
+    fn stops_at_the_deadline_without_delivering() {
+        let loopback = bind(&client(vec![]), "paste-back").unwrap();
+        let port = loopback.port;
+        let (tx, rx) = mpsc::channel::<()>();
+        let listening = loopback
+            .listen(Instant::now() + Duration::from_millis(100), move |_| {
+                tx.send(()).unwrap()
+            })
+            .unwrap();
+        assert!(rx.recv_timeout(Duration::from_secs(2)).is_err());
+        drop(listening);
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    }
+}

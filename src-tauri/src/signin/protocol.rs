@@ -1,0 +1,149 @@
+//! The authorization-code half of OAuth as each provider speaks it: the authorize URL and
+//! the code exchange, with token-endpoint errors turned into errors a user can act on.
+
+use serde_json::{json, Value};
+use url::Url;
+
+use super::client::{BodyEncoding, OAuthClient};
+use super::http::{Body, Http, Reply};
+use crate::error::{Error, Result};
+
+/// The authorize URL for one redirect URI. `state` and the PKCE challenge tie the answer
+/// to this sign-in.
+pub fn authorize_url(
+    client: &OAuthClient,
+    redirect_uri: &str,
+    state: &str,
+    challenge: &str,
+) -> Result<String> {
+    let mut url = super::http::checked_url(&client.authorize_url)?;
+    {
+        let mut query = url.query_pairs_mut();
+        for (name, value) in &client.extra_authorize_params {
+            query.append_pair(name, value);
+        }
+        query
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &client.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", &client.scopes)
+            .append_pair("code_challenge", challenge)
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("state", state);
+    }
+    Ok(url.to_string())
+}
+
+/// Exchanges an authorization code for tokens (the raw token response).
+pub fn exchange_code(
+    http: &Http,
+    client: &OAuthClient,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+    state: &str,
+) -> Result<Value> {
+    let body = match client.token_body {
+        // Claude's token endpoint takes JSON and wants the state back.
+        BodyEncoding::Json => Body::Json(json!({
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": client.client_id,
+            "code_verifier": verifier,
+            "state": state,
+        })),
+        BodyEncoding::Form => {
+            let mut fields = vec![
+                ("grant_type", "authorization_code".to_owned()),
+                ("code", code.to_owned()),
+                ("redirect_uri", redirect_uri.to_owned()),
+                ("client_id", client.client_id.clone()),
+                ("code_verifier", verifier.to_owned()),
+            ];
+            if let Some(secret) = &client.client_secret {
+                fields.push(("client_secret", secret.clone()));
+            }
+            Body::Form(fields)
+        }
+    };
+    let reply = http.post(&client.token_url, body, "exchanging the sign-in code")?;
+    tokens_from(client, reply, "exchanging the sign-in code")
+}
+
+/// A token response's JSON, or the error it means.
+pub fn tokens_from(client: &OAuthClient, reply: Reply, context: &str) -> Result<Value> {
+    if reply.ok() {
+        let has_tokens = reply
+            .json
+            .get("access_token")
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.is_empty());
+        if !has_tokens {
+            return Err(Error::ProviderError {
+                provider: client.provider,
+                context: context.to_owned(),
+                detail: "the answer held no access token".into(),
+            });
+        }
+        return Ok(reply.json);
+    }
+    Err(token_error(client, &reply, context))
+}
+
+/// The error a failed token-endpoint answer means.
+pub fn token_error(client: &OAuthClient, reply: &Reply, context: &str) -> Error {
+    let (code, detail) = reply.oauth_error();
+    match code {
+        Some("access_denied") => Error::AccessDenied {
+            provider: client.provider,
+            detail,
+        },
+        Some("invalid_grant" | "expired_token" | "invalid_request")
+            if (400..500).contains(&reply.status) =>
+        {
+            Error::CodeRejected {
+                provider: client.provider,
+                detail,
+            }
+        }
+        _ if reply.status == 400 || reply.status == 401 => Error::CodeRejected {
+            provider: client.provider,
+            detail,
+        },
+        _ => Error::ProviderError {
+            provider: client.provider,
+            context: context.to_owned(),
+            detail,
+        },
+    }
+}
+
+/// An `error` the provider sent to the redirect (the user declined, or the client is
+/// misconfigured).
+pub fn redirect_error(client: &OAuthClient, error: &str, description: Option<&str>) -> Error {
+    let detail = match description {
+        Some(d) => format!("{error}: {}", d.chars().take(200).collect::<String>()),
+        None => error.to_owned(),
+    };
+    if error == "access_denied" {
+        Error::AccessDenied {
+            provider: client.provider,
+            detail,
+        }
+    } else {
+        Error::ProviderError {
+            provider: client.provider,
+            context: "signing in".into(),
+            detail,
+        }
+    }
+}
+
+/// Removes query and fragment: the form redirect URIs are compared in.
+pub fn bare_uri(uri: &str) -> Option<String> {
+    let mut url = Url::parse(uri).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.to_string())
+}
