@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::files::CliPaths;
+use crate::signin::browser::OpenWith;
 use crate::signin::client::EndpointOverrides;
 
 /// Default keychain service name; tests always use their own.
@@ -23,9 +24,8 @@ pub struct Config {
     pub helper_exe: PathBuf,
     /// Provider endpoints overridden by the `SWITCHBOARD_ENDPOINTS` file.
     pub endpoints: EndpointOverrides,
-    /// The command that opens sign-in pages (`SWITCHBOARD_OPEN_WITH`); the system browser
-    /// when `None`.
-    pub open_with: Option<String>,
+    /// How sign-in pages are opened (`SWITCHBOARD_OPEN_WITH`, else the system browser).
+    pub open_with: OpenWith,
 }
 
 impl Config {
@@ -59,9 +59,7 @@ impl Config {
             cli_paths: CliPaths::from_env(home),
             helper_exe: helper_exe(),
             endpoints,
-            open_with: std::env::var("SWITCHBOARD_OPEN_WITH")
-                .ok()
-                .filter(|c| !c.trim().is_empty()),
+            open_with: OpenWith::from_env(),
         })
     }
 
@@ -78,7 +76,7 @@ impl Config {
             cli_paths: CliPaths::under_home(home),
             helper_exe,
             endpoints: EndpointOverrides::default(),
-            open_with: None,
+            open_with: OpenWith::System,
         }
     }
 

@@ -17,6 +17,8 @@ use switchboard::{Config, Switchboard};
 pub struct TestEnv {
     root: tempfile::TempDir,
     pub config: Config,
+    /// The `SWITCHBOARD_ENDPOINTS` file, once pointed at a fake provider.
+    endpoints_file: Option<PathBuf>,
 }
 
 impl TestEnv {
@@ -36,7 +38,23 @@ impl TestEnv {
             root.path().join("home"),
             built_binary(),
         );
-        Self { root, config }
+        Self {
+            root,
+            config,
+            endpoints_file: None,
+        }
+    }
+
+    /// Points sign-in at `fake` (through a `SWITCHBOARD_ENDPOINTS` file, as production code
+    /// reads it) with the fake browser as `SWITCHBOARD_OPEN_WITH`, here and in children.
+    pub fn sign_in_against(&mut self, fake: &fake_provider::FakeProvider) {
+        let file = fake.endpoints_file(self.root.path());
+        self.config.endpoints =
+            switchboard::signin::client::EndpointOverrides::load(&file).expect("endpoints file");
+        self.config.open_with = switchboard::signin::browser::OpenWith::Command(
+            fake_browser_bin().display().to_string(),
+        );
+        self.endpoints_file = Some(file);
     }
 
     /// The temporary home given to child processes (never the real one).
@@ -75,6 +93,14 @@ impl TestEnv {
             ("XDG_CONFIG_HOME", self.home().join(".config")),
             ("XDG_CACHE_HOME", self.home().join(".cache")),
         ]
+        .into_iter()
+        .chain(self.endpoints_file.iter().flat_map(|file| {
+            [
+                ("SWITCHBOARD_ENDPOINTS", file.clone()),
+                ("SWITCHBOARD_OPEN_WITH", fake_browser_bin()),
+            ]
+        }))
+        .collect()
     }
 
     /// `program`, run with the environment that points it at this world (see `child_env`).
@@ -177,6 +203,22 @@ pub fn secret_tool_lookup(service: &str, account_id: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// The fake browser built beside the test binaries (`target/<profile>/fake-browser`).
+pub fn fake_browser_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    let path = dir.join("fake-browser");
+    assert!(
+        path.exists(),
+        "{} is missing: cargo builds it with the tests",
+        path.display()
+    );
+    path
+}
+
 fn built_binary() -> PathBuf {
     std::env::var_os("SWITCHBOARD_BIN")
         .map(PathBuf::from)
@@ -195,6 +237,7 @@ pub fn switchboard_bin() -> PathBuf {
     );
     path
 }
+pub mod fake_provider;
 pub mod webdriver;
 
 /// A real CLI from the npm registry, installed by `make test` into tests/cli-tools.

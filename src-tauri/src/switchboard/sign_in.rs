@@ -162,11 +162,8 @@ impl Switchboard {
                     .as_millis(),
             )
             .unwrap_or(0);
-        started.browser_opened = match browser::open(
-            &started.browser_url,
-            self.config.open_with.as_deref(),
-        ) {
-            Ok(()) => true,
+        started.browser_opened = match browser::open(&started.browser_url, &self.config.open_with) {
+            Ok(opened) => opened,
             Err(err) => {
                 tracing::warn!(%err, "could not open the browser; the sign-in page is shown instead");
                 false

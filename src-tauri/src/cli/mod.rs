@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use crate::{Config, Switchboard};
 
+mod login;
+
 #[derive(Parser)]
 #[command(
     name = "switchboard",
@@ -48,6 +50,23 @@ enum Command {
         /// AWS access key id for `--type bedrock-access-keys` (the secret key is read like a key).
         #[arg(long)]
         access_key_id: Option<String>,
+    },
+    /// Sign in through the browser (or a device code) and add the account, or update the
+    /// account of the same identity. The first account of a provider becomes active.
+    Login {
+        provider: ProviderId,
+        /// No browser redirect to this computer: open the page anywhere and paste back what
+        /// it shows (Claude's code, Google's code, or the address the browser ended on).
+        #[arg(long, conflicts_with = "device")]
+        paste: bool,
+        /// Sign in with a code typed on the provider's page, from any device.
+        #[arg(long)]
+        device: bool,
+        #[arg(long)]
+        label: Option<String>,
+        /// Print the sign-in page instead of opening the browser.
+        #[arg(long)]
+        no_browser: bool,
     },
     /// Make an account its provider's active one and write it into the CLI's files.
     Use {
@@ -168,7 +187,7 @@ fn exit_code(err: &Error) -> u8 {
     }
 }
 
-fn open() -> Result<Switchboard> {
+pub(crate) fn open() -> Result<Switchboard> {
     let config = Config::from_env()?;
     crate::logging::init(&config, false);
     Switchboard::open(config)
@@ -176,6 +195,13 @@ fn open() -> Result<Switchboard> {
 
 fn execute(command: Command) -> Result<()> {
     match command {
+        Command::Login {
+            provider,
+            paste,
+            device,
+            label,
+            no_browser,
+        } => login::run(provider, paste, device, label.as_deref(), no_browser),
         Command::List { json } => {
             let overview = open()?.overview()?;
             if json {

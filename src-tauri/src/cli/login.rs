@@ -1,0 +1,142 @@
+//! `switchboard login`: a sign-in in the terminal. The page opens in the browser (or is
+//! printed); meanwhile a pasted line completes it, or, for a device code, checks at once.
+
+use std::io::BufRead;
+
+use crate::catalog::ProviderId;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::signin::{PasteKind, SignInMethod, SignInStarted};
+use crate::Switchboard;
+
+pub fn run(
+    provider: ProviderId,
+    paste: bool,
+    device: bool,
+    label: Option<&str>,
+    no_browser: bool,
+) -> Result<()> {
+    let method = if paste {
+        SignInMethod::Paste
+    } else if device {
+        SignInMethod::Device
+    } else {
+        *providers::info(provider)
+            .sign_in_methods
+            .first()
+            .ok_or_else(|| {
+                Error::NotAllowed(format!(
+                    "{} has no sign-in; add an API key with `switchboard add-key {}`.",
+                    provider.display_name(),
+                    provider.as_str()
+                ))
+            })?
+    };
+    let mut config = crate::Config::from_env()?;
+    if no_browser {
+        config.open_with = crate::signin::browser::OpenWith::Nothing;
+    }
+    crate::logging::init(&config, false);
+    let board = std::sync::Arc::new(Switchboard::open(config)?);
+    let started = board.start_sign_in(provider, method, label)?;
+    explain(&started);
+    let reader = board.clone();
+    let id = started.id.clone();
+    let device_code = started.user_code.is_some();
+    std::thread::spawn(move || read_answers(&reader, &id, device_code));
+    let signed_in = board.finish_sign_in(&started.id)?;
+    let account = &signed_in.account;
+    println!(
+        "{} {} account \u{201c}{}\u{201d}{}{}",
+        if signed_in.created {
+            "Added"
+        } else {
+            "Updated"
+        },
+        provider.display_name(),
+        account.label,
+        account
+            .email
+            .as_deref()
+            .filter(|e| *e != account.label)
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default(),
+        if signed_in.activated {
+            format!(
+                ", now active: `{}` uses it",
+                providers::info(provider).cli_command
+            )
+        } else {
+            format!(
+                "; make it active with `switchboard use {} '{}'`",
+                provider.as_str(),
+                account.label
+            )
+        }
+    );
+    Ok(())
+}
+
+/// What the user should do now, on stderr (stdout carries only the result).
+fn explain(started: &SignInStarted) {
+    let name = started.provider.display_name();
+    let opened = started.browser_opened;
+    if let Some(code) = &started.user_code {
+        eprintln!(
+            "To sign in to {name}, open\n\n    {}\n\nand enter the code\n\n    {code}\n",
+            started.browser_url
+        );
+        eprintln!("Waiting for approval. Press Enter once you have approved to check at once.");
+        return;
+    }
+    match started.method {
+        SignInMethod::Browser if opened => {
+            eprintln!(
+                "Your browser is open to sign in to {name}. Waiting for it to come back here.\n"
+            )
+        }
+        _ => eprintln!(
+            "To sign in to {name}, open\n\n    {}\n",
+            started.browser_url
+        ),
+    }
+    if started.method == SignInMethod::Browser {
+        if let Some(page) = &started.paste_url {
+            eprintln!("If the browser cannot reach this computer, open this page instead:\n\n    {page}\n");
+        }
+    }
+    let what = match started.paste {
+        Some(PasteKind::CodeAndState) => "the code the page shows (all of it, including the part after #)",
+        Some(PasteKind::Code) => "the code the page shows",
+        Some(PasteKind::RedirectedUrl) | None => {
+            "the whole address the browser ends on (its page will not load: copy it from the address bar)"
+        }
+    };
+    eprintln!("Paste {what} here and press Enter:");
+}
+
+/// Each line typed is a pasted answer (or, for a device code, "check now"), until the
+/// sign-in ends or stdin closes.
+fn read_answers(board: &Switchboard, id: &str, device_code: bool) {
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { return };
+        if device_code {
+            if board.poll_sign_in_now(id).is_err() {
+                return;
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        match board.paste_sign_in(id, &line) {
+            Ok(()) => {
+                eprintln!("Signing in\u{2026}");
+                return;
+            }
+            Err(err @ Error::InvalidInput(_)) => eprintln!("{err} Try again:"),
+            // The sign-in ended (a wrong state fails it); finish_sign_in reports why.
+            Err(_) => return,
+        }
+    }
+}
