@@ -42,8 +42,8 @@ pub fn run(
     explain(&started);
     let reader = board.clone();
     let id = started.id.clone();
-    let device_code = started.user_code.is_some();
-    std::thread::spawn(move || read_answers(&reader, &id, device_code));
+    let method = started.method;
+    std::thread::spawn(move || read_answers(&reader, &id, method));
     let signed_in = board.finish_sign_in(&started.id)?;
     let account = &signed_in.account;
     println!(
@@ -116,11 +116,12 @@ fn explain(started: &SignInStarted) {
 }
 
 /// Each line typed is a pasted answer (or, for a device code, "check now"), until the
-/// sign-in ends or stdin closes.
-fn read_answers(board: &Switchboard, id: &str, device_code: bool) {
+/// sign-in ends or stdin closes. A paste-only sign-in whose stdin closes cannot end any
+/// other way, so it is cancelled.
+fn read_answers(board: &Switchboard, id: &str, method: SignInMethod) {
     for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { return };
-        if device_code {
+        let Ok(line) = line else { break };
+        if method == SignInMethod::Device {
             if board.poll_sign_in_now(id).is_err() {
                 return;
             }
@@ -138,5 +139,8 @@ fn read_answers(board: &Switchboard, id: &str, device_code: bool) {
             // The sign-in ended (a wrong state fails it); finish_sign_in reports why.
             Err(_) => return,
         }
+    }
+    if method == SignInMethod::Paste {
+        let _ = board.cancel_sign_in(id);
     }
 }
