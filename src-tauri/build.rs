@@ -14,6 +14,11 @@ const COMMANDS: &[&str] = &[
     "set_in_pool",
     "restore_cli_files",
     "import_logins",
+    "start_sign_in",
+    "finish_sign_in",
+    "paste_sign_in",
+    "poll_sign_in_now",
+    "cancel_sign_in",
 ];
 
 fn main() {

@@ -48,6 +48,12 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
         .click()
         .await
         .expect("open dialog");
+    // Claude offers sign-in first; a key is the other way.
+    app.element("[data-testid=add-dialog] [data-testid=way-key]")
+        .await
+        .click()
+        .await
+        .expect("key way");
     app.element("[data-testid=add-dialog] [data-testid=label-input]")
         .await
         .send_keys("Work key")
@@ -168,6 +174,11 @@ async fn errors_show_in_the_dialog_and_nothing_is_added() {
         .click()
         .await
         .expect("open dialog");
+    app.element("[data-testid=add-dialog] [data-testid=way-key]")
+        .await
+        .click()
+        .await
+        .expect("key way");
     app.element("[data-testid=add-dialog] [data-testid=key]")
         .await
         .send_keys("sk-has a space")

@@ -53,7 +53,7 @@ fn finish(child: Child) -> (i32, String, String) {
 }
 
 fn listed(env: &TestEnv) -> Value {
-    let output = env.switchboard().args(["list", "--json"]).output().unwrap();
+    let output = env.switchboard().args(["list", "--json"]).output().expect("list");
     serde_json::from_slice(&output.stdout).expect("list --json")
 }
 
@@ -69,7 +69,10 @@ fn login_through_the_browser_adds_and_activates_the_account() {
         "{stdout}"
     );
     let list = listed(&env);
-    assert_eq!(list["providers"][0]["accounts"][0]["email"], "term@example.com");
+    assert_eq!(
+        list["providers"][0]["accounts"][0]["email"],
+        "term@example.com"
+    );
     assert_eq!(list["providers"][0]["accounts"][0]["plan"], "max");
 }
 
@@ -82,7 +85,10 @@ fn login_with_a_device_code_uses_the_providers_default_method() {
     let (code, stdout, stderr) = finish(spawn(&env, &["login", "grok", "--label", "Grok main"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stderr.contains("and enter the code"), "{stderr}");
-    assert!(stdout.contains("\u{201c}Grok main\u{201d} (grok@example.com)"), "{stdout}");
+    assert!(
+        stdout.contains("\u{201c}Grok main\u{201d} (grok@example.com)"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -284,13 +284,16 @@ fn without_an_email_the_label_is_the_provider_and_time() {
 
 /// The loopback port of a started browser sign-in.
 fn listener_port(started: &SignInStarted) -> u16 {
-    let url = url::Url::parse(&started.browser_url).unwrap();
+    let url = url::Url::parse(&started.browser_url).expect("authorize URL");
     let redirect = url
         .query_pairs()
         .find(|(k, _)| k == "redirect_uri")
         .map(|(_, v)| v.into_owned())
-        .unwrap();
-    url::Url::parse(&redirect).unwrap().port().unwrap()
+        .expect("a redirect_uri");
+    url::Url::parse(&redirect)
+        .expect("redirect URL")
+        .port()
+        .expect("a loopback port")
 }
 
 fn assert_nothing_stored(env: &TestEnv) {
@@ -322,9 +325,11 @@ fn expect_browser_failure(
     let board = env.board();
     let started = board
         .start_sign_in(provider, SignInMethod::Browser, None)
-        .unwrap();
+        .expect("started");
     let port = listener_port(&started);
-    let err = board.finish_sign_in(&started.id).unwrap_err();
+    let err = board
+        .finish_sign_in(&started.id)
+        .expect_err("the sign-in fails");
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "the listener on {port} must be closed after: {err}"

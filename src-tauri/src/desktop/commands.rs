@@ -6,7 +6,8 @@ use tauri::State;
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{ProviderId, ProviderInfo};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::signin::{SignInMethod, SignInStarted, SignedIn};
 use crate::switchboard::{Imported, Overview, Switched};
 use crate::Switchboard;
 
@@ -70,4 +71,46 @@ pub fn restore_cli_files(board: Board<'_>) -> Result<Vec<ProviderId>> {
 #[tauri::command]
 pub fn set_in_pool(board: Board<'_>, id: String, in_pool: bool) -> Result<Account> {
     board.set_in_pool(&id, in_pool)
+}
+
+/// Starts a sign-in (a device code is a network round trip: off the main thread).
+#[tauri::command]
+pub async fn start_sign_in(
+    board: Board<'_>,
+    provider: ProviderId,
+    method: SignInMethod,
+    label: Option<String>,
+) -> Result<SignInStarted> {
+    let board = board.inner().clone();
+    blocking(move || board.start_sign_in(provider, method, label.as_deref())).await
+}
+
+/// Waits for the sign-in to end and returns the account (or why it failed).
+#[tauri::command]
+pub async fn finish_sign_in(board: Board<'_>, id: String) -> Result<SignedIn> {
+    let board = board.inner().clone();
+    blocking(move || board.finish_sign_in(&id)).await
+}
+
+#[tauri::command]
+pub fn paste_sign_in(board: Board<'_>, id: String, text: String) -> Result<()> {
+    board.paste_sign_in(&id, &text)
+}
+
+#[tauri::command]
+pub fn poll_sign_in_now(board: Board<'_>, id: String) -> Result<()> {
+    board.poll_sign_in_now(&id)
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(board: Board<'_>, id: String) -> Result<()> {
+    board.cancel_sign_in(&id)
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::io("running a sign-in step", e))?
 }

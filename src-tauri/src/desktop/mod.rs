@@ -96,6 +96,11 @@ pub fn run() -> ExitCode {
             commands::set_in_pool,
             commands::restore_cli_files,
             commands::import_logins,
+            commands::start_sign_in,
+            commands::finish_sign_in,
+            commands::paste_sign_in,
+            commands::poll_sign_in_now,
+            commands::cancel_sign_in,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -77,6 +77,7 @@ pub struct SignInStarted {
     /// The device code to type.
     pub user_code: Option<String>,
     /// When the sign-in stops waiting (Unix ms).
+    #[ts(type = "number")]
     pub expires_at_ms: i64,
 }
 

@@ -25,9 +25,9 @@ impl std::fmt::Debug for Pasted {
     }
 }
 
-const GARBAGE: &str = "That is not a sign-in code. Paste the code the provider's page shows (Claude: \
-                       the whole code including the part after #), or the whole address the browser \
-                       ended on (it contains code= and state=).";
+const GARBAGE: &str =
+    "That is not a sign-in code. Paste the code the provider's page shows (all of \
+                       it), or the whole address the browser ended on (it contains code=).";
 
 pub fn parse(text: &str) -> Result<Pasted> {
     let text = text.trim();

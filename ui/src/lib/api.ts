@@ -14,7 +14,11 @@ import type {
   Overview,
   ProviderInfo,
   ProviderId,
+  PasteKind,
   Saved,
+  SignInMethod,
+  SignInStarted,
+  SignedIn,
   Switched,
 } from "./bindings";
 
@@ -68,6 +72,17 @@ export const api = {
   restoreCliFiles: () => call<ProviderId[]>("restore_cli_files"),
   importLogins: () => call<Imported[]>("import_logins"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
+  startSignIn: (provider: ProviderId, method: SignInMethod, label: string | null) =>
+    call<SignInStarted>("start_sign_in", { provider, method, label }),
+  finishSignIn: (id: string) => call<SignedIn>("finish_sign_in", { id }),
+  pasteSignIn: (id: string, text: string) => call<null>("paste_sign_in", { id, text }),
+  pollSignInNow: (id: string) => call<null>("poll_sign_in_now", { id }),
+  cancelSignIn: (id: string) => call<null>("cancel_sign_in", { id }),
   onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>
     listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),
 };
+
+/** The sign-in calls, as the sign-in flow needs them (tests give it a fake). */
+export type SignInBackend = Pick<typeof api, "startSignIn" | "finishSignIn" | "pasteSignIn" | "pollSignInNow" | "cancelSignIn">;
+
+export type { PasteKind };

@@ -140,7 +140,7 @@ user_code: string | null,
 /**
  * When the sign-in stops waiting (Unix ms).
  */
-expires_at_ms: bigint, };
+expires_at_ms: number, };
 
 export type SignedIn = { account: Account, 
 /**

@@ -24,10 +24,12 @@ function provider(overrides: Partial<ProviderInfo>): ProviderInfo {
     key_name: "Anthropic API key",
     key_prefixes: ["sk-ant-api03-"],
     key_may_be_jwt: false,
-    endpoints: { api_base: "https://api.anthropic.com", authorize: null, token: null, device: null, userinfo: null, revoke: null },
+    endpoints: { api_base: "https://api.anthropic.com" },
     takes_api_version: false,
     models: [],
     efforts: ["low", "medium", "high", "xhigh", "max"],
+    sign_in_methods: ["browser", "paste"],
+    paste: "code_and_state",
     ...overrides,
   };
 }
@@ -128,10 +130,12 @@ describe("provider summary", () => {
 
 describe("empty state", () => {
   it("names the ways to add an account", () => {
-    expect(emptyHint(provider({}))).toBe("No Claude Code accounts yet. Add an Anthropic API key or AWS Bedrock credentials.");
-    expect(emptyHint(provider({ id: "gemini", display_name: "Gemini CLI", account_kinds: ["oauth", "api_key"], key_name: "Gemini API key" }))).toBe(
-      "No Gemini CLI accounts yet. Add a Gemini API key.",
+    expect(emptyHint(provider({}))).toBe(
+      "No Claude Code accounts yet. Sign in, or add an Anthropic API key or AWS Bedrock credentials.",
     );
+    expect(
+      emptyHint(provider({ id: "opencode", display_name: "Opencode", account_kinds: ["api_key"], key_name: "OpenRouter key", sign_in_methods: [] })),
+    ).toBe("No Opencode accounts yet. Add an OpenRouter key.");
     expect(article("xAI API key")).toBe("an");
   });
 });

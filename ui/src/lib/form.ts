@@ -192,10 +192,12 @@ export function settingsFrom(form: KeyForm, info: ProviderInfo): AccountSettings
 
 /** What an empty provider section says. */
 export function emptyHint(info: ProviderInfo): string {
-  const ways = info.account_kinds
+  const keys = info.account_kinds
     .filter((k) => k !== "oauth")
     .map((k) => (k === "api_key" ? `${article(info.key_name)} ${info.key_name}` : "AWS Bedrock credentials"));
-  return `No ${info.display_name} accounts yet. Add ${ways.join(" or ")}.`;
+  const ways = info.sign_in_methods.length > 0 ? ["sign in", `add ${keys.join(" or ")}`] : [`Add ${keys.join(" or ")}`];
+  const sentence = ways.join(", or ");
+  return `No ${info.display_name} accounts yet. ${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
 
 /** "a" or "an" for a name as it is spoken ("an xAI key", "a Gemini key"). */

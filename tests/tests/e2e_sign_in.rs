@@ -1,0 +1,190 @@
+//! Sign-in end to end in the real window: the test plays the browser through
+//! `SWITCHBOARD_OPEN_WITH` (the fake browser) against the fake provider. Screenshots of each
+//! dialog state go to artifacts/e2e/.
+
+use std::time::Duration;
+
+use switchboard::catalog::ProviderId;
+use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
+use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::TestEnv;
+use thirtyfour::prelude::*;
+use tokio::sync::Mutex;
+
+static WINDOW: Mutex<()> = Mutex::const_new(());
+
+async fn text_of(element: &WebElement) -> String {
+    element
+        .prop("textContent")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn click(app: &AppSession, css: &str) {
+    app.element(css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Waits until the account row with this email is there, and returns its selector.
+async fn account_row(app: &AppSession, provider: ProviderId, email: &str) -> String {
+    let row = format!(
+        "[data-testid=provider-{}] [data-testid=account][data-label='{email}']",
+        provider.as_str()
+    );
+    app.element(&row).await;
+    row
+}
+
+fn world() -> (TestEnv, FakeProvider) {
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    (env, fake)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claude_signs_in_with_the_browser_and_becomes_active() {
+    let _window = WINDOW.lock().await;
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("ada@example.com", "max"));
+    let app = AppSession::start(&env).await;
+
+    click(&app, "[data-testid=add-claude]").await;
+    app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
+        .await;
+    app.screenshot("sign-in-01-claude-start.png").await;
+
+    // A first attempt whose answer carries a forged state: a clear error, nothing added.
+    fake.fail_next(Route::Authorize, Failure::WrongState);
+    click(&app, "[data-testid=start-sign-in]").await;
+    let error = app.element("[data-testid=sign-in-error]").await;
+    let message = text_of(&error).await;
+    assert!(message.contains("state does not match"), "{message}");
+    app.screenshot("sign-in-02-claude-state-mismatch.png").await;
+    assert!(env.accounts().is_empty());
+
+    // Again, with the provider slow to answer: the dialog shows it is waiting.
+    fake.fail_next(Route::Authorize, Failure::Slow(Duration::from_secs(3)));
+    click(&app, "[data-testid=start-sign-in]").await;
+    let waiting = app.element("[data-testid=sign-in-waiting]").await;
+    assert_eq!(
+        waiting.attr("data-method").await.unwrap().as_deref(),
+        Some("browser")
+    );
+    let progress = text_of(&app.element("[data-testid=sign-in-progress]").await).await;
+    assert!(progress.contains("Waiting for the browser"), "{progress}");
+    app.screenshot("sign-in-03-claude-waiting.png").await;
+
+    // The browser comes back: the account is there with its email and the checkmark on.
+    let row = account_row(&app, ProviderId::Claude, "ada@example.com").await;
+    app.eventually(&format!("{row} [data-testid=activate]"), |e| async move {
+        e.attr("aria-pressed").await.ok().flatten().as_deref() == Some("true")
+    })
+    .await;
+    let notice = text_of(&app.element("[data-testid=notice]").await).await;
+    assert!(
+        notice.contains("Signed in to Claude Code as ada@example.com"),
+        "{notice}"
+    );
+    app.screenshot("sign-in-04-claude-signed-in.png").await;
+    let creds = std::fs::read_to_string(env.home().join(".claude/.credentials.json")).unwrap();
+    assert!(
+        creds.contains("sk-ant-ort01-"),
+        "the CLI file holds the login"
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codex_signs_in_by_pasting_the_redirected_address() {
+    let _window = WINDOW.lock().await;
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("cy@example.com", "plus"));
+    // The browser records the page but never reaches this computer (an SSH session, say).
+    let app = AppSession::start_with(&env, &[("FAKE_BROWSER_ONLY_RECORD", "1")]).await;
+
+    click(&app, "[data-testid=add-codex]").await;
+    click(&app, "[data-testid=method-paste]").await;
+    app.element("[data-testid=label-input]")
+        .await
+        .send_keys("ChatGPT Plus")
+        .await
+        .expect("label");
+    click(&app, "[data-testid=start-sign-in]").await;
+    let url = app
+        .element("[data-testid=paste-url]")
+        .await
+        .prop("value")
+        .await
+        .expect("url")
+        .expect("a sign-in page");
+    let input = app.element("[data-testid=paste-input]").await;
+    input.send_keys("this is not it").await.expect("paste");
+    click(&app, "[data-testid=complete-sign-in]").await;
+    let refused = text_of(&app.element("[data-testid=paste-error]").await).await;
+    assert!(refused.contains("not a sign-in code"), "{refused}");
+    app.screenshot("sign-in-05-codex-paste-refused.png").await;
+
+    // What the user copies from the address bar after approving.
+    let redirected = tokio::task::spawn_blocking(move || paste_text_for(&url))
+        .await
+        .unwrap();
+    assert!(redirected.starts_with("http://localhost:"), "{redirected}");
+    input.clear().await.expect("clear");
+    input.send_keys(redirected.as_str()).await.expect("paste");
+    app.screenshot("sign-in-06-codex-pasted.png").await;
+    click(&app, "[data-testid=complete-sign-in]").await;
+
+    let row = account_row(&app, ProviderId::Codex, "ChatGPT Plus").await;
+    let details = text_of(&app.element(&format!("{row} [data-testid=details]")).await).await;
+    assert!(details.contains("cy@example.com"), "{details}");
+    let auth = std::fs::read_to_string(env.home().join(".codex/auth.json")).unwrap();
+    assert!(
+        auth.contains("\"auth_mode\": \"chatgpt\"") || auth.contains("\"auth_mode\":\"chatgpt\""),
+        "{auth}"
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grok_signs_in_with_a_device_code() {
+    let _window = WINDOW.lock().await;
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("hal@example.com", ""));
+    let app = AppSession::start_with(&env, &[("FAKE_BROWSER_ONLY_RECORD", "1")]).await;
+
+    click(&app, "[data-testid=add-grok]").await;
+    // Grok offers the device code first.
+    app.element("[data-testid=method-device][aria-pressed=true]")
+        .await;
+    click(&app, "[data-testid=start-sign-in]").await;
+    let code = text_of(&app.element("[data-testid=user-code]").await).await;
+    assert_eq!(code.len(), 9, "{code}");
+    let progress = text_of(&app.element("[data-testid=sign-in-progress]").await).await;
+    assert!(
+        progress.contains("expires in 9:") || progress.contains("expires in 10:"),
+        "{progress}"
+    );
+    app.screenshot("sign-in-07-grok-device-code.png").await;
+
+    // The user approves on another device, then says so.
+    assert!(fake.approve_device(&code));
+    click(&app, "[data-testid=poll-now]").await;
+    let row = account_row(&app, ProviderId::Grok, "hal@example.com").await;
+    app.eventually(&format!("{row} [data-testid=activate]"), |e| async move {
+        e.attr("aria-pressed").await.ok().flatten().as_deref() == Some("true")
+    })
+    .await;
+    app.screenshot("sign-in-08-grok-signed-in.png").await;
+    let sessions = std::fs::read_to_string(env.home().join(".grok/auth.json")).unwrap();
+    assert!(sessions.contains("hal@example.com"), "{sessions}");
+    app.quit().await;
+}
