@@ -9,10 +9,17 @@ use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
 use crate::config::Config;
 
-/// Installs the global subscriber. Level from `SWITCHBOARD_LOG` (default `info`).
+/// Installs the global subscriber. Level from `SWITCHBOARD_LOG` (default `info`). The HTTP
+/// client's own logs stay at `warn` whatever is asked for: at `trace` they would carry the
+/// request bodies of sign-in, which hold codes and tokens.
 pub fn init(config: &Config, to_stderr: bool) {
-    let filter =
+    let mut filter =
         EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    for quiet in ["ureq=warn", "ureq_proto=warn", "rustls=warn"] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let file = config.log_path().parent().and_then(|dir| {
         std::fs::create_dir_all(dir).ok()?;
         let mut options = OpenOptions::new();

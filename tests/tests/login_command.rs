@@ -7,7 +7,7 @@ use std::process::{Child, Stdio};
 
 use serde_json::Value;
 use switchboard_tests::fake_provider::{paste_text_for, FakeProvider, Identity};
-use switchboard_tests::TestEnv;
+use switchboard_tests::{contains, TestEnv};
 
 fn world() -> (TestEnv, FakeProvider) {
     let fake = FakeProvider::start();
@@ -53,7 +53,11 @@ fn finish(child: Child) -> (i32, String, String) {
 }
 
 fn listed(env: &TestEnv) -> Value {
-    let output = env.switchboard().args(["list", "--json"]).output().expect("list");
+    let output = env
+        .switchboard()
+        .args(["list", "--json"])
+        .output()
+        .expect("list");
     serde_json::from_slice(&output.stdout).expect("list --json")
 }
 
@@ -61,7 +65,17 @@ fn listed(env: &TestEnv) -> Value {
 fn login_through_the_browser_adds_and_activates_the_account() {
     let (env, fake) = world();
     fake.sign_in_as(Identity::new("term@example.com", "max"));
-    let (code, stdout, stderr) = finish(spawn(&env, &["login", "claude"]));
+    // Logging everything, as a user chasing a problem would.
+    let child = env
+        .switchboard()
+        .args(["login", "claude"])
+        .env("SWITCHBOARD_LOG", "trace")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (code, stdout, stderr) = finish(child);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stderr.contains("Your browser is open"), "{stderr}");
     assert!(
@@ -74,6 +88,21 @@ fn login_through_the_browser_adds_and_activates_the_account() {
         "term@example.com"
     );
     assert_eq!(list["providers"][0]["accounts"][0]["plan"], "max");
+    // Not one token in the log, the database or anything else in the data dir.
+    let tokens = fake.issued_to("term@example.com");
+    assert_eq!(tokens.len(), 2);
+    let files = env.data_dir_bytes();
+    assert!(files
+        .iter()
+        .any(|(p, b)| p.ends_with("switchboard.log") && !b.is_empty()));
+    for (path, bytes) in files {
+        for token in &tokens {
+            assert!(!contains(&bytes, token), "a token is in {}", path.display());
+        }
+    }
+    for token in &tokens {
+        assert!(!stderr.contains(token.as_str()) && !stdout.contains(token.as_str()));
+    }
 }
 
 #[test]
