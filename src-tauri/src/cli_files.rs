@@ -41,6 +41,7 @@ pub fn sync(
         secret,
         identity: &identity,
         helper_exe: &config.helper_exe,
+        pinned: false,
     });
     let desired = providers::desired_files(provider, &config.cli_paths, active.as_ref());
     let plans = store.transaction(|tx| {

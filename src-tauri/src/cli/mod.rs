@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use crate::{Config, Switchboard};
 
+mod exec;
 mod login;
 
 #[derive(Parser)]
@@ -105,7 +106,28 @@ enum Command {
     Import,
     /// Print the active account's credential for a CLI's helper hook (Claude Code's
     /// `apiKeyHelper` and `awsCredentialExport` run this; it is not meant for people).
-    Credential { provider: ProviderId },
+    Credential {
+        provider: ProviderId,
+        /// A specific account (the helper of a per-account `exec` dir), by id.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Print `export` lines for the provider's active key account (for `eval`).
+    Env { provider: ProviderId },
+    /// Run a command as one account, in a per-account config dir (`CLAUDE_CONFIG_DIR`,
+    /// `CODEX_HOME`, `GEMINI_CLI_HOME`, `GROK_HOME`), leaving the global CLI files alone.
+    Exec {
+        provider: ProviderId,
+        /// The account's label, email, or id prefix (default: the active account).
+        #[arg(long, conflicts_with = "next")]
+        account: Option<String>,
+        /// The next account of the round-robin pool (the active account stays).
+        #[arg(long)]
+        next: bool,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true)]
+        command: Vec<OsString>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,6 +150,15 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             };
         }
     };
+    if let Command::Exec {
+        provider,
+        account,
+        next,
+        command,
+    } = cli.command
+    {
+        return exec::run(provider, account, next, &command);
+    }
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -172,8 +203,13 @@ pub fn run_link(link: &str) -> ExitCode {
     }
 }
 
+/// `text` in single quotes for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// Exit codes a script can rely on.
-fn exit_code(err: &Error) -> u8 {
+pub(crate) fn exit_code(err: &Error) -> u8 {
     use crate::error::ErrorCode::*;
     match err.code() {
         InvalidInput | Conflict | NotAllowed => 2,
@@ -202,6 +238,16 @@ fn execute(command: Command) -> Result<()> {
             label,
             no_browser,
         } => login::run(provider, paste, device, label.as_deref(), no_browser),
+        Command::Env { provider } => {
+            let mut out = String::new();
+            for (name, value) in open()?.env_vars(provider)? {
+                out.push_str(&format!("export {name}={}\n", shell_quote(value.expose())));
+            }
+            let mut stdout = std::io::stdout().lock();
+            std::io::Write::write_all(&mut stdout, out.as_bytes())
+                .map_err(|e| Error::io("printing the variables", e))
+        }
+        Command::Exec { .. } => unreachable!("handled in run"),
         Command::List { json } => {
             let overview = open()?.overview()?;
             if json {
@@ -383,8 +429,8 @@ fn execute(command: Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Credential { provider } => {
-            let credential = open()?.helper_credential(provider)?;
+        Command::Credential { provider, account } => {
+            let credential = open()?.helper_credential(provider, account.as_deref())?;
             let mut stdout = std::io::stdout().lock();
             std::io::Write::write_all(&mut stdout, credential.expose().as_bytes())
                 .and_then(|()| std::io::Write::write_all(&mut stdout, b"\n"))

@@ -54,15 +54,12 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
     if let Some(active) = active {
         let account = active.account;
         let region = account.region.as_deref().unwrap_or("us-east-1");
+        let helper_args = active.helper_args("claude");
+        let helper_args: Vec<&str> = helper_args.iter().map(String::as_str).collect();
+        let helper = helper_command(active.helper_exe, &helper_args);
         match active.secret {
             AccountSecret::ApiKey(_) => {
-                settings = settings.set(
-                    key(&["apiKeyHelper"]),
-                    string(&helper_command(
-                        active.helper_exe,
-                        &["credential", "claude"],
-                    )),
-                );
+                settings = settings.set(key(&["apiKeyHelper"]), string(&helper));
                 if let Some(url) = base_url(active) {
                     settings = settings.set(key(&["env", "ANTHROPIC_BASE_URL"]), string(url));
                 }
@@ -71,13 +68,7 @@ pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<Desire
                 settings = settings
                     .set(key(&["env", "CLAUDE_CODE_USE_BEDROCK"]), string("1"))
                     .set(key(&["env", "AWS_REGION"]), string(region))
-                    .set(
-                        key(&["awsCredentialExport"]),
-                        string(&helper_command(
-                            active.helper_exe,
-                            &["credential", "claude"],
-                        )),
-                    );
+                    .set(key(&["awsCredentialExport"]), string(&helper));
             }
             AccountSecret::OAuthTokens(_) => {
                 if let Some(tokens) = active.secret.oauth_tokens() {

@@ -18,6 +18,20 @@ pub struct Active<'a> {
     pub identity: &'a Value,
     /// The `switchboard` executable CLIs run to fetch a secret.
     pub helper_exe: &'a Path,
+    /// Whether the helper asks for this account by id (a per-account `exec` dir) rather
+    /// than for whichever account is active.
+    pub pinned: bool,
+}
+
+impl Active<'_> {
+    /// The helper's arguments for `provider`'s credential.
+    pub fn helper_args(&self, provider: &'static str) -> Vec<String> {
+        let mut args = vec!["credential".to_owned(), provider.to_owned()];
+        if self.pinned {
+            args.extend(["--account".to_owned(), self.account.id.clone()]);
+        }
+        args
+    }
 }
 
 /// Every file the provider's CLI reads, with the owned keys it should hold (none when

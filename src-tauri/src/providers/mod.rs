@@ -5,6 +5,7 @@ mod bob;
 mod claude;
 mod codex;
 mod cursor;
+mod env;
 mod files;
 mod gemini;
 mod grok;
@@ -13,6 +14,7 @@ mod sign_in;
 
 use crate::catalog::{ProviderId, ProviderInfo};
 
+pub use env::{config_dir_var, key_env};
 pub use files::{
     desired_files, helper_command, login_files, read_login, switch_caveat, token_freshness, Active,
     FoundLogin,

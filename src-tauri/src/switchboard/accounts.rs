@@ -210,6 +210,7 @@ impl Switchboard {
         } else {
             self.store.transaction(remove)?;
         }
+        self.remove_exec_dir(&account)?;
         self.publish(EventKind::AccountRemoved, account.provider, Some(id));
         Ok(())
     }

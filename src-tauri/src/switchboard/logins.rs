@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::account::Account;
 use crate::catalog::{AccountKind, ProviderId};
 use crate::error::Result;
+use crate::files::CliPaths;
 use crate::providers::{self, FoundLogin};
 use crate::store::EventKind;
 
@@ -40,7 +41,16 @@ impl Switchboard {
     /// ones, so an older token never replaces a newer one. A file that cannot be parsed (a
     /// CLI writing in place) is read again, and otherwise ignored, never imported half.
     pub fn take_back(&self, provider: ProviderId) -> Result<TakeBack> {
-        let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+        self.take_back_from(provider, &self.config.cli_paths)
+    }
+
+    /// [`Self::take_back`] from the CLI files under `paths` (a per-account `exec` dir, say).
+    pub(super) fn take_back_from(
+        &self,
+        provider: ProviderId,
+        paths: &CliPaths,
+    ) -> Result<TakeBack> {
+        let Some(found) = providers::read_login(provider, paths) else {
             return Ok(TakeBack::Nothing);
         };
         let Some(account) = self.same_login(&found)? else {

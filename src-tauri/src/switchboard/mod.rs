@@ -3,6 +3,7 @@
 //! Accounts, switching and logins found in CLI files each have a module of their own.
 
 mod accounts;
+mod exec;
 mod logins;
 mod sign_in;
 mod switching;
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use ts_rs::TS;
 
+pub use exec::{ExecAccount, ExecEnvironment};
 pub use logins::{Imported, TakeBack};
 pub use switching::Switched;
 

@@ -78,6 +78,21 @@ impl Switchboard {
     /// (oldest first), skipping accounts that need signing in. Where the rotation stands is
     /// kept in the database, so it survives restarts.
     pub fn next_in_pool(&self, provider: ProviderId) -> Result<Switched> {
+        let next_id = self.pool_successor(provider, false)?.id;
+        let switched = self.set_active(provider, Some(&next_id))?;
+        self.store
+            .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
+        Ok(switched)
+    }
+
+    /// The pool account after the active one, or after where the rotation stood; with
+    /// `rotation_first`, after where the rotation stood even when the active account is in
+    /// the pool (`exec --next` rotates without switching).
+    pub(super) fn pool_successor(
+        &self,
+        provider: ProviderId,
+        rotation_first: bool,
+    ) -> Result<Account> {
         let (pool, cursor, active) = self.store.read(|tx| {
             let pool: Vec<Account> = tx
                 .accounts()?
@@ -99,16 +114,16 @@ impl Switchboard {
         // Continue from the active account when it is in the pool, otherwise from where the
         // rotation last stood (the active account may have been cleared or switched by hand).
         let in_pool = |id: &String| pool.iter().any(|a| &a.id == id);
-        let after = active.filter(in_pool).or(cursor.filter(in_pool));
+        let after = if rotation_first {
+            cursor.filter(in_pool).or(active.filter(in_pool))
+        } else {
+            active.filter(in_pool).or(cursor.filter(in_pool))
+        };
         let next = match after.and_then(|id| pool.iter().position(|a| a.id == id)) {
             Some(index) => &pool[(index + 1) % pool.len()],
             None => &pool[0],
         };
-        let next_id = next.id.clone();
-        let switched = self.set_active(provider, Some(&next_id))?;
-        self.store
-            .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
-        Ok(switched)
+        Ok(next.clone())
     }
 
     /// The checkmark: makes the account active, or clears it if it already is.
@@ -146,8 +161,16 @@ impl Switchboard {
 
     /// What a CLI's credential helper prints for the provider's active account: Claude Code's
     /// `apiKeyHelper` gets the key, `awsCredentialExport` the AWS credentials as JSON.
-    pub fn helper_credential(&self, provider: ProviderId) -> Result<Sensitive<String>> {
-        let account = self.active_account(provider)?;
+    /// `account` names one by id (the helper of a per-account `exec` dir).
+    pub fn helper_credential(
+        &self,
+        provider: ProviderId,
+        account: Option<&str>,
+    ) -> Result<Sensitive<String>> {
+        let account = match account {
+            Some(id) => self.find_account(provider, id)?,
+            None => self.active_account(provider)?,
+        };
         let secret = self.vault.load(&account.id)?;
         match (provider, secret) {
             (ProviderId::Claude, AccountSecret::ApiKey(key)) => Ok(key),

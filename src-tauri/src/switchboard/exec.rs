@@ -1,0 +1,207 @@
+//! Running a command as one account without touching the global CLI files: the account's
+//! files are written into a per-account dir under the data dir (`exec/<account id>`), the
+//! command gets the CLI's relocation variable (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`,
+//! `GEMINI_CLI_HOME`, `GROK_HOME`) or, for CLIs without one, the key in its variable; tokens
+//! the CLI refreshed there go back to the keychain afterwards.
+
+use std::path::PathBuf;
+
+use crate::account::Account;
+use crate::catalog::{AccountKind, ProviderId};
+use crate::error::{Error, Result};
+use crate::files::{create_private_dir, plan_writes, remove_file, write_atomic, CliPaths};
+use crate::providers::{self, Active};
+use crate::secret::Sensitive;
+
+use super::{Switchboard, TakeBack};
+
+/// Which account a command runs as.
+#[derive(Debug, Clone)]
+pub enum ExecAccount {
+    /// The provider's active account.
+    Active,
+    /// An account by label, email or id prefix.
+    Named(String),
+    /// The next account of the round-robin pool (the rotation moves on; the active account
+    /// stays).
+    Next,
+}
+
+/// The environment a command runs with, as one account.
+pub struct ExecEnvironment {
+    pub account: Account,
+    /// The per-account dir (its CLI files, for providers that have a config dir).
+    pub dir: PathBuf,
+    /// Variables to set; key values are secrets, so this has no `Debug`.
+    pub vars: Vec<(&'static str, Sensitive<String>)>,
+}
+
+impl Switchboard {
+    /// Picks the account, writes its files into its own dir, and returns the environment.
+    pub fn prepare_exec(
+        &self,
+        provider: ProviderId,
+        which: ExecAccount,
+    ) -> Result<ExecEnvironment> {
+        let account = match which {
+            ExecAccount::Active => self.active_account(provider)?,
+            ExecAccount::Named(name) => self.find_account(provider, &name)?,
+            ExecAccount::Next => {
+                let account = self.pool_successor(provider, true)?;
+                self.store
+                    .transaction(|tx| tx.set_pool_cursor(provider, &account.id))?;
+                account
+            }
+        };
+        // The global files may hold tokens the CLI refreshed: take them back first, so the
+        // per-account dir gets the newest.
+        self.take_back(provider)?;
+        let secret = self.vault.load(&account.id)?;
+        let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
+        let active = Active {
+            account: &account,
+            secret: &secret,
+            identity: &identity,
+            helper_exe: &self.config.helper_exe,
+            pinned: true,
+        };
+        let dir = self.exec_dir(&account);
+        let Some(variable) = providers::config_dir_var(provider) else {
+            let vars = providers::key_env(provider, &active);
+            if vars.is_empty() {
+                return Err(Error::NotAllowed(format!(
+                    "{} sign-in accounts cannot run in a separate dir; make the account active instead.",
+                    provider.display_name()
+                )));
+            }
+            return Ok(ExecEnvironment { account, dir, vars });
+        };
+        let paths = exec_paths(&dir);
+        create_private_dir(&dir)?;
+        for needed in [
+            paths.claude_dir(),
+            paths.codex_dir(),
+            paths.grok_dir(),
+            paths.gemini_dir(),
+        ] {
+            create_private_dir(&needed)?;
+        }
+        let desired = providers::desired_files(provider, &paths, Some(&active));
+        // The dir is Switchboard's own: no backups, and the owned keys are simply set.
+        for plan in plan_writes(&desired, |_| Ok(Vec::new()), |_| Ok(false))? {
+            match (&plan.next, plan.changed) {
+                (Some(text), true) => write_atomic(&plan.path, text.as_bytes())?,
+                (None, true) => remove_file(&plan.path)?,
+                _ => {}
+            }
+        }
+        let relocated = match provider {
+            ProviderId::Claude => paths.claude_dir(),
+            ProviderId::Codex => paths.codex_dir(),
+            ProviderId::Grok => paths.grok_dir(),
+            _ => dir.clone(),
+        };
+        Ok(ExecEnvironment {
+            account,
+            dir,
+            vars: vec![(variable, Sensitive::new(relocated.display().to_string()))],
+        })
+    }
+
+    /// After the command: tokens the CLI refreshed in the account's dir go back to the
+    /// keychain (only when fresher), then Switchboard's keys leave the dir, so no token or
+    /// key stays in the data dir; whatever else the CLI keeps there (history, settings) stays.
+    pub fn finish_exec(&self, env: &ExecEnvironment) -> Result<TakeBack> {
+        let provider = env.account.provider;
+        if providers::config_dir_var(provider).is_none() {
+            return Ok(TakeBack::Nothing);
+        }
+        let paths = exec_paths(&env.dir);
+        let taken = if env.account.kind == AccountKind::Oauth {
+            self.take_back_from(provider, &paths)?
+        } else {
+            TakeBack::Nothing
+        };
+        let secret = self.vault.load(&env.account.id)?;
+        let identity = self.store.read(|tx| tx.account_identity(&env.account.id))?;
+        let written = providers::desired_files(
+            provider,
+            &paths,
+            Some(&Active {
+                account: &env.account,
+                secret: &secret,
+                identity: &identity,
+                helper_exe: &self.config.helper_exe,
+                pinned: true,
+            }),
+        );
+        let cleared = providers::desired_files(provider, &paths, None);
+        let owned = |path: &std::path::Path| {
+            Ok(written
+                .iter()
+                .filter(|d| d.path == path)
+                .flat_map(|d| d.entries.iter().map(|(k, _)| k.clone()))
+                .collect())
+        };
+        for plan in plan_writes(&cleared, owned, |_| Ok(true))? {
+            match (&plan.next, plan.changed) {
+                (Some(text), true) => write_atomic(&plan.path, text.as_bytes())?,
+                (None, true) => remove_file(&plan.path)?,
+                _ => {}
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Forgets an account's exec dir (when the account is removed).
+    pub(super) fn remove_exec_dir(&self, account: &Account) -> Result<()> {
+        match std::fs::remove_dir_all(self.exec_dir(account)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::io("removing the account's exec dir", e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `export` lines for the provider's active key account.
+    pub fn env_vars(&self, provider: ProviderId) -> Result<Vec<(&'static str, Sensitive<String>)>> {
+        let account = self.active_account(provider)?;
+        let secret = self.vault.load(&account.id)?;
+        let identity = serde_json::json!({});
+        let vars = providers::key_env(
+            provider,
+            &Active {
+                account: &account,
+                secret: &secret,
+                identity: &identity,
+                helper_exe: &self.config.helper_exe,
+                pinned: false,
+            },
+        );
+        if vars.is_empty() {
+            return Err(Error::NotAllowed(format!(
+                "{}'s active account is a sign-in: its tokens live in the CLI's files, not in variables. Use `switchboard exec {}` to run a command as another account.",
+                provider.display_name(),
+                provider.as_str()
+            )));
+        }
+        Ok(vars)
+    }
+
+    fn exec_dir(&self, account: &Account) -> PathBuf {
+        self.config.data_dir.join("exec").join(&account.id)
+    }
+}
+
+/// The CLI locations inside a per-account dir.
+fn exec_paths(dir: &std::path::Path) -> CliPaths {
+    CliPaths {
+        home: dir.join("home"),
+        claude_config_dir: Some(dir.join("claude")),
+        codex_home: Some(dir.join("codex")),
+        gemini_cli_home: Some(dir.to_path_buf()),
+        grok_home: Some(dir.join("grok")),
+        xdg_data_home: Some(dir.join("data")),
+        xdg_config_home: Some(dir.join("config")),
+    }
+}

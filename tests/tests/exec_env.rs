@@ -1,0 +1,264 @@
+//! `switchboard exec` and `switchboard env`: a command run as one account in its own config
+//! dir while the global files keep the active one, checked with the real CLIs; exit codes
+//! passed through; tokens refreshed in the dir taken back; `--next` rotating.
+
+use std::process::Output;
+
+use switchboard::catalog::ProviderId;
+use switchboard::signin::SignInMethod;
+use switchboard_tests::fake_provider::{FakeProvider, Identity};
+use switchboard_tests::real_cli::{read_json, run_in_home};
+use switchboard_tests::{
+    add_key, canary, contains, real_cli, secret_tool_lookup, switchboard_bin, TestEnv,
+};
+
+fn world() -> (TestEnv, FakeProvider) {
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    (env, fake)
+}
+
+fn sign_in(env: &TestEnv, fake: &FakeProvider, provider: ProviderId, email: &str) -> String {
+    fake.sign_in_as(Identity::new(email, "max"));
+    let board = env.board();
+    let started = board
+        .start_sign_in(provider, SignInMethod::Browser, None)
+        .expect("start");
+    board
+        .finish_sign_in(&started.id)
+        .expect("signed in")
+        .account
+        .id
+}
+
+fn switchboard(env: &TestEnv, args: &[&str]) -> Output {
+    run_in_home(env, &switchboard_bin(), args)
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn exec_runs_claude_as_another_account_while_the_global_files_keep_the_active_one() {
+    let (env, fake) = world();
+    sign_in(&env, &fake, ProviderId::Claude, "a@example.com");
+    let b = sign_in(&env, &fake, ProviderId::Claude, "b@example.com");
+    env.board()
+        .set_active(ProviderId::Claude, Some(&b))
+        .unwrap();
+    let global = env.home().join(".claude/.credentials.json");
+    let before = std::fs::read(&global).unwrap();
+
+    let claude = real_cli("claude");
+    let claude = claude.to_str().unwrap();
+    let output = switchboard(
+        &env,
+        &[
+            "exec",
+            "claude",
+            "--account",
+            "a@example.com",
+            "--",
+            claude,
+            "auth",
+            "status",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status["email"], "a@example.com", "{status}");
+    assert_eq!(status["subscriptionType"], "max", "{status}");
+
+    // The global files still hold B, byte for byte, and the real CLI says so.
+    assert_eq!(std::fs::read(&global).unwrap(), before);
+    let global_status = run_in_home(&env, &real_cli("claude"), &["auth", "status"]);
+    let global_status: serde_json::Value = serde_json::from_slice(&global_status.stdout).unwrap();
+    assert_eq!(global_status["email"], "b@example.com", "{global_status}");
+    assert_eq!(
+        env.board().active_account(ProviderId::Claude).unwrap().id,
+        b
+    );
+}
+
+#[test]
+fn exec_gives_a_key_account_through_its_own_helper_and_passes_the_exit_code() {
+    let (env, _fake) = world();
+    let board = env.board();
+    let active_key = canary("sk-proj-");
+    let other_key = canary("sk-proj-");
+    let active = add_key(&board, ProviderId::Codex, "Main", &active_key);
+    add_key(&board, ProviderId::Codex, "Other", &other_key);
+    board.set_active(ProviderId::Codex, Some(&active)).unwrap();
+    let codex = real_cli("codex");
+    let codex = codex.to_str().unwrap();
+    let output = switchboard(
+        &env,
+        &[
+            "exec",
+            "codex",
+            "--account",
+            "Other",
+            "--",
+            codex,
+            "login",
+            "status",
+        ],
+    );
+    let said = text(&output);
+    let last5 = &other_key[other_key.len() - 5..];
+    assert!(said.contains(&format!("***{last5}")), "{said}");
+    let global = read_json(&env.home().join(".codex/auth.json"));
+    assert_eq!(global["OPENAI_API_KEY"], active_key.as_str());
+
+    // Claude's key goes through the helper pinned to the account, never into the file.
+    let claude_key = canary("sk-ant-api03-");
+    add_key(&board, ProviderId::Claude, "Claude key", &claude_key);
+    let output = switchboard(
+        &env,
+        &["exec", "claude", "--account", "Claude key", "--", "sh", "-c",
+          "grep -c sk-ant- \"$CLAUDE_CONFIG_DIR/settings.json\"; eval \"$(sed -n 's/.*\"apiKeyHelper\": \"\\(.*\\)\".*/\\1/p' \"$CLAUDE_CONFIG_DIR/settings.json\")\""],
+    );
+    let said = text(&output);
+    assert!(said.starts_with("0\n"), "no key in the file: {said}");
+    assert!(
+        said.contains(&claude_key),
+        "the helper prints that account's key: {said}"
+    );
+
+    // Nothing of either key stays behind in the per-account dirs.
+    for (path, bytes) in env.data_dir_bytes() {
+        for key in [&other_key, &claude_key, &active_key] {
+            assert!(!contains(&bytes, key), "a key stayed in {}", path.display());
+        }
+    }
+
+    let output = switchboard(&env, &["exec", "codex", "--", "sh", "-c", "exit 7"]);
+    assert_eq!(output.status.code(), Some(7));
+    let output = switchboard(&env, &["exec", "codex", "--", "/no/such/program"]);
+    assert_eq!(output.status.code(), Some(127), "{}", text(&output));
+    let output = switchboard(
+        &env,
+        &["exec", "codex", "--account", "Nobody", "--", "true"],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+}
+
+#[test]
+fn tokens_refreshed_inside_an_exec_dir_go_back_to_the_keychain() {
+    let (env, fake) = world();
+    let a = sign_in(&env, &fake, ProviderId::Claude, "rot@example.com");
+    // A "CLI" that refreshes: it rewrites its credentials with a fresher token.
+    let script = r#"f="$CLAUDE_CONFIG_DIR/.credentials.json"; printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-NEWACCESS","refreshToken":"sk-ant-ort01-ROTATEDINEXEC","expiresAt":99999999999999,"scopes":["user:inference"]}}' > "$f""#;
+    let output = switchboard(
+        &env,
+        &[
+            "exec",
+            "claude",
+            "--account",
+            "rot@example.com",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stored = secret_tool_lookup(&env.config.keyring_service, &a).unwrap();
+    assert!(stored.contains("sk-ant-ort01-ROTATEDINEXEC"), "taken back");
+    for (path, bytes) in env.data_dir_bytes() {
+        assert!(
+            !contains(&bytes, "ROTATEDINEXEC"),
+            "a token stayed in {}",
+            path.display()
+        );
+        for token in fake.issued_to("rot@example.com") {
+            assert!(
+                !contains(&bytes, &token),
+                "a token stayed in {}",
+                path.display()
+            );
+        }
+    }
+    // Removing the account removes its dir.
+    env.board().remove_account(&a).unwrap();
+    assert!(!env.config.data_dir.join("exec").join(&a).exists());
+}
+
+#[test]
+fn exec_next_rotates_through_the_pool_without_switching() {
+    let (env, fake) = world();
+    let one = sign_in(&env, &fake, ProviderId::Codex, "one@example.com");
+    let two = sign_in(&env, &fake, ProviderId::Codex, "two@example.com");
+    let board = env.board();
+    board.set_in_pool(&one, true).unwrap();
+    board.set_in_pool(&two, true).unwrap();
+    let dirs: Vec<String> = (0..3)
+        .map(|_| {
+            let output = switchboard(
+                &env,
+                &[
+                    "exec",
+                    "codex",
+                    "--next",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo \"$CODEX_HOME\"",
+                ],
+            );
+            assert!(output.status.success(), "{}", text(&output));
+            String::from_utf8_lossy(&output.stdout).trim().to_owned()
+        })
+        .collect();
+    assert_ne!(dirs[0], dirs[1]);
+    assert_eq!(dirs[0], dirs[2]);
+    assert!(
+        dirs.iter().all(|d| d.contains(&one) || d.contains(&two)),
+        "{dirs:?}"
+    );
+    assert_eq!(board.active_account(ProviderId::Codex).unwrap().id, one);
+}
+
+#[test]
+fn env_prints_export_lines_for_a_key_and_refuses_a_sign_in() {
+    let (env, fake) = world();
+    let board = env.board();
+    let key = canary("AIza");
+    let id = add_key(&board, ProviderId::Gemini, "Gem", &key);
+    board.set_active(ProviderId::Gemini, Some(&id)).unwrap();
+    let output = switchboard(&env, &["env", "gemini"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("export GEMINI_API_KEY='{key}'\n")
+    );
+    // The lines work in a shell.
+    let output = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "{}\nprintf %s \"$GEMINI_API_KEY\"",
+                String::from_utf8_lossy(&output.stdout).trim_end()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), key);
+
+    sign_in(&env, &fake, ProviderId::Codex, "signed@example.com");
+    let output = switchboard(&env, &["env", "codex"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("switchboard exec codex"),
+        "{}",
+        text(&output)
+    );
+    let output = switchboard(&env, &["env", "grok"]);
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output));
+}
