@@ -10,8 +10,9 @@ CARGO ?= cargo
 NPM ?= npm
 
 BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev libgtk-3-dev \
-              libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev libdbus-1-dev
-TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus
+              libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev libdbus-1-dev \
+              xdg-utils desktop-file-utils
+TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus libglib2.0-bin
 TAURI_DRIVER_VERSION := 2.1.0
 # Build the app with its UI embedded (what `tauri build` does); tests use the same features so
 # dependencies compile once.

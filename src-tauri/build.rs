@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "paste_sign_in",
     "poll_sign_in_now",
     "cancel_sign_in",
+    "take_pending_link",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ use crate::account::{
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
+use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
@@ -48,6 +49,7 @@ pub fn typescript() -> String {
         Imported::decl(),
         SignInStarted::decl(),
         SignedIn::decl(),
+        LinkRequest::decl(),
         ErrorCode::decl(),
         ErrorPayload::decl(),
     ];

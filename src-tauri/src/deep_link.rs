@@ -2,6 +2,8 @@
 //! what links look like, and changes nothing.
 
 use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
@@ -23,6 +25,16 @@ pub enum DeepLink {
     Open,
 }
 
+/// What the window is asked to do for a link it was sent.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkRequest {
+    /// Open the sign-in dialog for this provider.
+    Connect { provider: ProviderId },
+    /// Show what went wrong with a link (malformed, unknown account); nothing changed.
+    Failed { message: String },
+}
+
 const FORMS: &str = "switchboard://use/<provider>/<account>, switchboard://next/<provider>, \
                      switchboard://connect/<provider> or switchboard://open";
 
@@ -37,6 +49,22 @@ fn malformed(link: &str, why: &str) -> Error {
 pub fn is_link(arg: &str) -> bool {
     arg.get(..SCHEME.len() + 1)
         .is_some_and(|p| p.eq_ignore_ascii_case(&format!("{SCHEME}:")))
+}
+
+/// Carries out a `use` or `next` link through the facade; `open` and `connect` are the
+/// window's to show and do nothing here.
+pub fn carry_out(
+    board: &crate::Switchboard,
+    link: &DeepLink,
+) -> Result<Option<crate::switchboard::Switched>> {
+    match link {
+        DeepLink::Use { provider, account } => {
+            let account = board.find_account(*provider, account)?;
+            board.set_active(*provider, Some(&account.id)).map(Some)
+        }
+        DeepLink::Next { provider } => board.next_in_pool(*provider).map(Some),
+        DeepLink::Open | DeepLink::Connect { .. } => Ok(None),
+    }
 }
 
 pub fn parse(link: &str) -> Result<DeepLink> {

@@ -510,3 +510,88 @@ async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file()
     );
     app.quit().await;
 }
+
+/// Waits up to 15 s for `check` to hold (a file a running app writes, say).
+async fn within_seconds(what: &str, check: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheme_is_registered_and_links_and_second_launches_reach_the_running_app() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let data_home = env.home().join(".local/share");
+    let app = AppSession::start(&env).await;
+    app.element("[data-testid=provider-claude]").await;
+
+    // The app registered switchboard:// with the desktop (under the test's own home).
+    let handler = data_home.join("applications/switchboard-handler.desktop");
+    within_seconds("the .desktop handler", || handler.exists()).await;
+    let entry = std::fs::read_to_string(&handler).expect("handler");
+    assert!(entry.contains("x-scheme-handler/switchboard"), "{entry}");
+    let query = env
+        .command("xdg-mime")
+        .args(["query", "default", "x-scheme-handler/switchboard"])
+        .env("XDG_DATA_HOME", &data_home)
+        .output()
+        .expect("xdg-mime");
+    assert_eq!(
+        String::from_utf8_lossy(&query.stdout).trim(),
+        "switchboard-handler.desktop"
+    );
+
+    // A second launch with a connect link hands it over and exits; the running window opens
+    // the sign-in dialog for that provider.
+    let started = std::time::Instant::now();
+    let status = env
+        .switchboard()
+        .arg("switchboard://connect/gemini")
+        .env("XDG_DATA_HOME", &data_home)
+        .status()
+        .expect("second launch");
+    assert!(status.success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
+        .await;
+    app.eventually(
+        "[data-testid=add-dialog] [data-testid=provider]",
+        |e| async move { e.prop("value").await.ok().flatten().as_deref() == Some("gemini") },
+    )
+    .await;
+    app.screenshot("08-connect-link.png").await;
+
+    // The same through the desktop: `gio open` (what xdg-open runs on GNOME) finds the
+    // registered handler. (xdg-utils' own generic mode cannot run a quoted Exec line.)
+    let status = env
+        .command("gio")
+        .args(["open", "switchboard://connect/grok"])
+        .env("XDG_DATA_HOME", &data_home)
+        .status()
+        .expect("gio");
+    assert!(status.success());
+    app.eventually(
+        "[data-testid=add-dialog] [data-testid=provider]",
+        |e| async move { e.prop("value").await.ok().flatten().as_deref() == Some("grok") },
+    )
+    .await;
+
+    // A second plain launch opens no second app: it hands over and exits.
+    let status = env
+        .switchboard()
+        .env("XDG_DATA_HOME", &data_home)
+        .status()
+        .expect("plain second launch");
+    assert!(status.success());
+    assert!(
+        env.accounts().is_empty(),
+        "links that open things change nothing"
+    );
+    app.quit().await;
+}

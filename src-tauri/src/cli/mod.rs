@@ -180,19 +180,21 @@ pub fn link_needs_window(link: &str) -> bool {
 /// Carries out a `switchboard://use` or `next` link (the OS passes links as an argument).
 pub fn run_link(link: &str) -> ExitCode {
     let result = deep_link::parse(link).and_then(|parsed| {
-        let board = open()?;
-        match parsed {
-            DeepLink::Use { provider, account } => {
-                let account = board.find_account(provider, &account)?;
-                let switched = board.set_active(provider, Some(&account.id))?;
-                print_switched(&switched, Some(&account.label));
-                Ok(())
-            }
-            DeepLink::Next { provider } => execute(Command::Next { provider }),
-            DeepLink::Open | DeepLink::Connect { .. } => Err(Error::NotAllowed(
+        if matches!(parsed, DeepLink::Open | DeepLink::Connect { .. }) {
+            return Err(Error::NotAllowed(
                 "This link opens the window; this build of Switchboard has none.".to_owned(),
-            )),
+            ));
         }
+        let board = open()?;
+        if let Some(switched) = deep_link::carry_out(&board, &parsed)? {
+            let account = switched
+                .active_account_id
+                .as_deref()
+                .map(|id| board.account(id))
+                .transpose()?;
+            print_switched(&switched, account.as_ref().map(|a| a.label.as_str()));
+        }
+        Ok(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

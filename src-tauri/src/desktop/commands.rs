@@ -6,6 +6,7 @@ use tauri::State;
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{ProviderId, ProviderInfo};
+use crate::deep_link::LinkRequest;
 use crate::error::{Error, Result};
 use crate::signin::{SignInMethod, SignInStarted, SignedIn};
 use crate::switchboard::{Imported, Overview, Switched};
@@ -113,4 +114,10 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|e| Error::io("running a sign-in step", e))?
+}
+
+/// The link request that arrived before the window listened (started by a link), once.
+#[tauri::command]
+pub fn take_pending_link(pending: State<'_, super::links::PendingLink>) -> Option<LinkRequest> {
+    pending.0.lock().unwrap_or_else(|p| p.into_inner()).take()
 }

@@ -2,6 +2,7 @@
 //! the thin IPC commands, and forwards every change to the window as an event.
 
 mod commands;
+mod links;
 mod tray;
 
 use std::process::ExitCode;
@@ -55,11 +56,18 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    import_on_first_start(&board);
     let board = Arc::new(board);
-    let _watcher = LoginWatcher::start(board.clone());
     let result = tauri::Builder::default()
+        // First: a second launch hands its arguments (a link) to this one and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            links::second_launch(app, &args)
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .manage(links::PendingLink::default())
         .setup(move |app| {
+            // Only the first instance gets here: a second launch has handed over and exited.
+            import_on_first_start(&board);
+            app.manage(LoginWatcher::start(board.clone()));
             let handle = app.handle().clone();
             board.subscribe(move |change| {
                 if let Err(err) = handle.emit(CHANGE_EVENT, change) {
@@ -72,6 +80,7 @@ pub fn run() -> ExitCode {
                 tracing::warn!("no tray icon: {err}");
             }
             app.manage(board);
+            links::listen(app)?;
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -101,6 +110,7 @@ pub fn run() -> ExitCode {
             commands::paste_sign_in,
             commands::poll_sign_in_now,
             commands::cancel_sign_in,
+            commands::take_pending_link,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -10,6 +10,7 @@ import type {
   ErrorPayload,
   Imported,
   KeyCredential,
+  LinkRequest,
   NewKeyAccount,
   Overview,
   ProviderInfo,
@@ -23,6 +24,7 @@ import type {
 } from "./bindings";
 
 export const CHANGE_EVENT = "switchboard:change";
+export const LINK_EVENT = "switchboard:link";
 
 /** An error from the backend, with the code the UI can switch on. */
 export class IpcError extends Error {
@@ -78,6 +80,9 @@ export const api = {
   pasteSignIn: (id: string, text: string) => call<null>("paste_sign_in", { id, text }),
   pollSignInNow: (id: string) => call<null>("poll_sign_in_now", { id }),
   cancelSignIn: (id: string) => call<null>("cancel_sign_in", { id }),
+  takePendingLink: () => call<LinkRequest | null>("take_pending_link"),
+  onLink: (handler: (request: LinkRequest) => void): Promise<UnlistenFn> =>
+    listen<LinkRequest>(LINK_EVENT, (event) => handler(event.payload)),
   onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>
     listen<Change>(CHANGE_EVENT, (event) => handler(event.payload)),
 };

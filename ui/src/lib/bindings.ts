@@ -152,6 +152,8 @@ created: boolean,
  */
 activated: boolean, };
 
+export type LinkRequest = { "kind": "connect", provider: ProviderId, } | { "kind": "failed", message: string, };
+
 export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io" | "state_mismatch" | "access_denied" | "code_rejected" | "sign_in_expired" | "sign_in_cancelled" | "port_busy" | "network" | "provider_error";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
