@@ -63,6 +63,7 @@ pub fn run() -> ExitCode {
             links::second_launch(app, &args)
         }))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(links::PendingLink::default())
         .setup(move |app| {
             // Only the first instance gets here: a second launch has handed over and exited.

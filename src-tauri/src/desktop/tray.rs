@@ -117,8 +117,12 @@ fn choose(app: &AppHandle, id: &str) {
         TrayAction::Use {
             provider,
             account_id,
-        } => board.set_active(*provider, Some(account_id)).map(|_| ()),
-        TrayAction::Next { provider } => board.next_in_pool(*provider).map(|_| ()),
+        } => board
+            .set_active(*provider, Some(account_id))
+            .map(|switched| confirm(app, &board, &switched)),
+        TrayAction::Next { provider } => board
+            .next_in_pool(*provider)
+            .map(|switched| confirm(app, &board, &switched)),
         TrayAction::Open => {
             super::show_main_window(app);
             Ok(())
@@ -130,7 +134,28 @@ fn choose(app: &AppHandle, id: &str) {
     };
     if let Err(err) = result {
         tracing::warn!("the tray could not {}: {err}", action.id());
+        notify(app, "Switchboard could not switch", &err.to_string());
         // The menu still shows the old state; redraw it so it does not lie.
         refresh(app);
+    }
+}
+
+/// Confirms a tray switch with a notification (the window may be hidden).
+fn confirm(app: &AppHandle, board: &Switchboard, switched: &crate::switchboard::Switched) {
+    let label = switched
+        .active_account_id
+        .as_deref()
+        .and_then(|id| board.account(id).ok())
+        .map(|a| a.label);
+    let (title, body) = crate::tray::switch_notice(switched, label.as_deref());
+    notify(app, &title, &body);
+}
+
+/// Shows a desktop notification; without a notification service it is only logged.
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    match app.notification().builder().title(title).body(body).show() {
+        Ok(()) => tracing::info!(title, body, "notified"),
+        Err(err) => tracing::warn!(title, body, "no notification shown: {err}"),
     }
 }
