@@ -8,7 +8,7 @@ use crate::account::Account;
 use crate::catalog::ProviderId;
 use crate::config::Config;
 use crate::error::Result;
-use crate::files::{plan_writes, remove_file, write_atomic};
+use crate::files::{lock_files, plan_writes, remove_file, write_atomic};
 use crate::providers::{self, Active};
 use crate::store::{ManagedFile, Store, Tx};
 use crate::vault::{AccountSecret, Vault};
@@ -44,6 +44,12 @@ pub fn sync(
         pinned: false,
     });
     let desired = providers::desired_files(provider, &config.cli_paths, active.as_ref());
+    // Held from reading the files to recording what was written: another process's switch
+    // waits, so no write is planned over a file that changes underneath it.
+    let _locks = lock_files(
+        &config.locks_dir(),
+        desired.iter().map(|d| d.path.as_path()),
+    )?;
     let plans = store.transaction(|tx| {
         let plans = plan_writes(
             &desired,
@@ -86,6 +92,7 @@ pub fn sync(
 
 /// Puts every managed file back as it was before Switchboard first wrote it (deleting the
 /// ones it created), forgets them and their backups. Returns the providers touched.
+/// The caller holds the files' locks (see [`lock_files`]), taken before the transaction.
 pub fn restore(tx: &Tx<'_>, vault: &Vault) -> Result<Vec<ProviderId>> {
     let mut providers = Vec::new();
     for file in tx.managed_files()? {

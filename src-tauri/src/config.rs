@@ -84,6 +84,11 @@ impl Config {
         self.data_dir.join("switchboard.sqlite3")
     }
 
+    /// The per-file locks shared by every Switchboard process.
+    pub fn locks_dir(&self) -> PathBuf {
+        self.data_dir.join("locks")
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.data_dir.join("logs").join("switchboard.log")
     }

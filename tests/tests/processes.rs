@@ -64,3 +64,49 @@ fn a_switch_from_the_command_line_reaches_the_running_app_within_a_second() {
         "published once"
     );
 }
+
+#[test]
+fn a_switch_waits_while_another_process_holds_the_files_lock() {
+    let env = TestEnv::new();
+    let board = env.board();
+    let work = add_key(&board, ProviderId::Codex, "Work", &canary("sk-"));
+    add_key(&board, ProviderId::Codex, "Side", &canary("sk-"));
+    board
+        .set_active(ProviderId::Codex, Some(&work))
+        .expect("work");
+    let auth = env.home().join(".codex/auth.json");
+    let before = std::fs::read(&auth).expect("auth.json");
+
+    // This process holds auth.json's lock, as a switch in another process would.
+    let held =
+        switchboard::files::lock_files(&env.config.locks_dir(), [auth.as_path()]).expect("lock");
+    let mut child = env
+        .switchboard()
+        .args(["use", "codex", "Side"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("switchboard use");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "the switch waits for the lock"
+    );
+    assert_eq!(
+        std::fs::read(&auth).expect("auth.json"),
+        before,
+        "file untouched meanwhile"
+    );
+    drop(held);
+    let output = child.wait_with_output().expect("wait");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_ne!(
+        std::fs::read(&auth).expect("auth.json"),
+        before,
+        "then it switches"
+    );
+}

@@ -3,10 +3,12 @@
 
 mod atomic;
 mod document;
+mod lock;
 mod paths;
 mod plan;
 
 pub use atomic::{create_private_dir, remove_file, write_atomic};
 pub use document::{display_key, key_path, Document, Format, KeyPath};
+pub use lock::{lock_files, lock_path, FileLocks};
 pub use paths::CliPaths;
 pub use plan::{plan_writes, DesiredFile, PlannedWrite};

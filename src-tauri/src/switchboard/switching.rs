@@ -143,6 +143,12 @@ impl Switchboard {
     /// Puts every CLI file back as it was before Switchboard first wrote it, and clears
     /// every provider's active account (the files no longer reflect them).
     pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
+        // File locks first, then the database, in the same order as a switch.
+        let files = self.store.read(|tx| tx.managed_files())?;
+        let _locks = crate::files::lock_files(
+            &self.config.locks_dir(),
+            files.iter().map(|f| f.path.as_path()),
+        )?;
         let providers = self.store.transaction(|tx| {
             let restored = cli_files::restore(tx, &self.vault)?;
             for provider in ProviderId::ALL {
