@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "poll_sign_in_now",
     "cancel_sign_in",
     "take_pending_link",
+    "check_account",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ use crate::account::{
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
 };
+use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
@@ -50,6 +51,8 @@ pub fn typescript() -> String {
         SignInStarted::decl(),
         SignedIn::decl(),
         LinkRequest::decl(),
+        CheckVerdict::decl(),
+        CheckResult::decl(),
         ErrorCode::decl(),
         ErrorPayload::decl(),
     ];

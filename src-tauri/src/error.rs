@@ -36,6 +36,8 @@ pub enum ErrorCode {
     Network,
     /// The provider answered with an error of its own (5xx, malformed answer).
     ProviderError,
+    /// The provider refused an account's credential when checked.
+    CredentialRefused,
 }
 
 /// An error as the UI receives it.
@@ -103,6 +105,8 @@ pub enum Error {
         context: String,
         detail: String,
     },
+    #[error("{label}: {detail}")]
+    CredentialRefused { label: String, detail: String },
 }
 
 impl Error {
@@ -125,6 +129,7 @@ impl Error {
             Error::PortBusy { .. } => ErrorCode::PortBusy,
             Error::Network { .. } => ErrorCode::Network,
             Error::ProviderError { .. } => ErrorCode::ProviderError,
+            Error::CredentialRefused { .. } => ErrorCode::CredentialRefused,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod bindings;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod cli_files;
 pub mod config;

@@ -90,6 +90,8 @@ struct State {
     revoked: Vec<String>,
     /// Every token issued, with the email it was issued to.
     issued: Vec<(String, String)>,
+    /// API keys the fake's APIs accept, per provider.
+    keys: Vec<(String, String)>,
     polls: usize,
     log: Vec<String>,
 }
@@ -178,6 +180,11 @@ impl FakeProvider {
         self.lock().refresh_tokens.contains_key(refresh_token)
     }
 
+    /// Makes the fake's API for `provider` accept `key` (`switchboard test`).
+    pub fn accept_key(&self, provider: &str, key: &str) {
+        self.lock().keys.push((provider.to_owned(), key.to_owned()));
+    }
+
     /// Every access and refresh token issued to `email`, oldest first.
     pub fn issued_to(&self, email: &str) -> Vec<String> {
         self.lock()
@@ -198,12 +205,14 @@ impl FakeProvider {
         let b = &self.base;
         json!({
             "claude": {
+                "api_base": format!("{b}/api/claude"),
                 "authorize_url": format!("{b}/claude/authorize"),
                 "token_url": format!("{b}/claude/token"),
                 "userinfo_url": format!("{b}/claude/profile"),
                 "paste_redirect_uri": format!("{b}/claude/code-page"),
             },
             "codex": {
+                "api_base": format!("{b}/api/codex"),
                 "authorize_url": format!("{b}/codex/authorize"),
                 "token_url": format!("{b}/codex/token"),
                 "revoke_url": format!("{b}/codex/revoke"),
@@ -214,6 +223,7 @@ impl FakeProvider {
                 "device_redirect_uri": format!("{b}/codex/deviceauth/callback"),
             },
             "gemini": {
+                "api_base": format!("{b}/api/gemini"),
                 "authorize_url": format!("{b}/gemini/authorize"),
                 "token_url": format!("{b}/gemini/token"),
                 "userinfo_url": format!("{b}/gemini/userinfo"),
@@ -221,6 +231,7 @@ impl FakeProvider {
                 "paste_redirect_uri": format!("{b}/gemini/code-page"),
             },
             "grok": {
+                "api_base": format!("{b}/api/grok"),
                 "authorize_url": format!("{b}/grok/authorize"),
                 "token_url": format!("{b}/grok/token"),
                 "userinfo_url": format!("{b}/grok/userinfo"),
@@ -228,11 +239,14 @@ impl FakeProvider {
                 "loopback_ports": [self.grok_port],
             },
             "bob": {
+                "api_base": format!("{b}/api/bob"),
                 "authorize_url": format!("{b}/bob/authorize"),
                 "token_url": format!("{b}/bob/token"),
                 "userinfo_url": format!("{b}/bob/profile"),
                 "paste_redirect_uri": format!("{b}/bob/code-page"),
             },
+            "opencode": { "api_base": format!("{b}/api/opencode") },
+            "cursor": { "api_base": format!("{b}/api/cursor") },
         })
     }
 
@@ -302,11 +316,15 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base: &str) {
         .find(|h| h.field.equiv("Content-Type"))
         .map(|h| h.value.as_str().to_owned())
         .unwrap_or_default();
-    let bearer = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .and_then(|h| h.value.as_str().strip_prefix("Bearer ").map(str::to_owned));
+    let header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_owned())
+    };
+    let bearer = header("Authorization").and_then(|v| v.strip_prefix("Bearer ").map(str::to_owned));
+    let api_key = header("x-api-key").or_else(|| header("x-goog-api-key"));
     let fields: HashMap<String, String> = if content_type.starts_with("application/json") {
         serde_json::from_str::<Value>(&body)
             .ok()
@@ -357,6 +375,23 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base: &str) {
         return reply(request, 500, json!({"error": "server_error"}));
     }
     let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    if provider == "api" {
+        // The providers' APIs, as `switchboard test` asks them: known keys (or live access
+        // tokens) get 200, anything else 401.
+        let (api, _) = rest.split_once('/').unwrap_or((rest, ""));
+        let presented = api_key.or(bearer).unwrap_or_default();
+        let known = s.keys.iter().any(|(p, k)| p == api && *k == presented)
+            || s.access_tokens.contains_key(&presented);
+        drop(s);
+        if known {
+            return reply(request, 200, json!({"data": []}));
+        }
+        return reply(
+            request,
+            401,
+            json!({"error": {"message": "invalid api key", "code": "invalid_api_key"}}),
+        );
+    }
     let answer = match rest {
         "authorize" => authorize(&mut s, provider, &query, failure),
         "code-page" => {

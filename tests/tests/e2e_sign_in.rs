@@ -100,6 +100,18 @@ async fn claude_signs_in_with_the_browser_and_becomes_active() {
         creds.contains("sk-ant-ort01-"),
         "the CLI file holds the login"
     );
+
+    // Test asks the provider (the fake's profile endpoint) whether the sign-in works.
+    click(&app, &format!("{row} [data-testid=edit]")).await;
+    click(&app, "[data-testid=edit-dialog] [data-testid=check]").await;
+    let result = app
+        .eventually("[data-testid=check-result]", |e| async move {
+            text_of(&e).await.starts_with("Works")
+        })
+        .await;
+    let said = text_of(&result).await;
+    assert!(said.contains("127.0.0.1 accepted it (HTTP 200)"), "{said}");
+    app.screenshot("sign-in-09-claude-test.png").await;
     app.quit().await;
 }
 

@@ -262,3 +262,60 @@ fn env_prints_export_lines_for_a_key_and_refuses_a_sign_in() {
     let output = switchboard(&env, &["env", "grok"]);
     assert_eq!(output.status.code(), Some(4), "{}", text(&output));
 }
+
+#[test]
+fn test_asks_the_provider_whether_a_credential_works() {
+    let (env, fake) = world();
+    let board = env.board();
+    let good = canary("sk-proj-");
+    let bad = canary("sk-proj-");
+    fake.accept_key("codex", &good);
+    let good_id = add_key(&board, ProviderId::Codex, "Good", &good);
+    add_key(&board, ProviderId::Codex, "Revoked", &bad);
+    board.set_active(ProviderId::Codex, Some(&good_id)).unwrap();
+
+    let output = switchboard(&env, &["test", "codex"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).starts_with("Good: works"),
+        "{}",
+        text(&output)
+    );
+    let output = switchboard(&env, &["test", "codex", "Revoked"]);
+    assert_eq!(output.status.code(), Some(8), "{}", text(&output));
+    assert!(
+        text(&output).contains("refused it (HTTP 401"),
+        "{}",
+        text(&output)
+    );
+    assert!(!text(&output).contains(&bad), "the key is never repeated");
+
+    // Every key provider, each asked in its own API's way.
+    for (provider, name, prefix) in [
+        (ProviderId::Claude, "claude", "sk-ant-api03-"),
+        (ProviderId::Gemini, "gemini", "AIza"),
+        (ProviderId::Grok, "grok", "xai-"),
+        (ProviderId::Opencode, "opencode", "sk-or-v1-"),
+        (ProviderId::Cursor, "cursor", "crsr_"),
+        (ProviderId::Bob, "bob", "bob_prod_"),
+    ] {
+        let key = canary(prefix);
+        fake.accept_key(name, &key);
+        add_key(&board, provider, "Checked", &key);
+        let output = switchboard(&env, &["test", name, "Checked"]);
+        assert!(output.status.success(), "{name}: {}", text(&output));
+    }
+
+    // A sign-in is checked with its access token at the profile endpoint; Codex has none.
+    sign_in(&env, &fake, ProviderId::Claude, "signed@example.com");
+    let output = switchboard(&env, &["test", "claude", "signed@example.com"]);
+    assert!(output.status.success(), "{}", text(&output));
+    sign_in(&env, &fake, ProviderId::Codex, "chatgpt@example.com");
+    let output = switchboard(&env, &["test", "codex", "chatgpt@example.com"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("codex login status"),
+        "{}",
+        text(&output)
+    );
+}

@@ -112,6 +112,12 @@ enum Command {
         #[arg(long)]
         account: Option<String>,
     },
+    /// Ask the provider whether an account's credential works (one request, no refresh).
+    Test {
+        provider: ProviderId,
+        /// The account's label, email, or id prefix (default: the active account).
+        account: Option<String>,
+    },
     /// Print `export` lines for the provider's active key account (for `eval`).
     Env { provider: ProviderId },
     /// Run a command as one account, in a per-account config dir (`CLAUDE_CONFIG_DIR`,
@@ -222,6 +228,7 @@ pub(crate) fn exit_code(err: &Error) -> u8 {
         StateMismatch | AccessDenied | CodeRejected | SignInExpired | SignInCancelled
         | PortBusy => 6,
         Network | ProviderError => 7,
+        CredentialRefused => 8,
     }
 }
 
@@ -250,6 +257,24 @@ fn execute(command: Command) -> Result<()> {
                 .map_err(|e| Error::io("printing the variables", e))
         }
         Command::Exec { .. } => unreachable!("handled in run"),
+        Command::Test { provider, account } => {
+            let board = open()?;
+            let account = match account {
+                Some(name) => board.find_account(provider, &name)?,
+                None => board.active_account(provider)?,
+            };
+            let result = board.check_account(&account.id)?;
+            match result.verdict {
+                crate::check::CheckVerdict::Works => {
+                    println!("{}: works \u{2014} {}", account.label, result.detail);
+                    Ok(())
+                }
+                crate::check::CheckVerdict::Refused => Err(Error::CredentialRefused {
+                    label: account.label,
+                    detail: result.detail,
+                }),
+            }
+        }
         Command::List { json } => {
             let overview = open()?.overview()?;
             if json {

@@ -116,6 +116,13 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| Error::io("running a sign-in step", e))?
 }
 
+/// Asks the provider whether the account's credential works (a network round trip).
+#[tauri::command]
+pub async fn check_account(board: Board<'_>, id: String) -> Result<crate::check::CheckResult> {
+    let board = board.inner().clone();
+    blocking(move || board.check_account(&id)).await
+}
+
 /// The link request that arrived before the window listened (started by a link), once.
 #[tauri::command]
 pub fn take_pending_link(pending: State<'_, super::links::PendingLink>) -> Option<LinkRequest> {

@@ -112,6 +112,7 @@ pub fn run() -> ExitCode {
             commands::poll_sign_in_now,
             commands::cancel_sign_in,
             commands::take_pending_link,
+            commands::check_account,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -141,6 +141,8 @@ pub struct ClientOverride {
     device_token_url: Option<String>,
     device_verification_url: Option<String>,
     device_redirect_uri: Option<String>,
+    /// The provider's API base (what `switchboard test` talks to).
+    api_base: Option<String>,
 }
 
 /// The overrides of every provider, read from the `SWITCHBOARD_ENDPOINTS` file.
@@ -172,6 +174,11 @@ impl EndpointOverrides {
             by_provider.insert(provider, client);
         }
         Ok(Self { by_provider })
+    }
+
+    /// The provider's API base from this file, if it sets one.
+    pub fn api_base(&self, provider: ProviderId) -> Option<&str> {
+        self.by_provider.get(&provider)?.api_base.as_deref()
     }
 
     /// `client` with this file's overrides applied.

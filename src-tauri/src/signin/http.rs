@@ -89,14 +89,37 @@ impl Http {
     }
 
     pub fn get_with_bearer(&self, url: &str, token: &str, context: &str) -> Result<Reply> {
+        self.get(
+            url,
+            &[("Authorization", &format!("Bearer {token}"))],
+            context,
+        )
+    }
+
+    /// A GET with these headers (which may carry a key: never log them).
+    pub fn get(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        let sent = self
+        let mut request = self
             .agent
             .get(target.as_str())
-            .header("Accept", "application/json")
-            .header("Authorization", &format!("Bearer {token}"))
-            .call();
-        self.read(sent, &target, context)
+            .header("Accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.read(request.call(), &target, context)
+    }
+
+    /// A POST of `{}` with these headers.
+    pub fn post_empty(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
+        let target = checked_url(url)?;
+        let mut request = self
+            .agent
+            .post(target.as_str())
+            .header("Accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.read(request.send_json(serde_json::json!({})), &target, context)
     }
 
     fn read(

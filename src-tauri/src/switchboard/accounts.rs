@@ -183,6 +183,13 @@ impl Switchboard {
     }
 
     /// Removes an account and its keychain entry; if it was active, the provider has none.
+    /// Asks the provider whether the account's credential works (one request, no refresh).
+    pub fn check_account(&self, id: &str) -> Result<crate::check::CheckResult> {
+        let account = self.account(id)?;
+        let secret = self.vault.load(id)?;
+        crate::check::check(&account, &secret, &self.config.endpoints)
+    }
+
     pub fn remove_account(&self, id: &str) -> Result<()> {
         let account = self.account(id)?;
         let remove = |tx: &Tx<'_>| {

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Account,
+  CheckResult,
   AccountSettings,
   Change,
   ErrorCode,
@@ -80,6 +81,7 @@ export const api = {
   pasteSignIn: (id: string, text: string) => call<null>("paste_sign_in", { id, text }),
   pollSignInNow: (id: string) => call<null>("poll_sign_in_now", { id }),
   cancelSignIn: (id: string) => call<null>("cancel_sign_in", { id }),
+  checkAccount: (id: string) => call<CheckResult>("check_account", { id }),
   takePendingLink: () => call<LinkRequest | null>("take_pending_link"),
   onLink: (handler: (request: LinkRequest) => void): Promise<UnlistenFn> =>
     listen<LinkRequest>(LINK_EVENT, (event) => handler(event.payload)),

@@ -154,6 +154,14 @@ activated: boolean, };
 
 export type LinkRequest = { "kind": "connect", provider: ProviderId, } | { "kind": "failed", message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io" | "state_mismatch" | "access_denied" | "code_rejected" | "sign_in_expired" | "sign_in_cancelled" | "port_busy" | "network" | "provider_error";
+export type CheckVerdict = "works" | "refused";
+
+export type CheckResult = { account_id: string, verdict: CheckVerdict, 
+/**
+ * In words, with the host asked and its answer; never the credential.
+ */
+detail: string, };
+
+export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io" | "state_mismatch" | "access_denied" | "code_rejected" | "sign_in_expired" | "sign_in_cancelled" | "port_busy" | "network" | "provider_error" | "credential_refused";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };

@@ -1,0 +1,176 @@
+//! Checking that an account's credential still works: one cheap request to the provider
+//! (list models, read the profile), never a refresh — a refresh would rotate tokens a CLI may
+//! be holding. A key is sent only in the header its API expects, over HTTPS.
+
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::account::{Account, EndpointPreset};
+use crate::catalog::ProviderId;
+use crate::error::{Error, Result};
+use crate::providers;
+use crate::signin::client::EndpointOverrides;
+use crate::signin::http::{Http, Reply};
+use crate::vault::AccountSecret;
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckVerdict {
+    /// The provider accepted the credential.
+    Works,
+    /// The provider refused it (revoked, wrong, or a sign-in whose access token expired and
+    /// whose CLI has not refreshed it yet).
+    Refused,
+}
+
+/// The outcome of checking one account.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CheckResult {
+    pub account_id: String,
+    pub verdict: CheckVerdict,
+    /// In words, with the host asked and its answer; never the credential.
+    pub detail: String,
+}
+
+/// The request a check makes.
+enum Probe {
+    Get(String, Vec<(&'static str, String)>),
+    PostEmpty(String, Vec<(&'static str, String)>),
+}
+
+/// Checks `account` with its `secret`.
+pub fn check(
+    account: &Account,
+    secret: &AccountSecret,
+    overrides: &EndpointOverrides,
+) -> Result<CheckResult> {
+    let provider = account.provider;
+    let probe = probe(account, secret, overrides)?;
+    let http = Http::new(provider);
+    let context = "checking the credential";
+    let (url, reply) = match &probe {
+        Probe::Get(url, headers) => (url, http.get(url, &pairs(headers), context)?),
+        Probe::PostEmpty(url, headers) => (url, http.post_empty(url, &pairs(headers), context)?),
+    };
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    Ok(verdict(account, &host, &reply))
+}
+
+fn pairs<'a>(headers: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    headers.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn verdict(account: &Account, host: &str, reply: &Reply) -> CheckResult {
+    let (verdict, detail) = match reply.status {
+        200..=299 => (
+            CheckVerdict::Works,
+            format!("{host} accepted it (HTTP {})", reply.status),
+        ),
+        401 | 403 => (
+            CheckVerdict::Refused,
+            format!(
+                "{host} refused it (HTTP {}: {}){}",
+                reply.status,
+                reply.oauth_error().1,
+                if account.kind == crate::catalog::AccountKind::Oauth {
+                    "; if the access token just expired, the CLI refreshes it on its next run — otherwise sign in again"
+                } else {
+                    "; the key is wrong or was revoked"
+                }
+            ),
+        ),
+        status => {
+            return CheckResult {
+                account_id: account.id.clone(),
+                verdict: CheckVerdict::Refused,
+                detail: format!("{host} answered HTTP {status}: {}", reply.oauth_error().1),
+            }
+        }
+    };
+    CheckResult {
+        account_id: account.id.clone(),
+        verdict,
+        detail,
+    }
+}
+
+/// The API base: the account's custom endpoint, the override file's, or the default.
+fn api_base(account: &Account, overrides: &EndpointOverrides) -> String {
+    let custom = (account.endpoint.preset != EndpointPreset::Default)
+        .then(|| account.endpoint.base_url.clone())
+        .flatten();
+    custom
+        .or_else(|| overrides.api_base(account.provider).map(str::to_owned))
+        .unwrap_or_else(|| {
+            providers::info(account.provider)
+                .endpoints
+                .api_base
+                .to_owned()
+        })
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn probe(
+    account: &Account,
+    secret: &AccountSecret,
+    overrides: &EndpointOverrides,
+) -> Result<Probe> {
+    let base = api_base(account, overrides);
+    let bearer = |token: &str| vec![("Authorization", format!("Bearer {token}"))];
+    let not_checked = |why: &str| Err(Error::NotAllowed(why.to_owned()));
+    let provider = account.provider;
+    if let AccountSecret::OAuthTokens(_) = secret {
+        let tokens = secret.oauth_tokens().unwrap_or(Value::Null);
+        let access = match provider {
+            ProviderId::Claude | ProviderId::Bob => tokens.get("accessToken"),
+            ProviderId::Codex => tokens.pointer("/tokens/access_token"),
+            ProviderId::Grok => tokens.get("key"),
+            _ => tokens.get("access_token"),
+        }
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+        let client = providers::oauth_client(provider).map(|c| overrides.apply(c));
+        return match client.and_then(|c| c.userinfo_url) {
+            Some(url) => Ok(Probe::Get(url, bearer(&access))),
+            None => not_checked(&format!(
+                "{} sign-ins have no endpoint to check them with that does not spend or rotate anything; run `{} login status` instead.",
+                provider.display_name(),
+                providers::info(provider).cli_command
+            )),
+        };
+    }
+    let key = match secret {
+        AccountSecret::ApiKey(key) => key.expose().clone(),
+        _ => {
+            return not_checked(
+                "AWS Bedrock credentials are not checked here (it needs AWS request signing); run `claude` once to see.",
+            )
+        }
+    };
+    Ok(match provider {
+        ProviderId::Claude => Probe::Get(
+            format!("{base}/v1/models"),
+            vec![
+                ("x-api-key", key),
+                ("anthropic-version", "2023-06-01".into()),
+            ],
+        ),
+        ProviderId::Gemini => Probe::Get(
+            format!("{base}/v1beta/models"),
+            vec![("x-goog-api-key", key)],
+        ),
+        ProviderId::Codex | ProviderId::Grok => Probe::Get(format!("{base}/models"), bearer(&key)),
+        ProviderId::Opencode => Probe::Get(format!("{base}/key"), bearer(&key)),
+        ProviderId::Bob => Probe::Get(format!("{base}/admin/v1/profile"), bearer(&key)),
+        ProviderId::Cursor => {
+            Probe::PostEmpty(format!("{base}/auth/exchange_user_api_key"), bearer(&key))
+        }
+    })
+}
