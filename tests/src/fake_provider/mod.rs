@@ -84,8 +84,6 @@ impl Drop for FakeProvider {
     }
 }
 
-pub const PROVIDERS: [&str; 5] = ["claude", "codex", "gemini", "grok", "bob"];
-
 impl FakeProvider {
     pub fn start() -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake provider"));
@@ -146,11 +144,6 @@ impl FakeProvider {
         self.lock().polls
     }
 
-    /// Whether `refresh_token` is live (issued, not yet rotated away or revoked).
-    pub fn refresh_token_live(&self, refresh_token: &str) -> bool {
-        self.lock().refresh_tokens.contains_key(refresh_token)
-    }
-
     /// Makes the fake's API for `provider` accept `key` (`switchboard test`).
     pub fn accept_key(&self, provider: &str, key: &str) {
         self.lock().keys.push((provider.to_owned(), key.to_owned()));
@@ -164,11 +157,6 @@ impl FakeProvider {
             .filter(|(e, _)| e == email)
             .map(|(_, t)| t.clone())
             .collect()
-    }
-
-    /// Requests served, as `METHOD /path` lines.
-    pub fn log(&self) -> Vec<String> {
-        self.lock().log.clone()
     }
 
     /// The `SWITCHBOARD_ENDPOINTS` content that points every provider here.

@@ -35,13 +35,11 @@ pub(super) struct State {
     /// Live refresh tokens and whose they are; a used one is removed (rotation).
     pub(super) refresh_tokens: HashMap<String, (String, Identity)>,
     pub(super) access_tokens: HashMap<String, Identity>,
-    pub(super) revoked: Vec<String>,
     /// Every token issued, with the email it was issued to.
     pub(super) issued: Vec<(String, String)>,
     /// API keys the fake's APIs accept, per provider.
     pub(super) keys: Vec<(String, String)>,
     pub(super) polls: usize,
-    pub(super) log: Vec<String>,
 }
 
 pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base: &str) {
@@ -102,7 +100,6 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
     };
     let failure = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-        s.log.push(format!("{} {path}", request.method()));
         route.and_then(|r| {
             let queue = s.failures.get_mut(&r)?;
             (!queue.is_empty()).then(|| queue.remove(0))
@@ -164,7 +161,6 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
         "revoke" => {
             let token = fields.get("token").cloned().unwrap_or_default();
             s.refresh_tokens.remove(&token);
-            s.revoked.push(token);
             Answer::Json(200, json!({}))
         }
         _ => Answer::Text(404, "not found".into()),
