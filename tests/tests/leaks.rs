@@ -238,3 +238,81 @@ fn canary_secrets_are_found_only_in_the_keychain() {
     assert!(in_keychain(&bedrock_api.account.id, &bedrock_key));
     assert!(in_keychain(&codex.account.id, &openai));
 }
+
+#[test]
+fn signed_in_tokens_stay_out_of_logs_events_responses_and_the_data_dir() {
+    use switchboard::signin::SignInMethod;
+    use switchboard_tests::fake_provider::{FakeProvider, Identity};
+
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    let logs = LogSink::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let board = env.board();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let events = seen.clone();
+    board.subscribe(move |change| {
+        events
+            .lock()
+            .expect("events")
+            .push(serde_json::to_string(change).expect("event json"));
+    });
+    let mut responses = Vec::new();
+    let mut ids = Vec::new();
+    for (provider, email) in [
+        (ProviderId::Claude, "leak-claude@example.com"),
+        (ProviderId::Codex, "leak-codex@example.com"),
+        (ProviderId::Gemini, "leak-gemini@example.com"),
+        (ProviderId::Grok, "leak-grok@example.com"),
+    ] {
+        fake.sign_in_as(Identity::new(email, "pro"));
+        let started = board
+            .start_sign_in(provider, SignInMethod::Browser, None)
+            .expect("start");
+        responses.push(serde_json::to_string(&started).expect("json"));
+        let done = board.finish_sign_in(&started.id).expect("signed in");
+        responses.push(serde_json::to_string(&done).expect("json"));
+        responses.push(serde_json::to_string(&board.overview().expect("overview")).expect("json"));
+        ids.push((done.account.id, email));
+    }
+    let logs = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("utf8");
+    let events = seen.lock().expect("events").join("\n");
+    assert!(logs.contains("signed in"), "the sign-ins were logged");
+    let data = env.data_dir_bytes();
+    for (id, email) in &ids {
+        let tokens = fake.issued_to(email);
+        assert_eq!(tokens.len(), 2, "{email}");
+        let stored = secret_tool_lookup(&env.config.keyring_service, id).expect("keychain");
+        for token in &tokens {
+            assert!(stored.contains(token.as_str()), "{email}: in the keychain");
+            assert!(
+                !logs.contains(token.as_str()),
+                "{email}: a token is in the log"
+            );
+            assert!(
+                !events.contains(token.as_str()),
+                "{email}: a token is in an event"
+            );
+            for response in &responses {
+                assert!(
+                    !response.contains(token.as_str()),
+                    "{email}: a token is in a response"
+                );
+            }
+            for (path, bytes) in &data {
+                assert!(
+                    !contains(bytes, token),
+                    "{email}: a token is in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
