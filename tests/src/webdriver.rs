@@ -60,6 +60,15 @@ impl AppSession {
 
     /// Like `start`, with extra environment for the app (a GTK theme, say).
     pub async fn start_with(env: &TestEnv, extra_env: &[(&str, &str)]) -> Self {
+        Self::launch(env, extra_env, &[]).await
+    }
+
+    /// Like `start`, with command-line arguments for the app (a link it is opened with).
+    pub async fn start_with_args(env: &TestEnv, args: &[&str]) -> Self {
+        Self::launch(env, &[], args).await
+    }
+
+    async fn launch(env: &TestEnv, extra_env: &[(&str, &str)], args: &[&str]) -> Self {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the end-to-end tests need a display: run them with `make test` (xvfb-run)"
@@ -101,8 +110,11 @@ impl AppSession {
         }
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").expect("cap");
-        caps.set("tauri:options", serde_json::json!({ "application": app }))
-            .expect("cap");
+        caps.set(
+            "tauri:options",
+            serde_json::json!({ "application": app, "args": args }),
+        )
+        .expect("cap");
         let url = format!("http://127.0.0.1:{port}");
         let driver = loop {
             match WebDriver::new(url.as_str(), caps.clone()).await {

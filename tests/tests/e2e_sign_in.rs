@@ -200,3 +200,25 @@ async fn grok_signs_in_with_a_device_code() {
     assert!(sessions.contains("hal@example.com"), "{sessions}");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_by_a_connect_link_the_window_opens_at_that_sign_in() {
+    let _window = WINDOW.lock().await;
+    let (env, _fake) = world();
+    let app = AppSession::start_with_args(&env, &["switchboard://connect/codex"]).await;
+    app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
+        .await;
+    let provider = app
+        .element("[data-testid=add-dialog] [data-testid=provider]")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(provider.as_deref(), Some("codex"));
+    // Codex offers the browser, paste-back and the device code.
+    for method in ["browser", "paste", "device"] {
+        app.element(&format!("[data-testid=method-{method}]")).await;
+    }
+    app.screenshot("sign-in-10-started-by-link.png").await;
+    app.quit().await;
+}
