@@ -278,9 +278,13 @@ pub struct SignIns {
 }
 
 impl SignIns {
+    /// Adds a session, forgetting any that expired unfinished (a window closed mid-way).
     pub fn insert(&self, session: Session) -> Arc<Session> {
         let session = Arc::new(session);
-        lock(&self.sessions).insert(session.id.clone(), session.clone());
+        let mut sessions = lock(&self.sessions);
+        let now = Instant::now();
+        sessions.retain(|_, s| s.expires_at + Duration::from_secs(60) > now);
+        sessions.insert(session.id.clone(), session.clone());
         session
     }
 
