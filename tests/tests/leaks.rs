@@ -24,6 +24,30 @@ impl Write for LogSink {
     }
 }
 
+/// Every log line at TRACE, for as long as the guard lives (this thread only).
+fn capture_logs() -> (LogSink, tracing::subscriber::DefaultGuard) {
+    let logs = LogSink::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+/// Every change event `board` publishes, as the JSON the window receives.
+fn capture_events(board: &switchboard::Switchboard) -> Arc<Mutex<Vec<String>>> {
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = events.clone();
+    board.subscribe(move |change| {
+        seen.lock()
+            .expect("events")
+            .push(serde_json::to_string(change).expect("event json"));
+    });
+    events
+}
+
 fn key(provider: ProviderId, label: &str, credential: KeyCredential) -> NewKeyAccount {
     NewKeyAccount {
         description: Some("rotate quarterly".into()),
@@ -34,24 +58,9 @@ fn key(provider: ProviderId, label: &str, credential: KeyCredential) -> NewKeyAc
 #[test]
 fn canary_secrets_are_found_only_in_the_keychain() {
     let env = TestEnv::new();
-    let logs = LogSink::default();
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || sink.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let (logs, _guard) = capture_logs();
     let board = env.board();
-    let events = Arc::new(Mutex::new(Vec::<String>::new()));
-    let events_seen = events.clone();
-    board.subscribe(move |change| {
-        events_seen
-            .lock()
-            .expect("events")
-            .push(serde_json::to_string(change).expect("event json"));
-    });
+    let events = capture_events(&board);
 
     let anthropic = canary("sk-ant-api03-");
     let rotated = canary("sk-ant-api03-");
@@ -247,23 +256,9 @@ fn signed_in_tokens_stay_out_of_logs_events_responses_and_the_data_dir() {
     let fake = FakeProvider::start();
     let mut env = TestEnv::new();
     env.sign_in_against(&fake);
-    let logs = LogSink::default();
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || sink.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
     let board = env.board();
-    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
-    let events = seen.clone();
-    board.subscribe(move |change| {
-        events
-            .lock()
-            .expect("events")
-            .push(serde_json::to_string(change).expect("event json"));
-    });
+    let seen = capture_events(&board);
     let mut responses = Vec::new();
     let mut ids = Vec::new();
     for (provider, email) in [

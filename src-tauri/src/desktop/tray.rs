@@ -113,25 +113,16 @@ fn choose(app: &AppHandle, id: &str) {
         return;
     };
     let board = app.state::<Arc<Switchboard>>();
-    let result = match &action {
+    let switched = match &action {
         TrayAction::Use {
             provider,
             account_id,
-        } => board
-            .set_active(*provider, Some(account_id))
-            .map(|switched| confirm(app, &board, &switched)),
-        TrayAction::Next { provider } => board
-            .next_in_pool(*provider)
-            .map(|switched| confirm(app, &board, &switched)),
-        TrayAction::Open => {
-            super::show_main_window(app);
-            Ok(())
-        }
-        TrayAction::Quit => {
-            app.exit(0);
-            Ok(())
-        }
+        } => board.set_active(*provider, Some(account_id)),
+        TrayAction::Next { provider } => board.next_in_pool(*provider),
+        TrayAction::Open => return super::show_main_window(app),
+        TrayAction::Quit => return app.exit(0),
     };
+    let result = switched.map(|switched| confirm(app, &board, &switched));
     if let Err(err) = result {
         tracing::warn!("the tray could not {}: {err}", action.id());
         notify(app, "Switchboard could not switch", &err.to_string());

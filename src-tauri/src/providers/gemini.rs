@@ -91,24 +91,8 @@ pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
                     .filter(|e| !e.is_empty())
                     .map(str::to_owned)
             })
-            .or_else(|| {
-                let claims = creds
-                    .get("id_token")
-                    .and_then(Value::as_str)
-                    .and_then(jwt_claims)?;
-                claims
-                    .get("email")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            });
-        return Some(FoundLogin {
-            provider: ProviderId::Gemini,
-            kind: AccountKind::Oauth,
-            email,
-            plan: None,
-            identity: json!({}),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(creds.to_string())),
-        });
+            .or_else(|| id_token_email(&creds));
+        return Some(google_login(&creds, email));
     }
     let text = std::fs::read_to_string(dir.join(".env")).ok()?;
     let env = Document::parse(Format::DotEnv, Some(&text), ".env").ok()?;
@@ -158,19 +142,26 @@ pub(super) fn signed_in(tokens: &Value, profile: Option<&Value>) -> Option<Found
     if let Some(id_token) = text(Some(tokens), "/id_token") {
         creds["id_token"] = Value::from(id_token);
     }
-    let email = text(profile, "/email").map(str::to_owned).or_else(|| {
-        let claims = jwt_claims(text(Some(tokens), "/id_token")?)?;
-        claims
-            .get("email")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
-    Some(FoundLogin {
+    let email = text(profile, "/email")
+        .map(str::to_owned)
+        .or_else(|| id_token_email(&creds));
+    Some(google_login(&creds, email))
+}
+
+/// A Google login from `oauth_creds.json`'s content.
+fn google_login(creds: &Value, email: Option<String>) -> FoundLogin {
+    FoundLogin {
         provider: ProviderId::Gemini,
         kind: AccountKind::Oauth,
         email,
         plan: None,
         identity: json!({}),
         secret: AccountSecret::OAuthTokens(Sensitive::new(creds.to_string())),
-    })
+    }
+}
+
+/// The email claim of the credentials' `id_token`.
+fn id_token_email(creds: &Value) -> Option<String> {
+    let claims = jwt_claims(creds.get("id_token")?.as_str()?)?;
+    claims.get("email")?.as_str().map(str::to_owned)
 }

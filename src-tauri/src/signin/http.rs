@@ -77,10 +77,7 @@ impl Http {
 
     pub fn post(&self, url: &str, body: Body, context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        let request = self
-            .agent
-            .post(target.as_str())
-            .header("Accept", "application/json");
+        let request = with_headers(self.agent.post(target.as_str()), &[]);
         let sent = match body {
             Body::Json(value) => request.send_json(&value),
             Body::Form(fields) => request.send_form(fields.iter().map(|(k, v)| (*k, v.as_str()))),
@@ -99,26 +96,14 @@ impl Http {
     /// A GET with these headers (which may carry a key: never log them).
     pub fn get(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        let mut request = self
-            .agent
-            .get(target.as_str())
-            .header("Accept", "application/json");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
+        let request = with_headers(self.agent.get(target.as_str()), headers);
         self.read(request.call(), &target, context)
     }
 
     /// A POST of `{}` with these headers.
     pub fn post_empty(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        let mut request = self
-            .agent
-            .post(target.as_str())
-            .header("Accept", "application/json");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
+        let request = with_headers(self.agent.post(target.as_str()), headers);
         self.read(request.send_json(serde_json::json!({})), &target, context)
     }
 
@@ -155,6 +140,17 @@ impl Http {
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Ok(Reply { status, json })
     }
+}
+
+/// `Accept: application/json` and `headers` on a request.
+fn with_headers<B>(
+    request: ureq::RequestBuilder<B>,
+    headers: &[(&str, &str)],
+) -> ureq::RequestBuilder<B> {
+    headers.iter().fold(
+        request.header("Accept", "application/json"),
+        |r, (name, value)| r.header(*name, *value),
+    )
 }
 
 /// A URL Switchboard may send codes and tokens to: `https`, or `http` on a loopback host.

@@ -69,7 +69,9 @@ impl Switchboard {
             user_code: None,
             expires_at_ms: 0,
         };
-        let session = match method {
+        // Per method: the redirect URIs an answer may carry, the device grant, and the
+        // loopback listener (opened before anything is shown, so a busy port fails first).
+        let (redirect_uris, grant, listener) = match method {
             SignInMethod::Device => {
                 let grant = device::start(&Http::new(provider), &client)?;
                 started.browser_url = grant
@@ -77,17 +79,7 @@ impl Switchboard {
                     .clone()
                     .unwrap_or_else(|| grant.verification_url.clone());
                 started.user_code = Some(grant.user_code.clone());
-                let session = Session::new(
-                    provider,
-                    method,
-                    label,
-                    client,
-                    pkce,
-                    state,
-                    Vec::new(),
-                    Some(grant),
-                )?;
-                self.sign_ins.insert(session)
+                (Vec::new(), Some(grant), None)
             }
             SignInMethod::Browser => {
                 let fallback = if info.sign_in_methods.contains(&SignInMethod::Device) {
@@ -104,25 +96,7 @@ impl Switchboard {
                     redirect_uris.push(page);
                 }
                 started.paste = Some(providers::paste_kind(provider));
-                let loopback_uri = listener.redirect_uri.clone();
-                let session = self.sign_ins.insert(Session::new(
-                    provider,
-                    method,
-                    label,
-                    client,
-                    pkce,
-                    state,
-                    redirect_uris,
-                    None,
-                )?);
-                let weak = Arc::downgrade(&session);
-                let listening = listener.listen(session.expires_at, move |callback| {
-                    if let Some(session) = weak.upgrade() {
-                        deliver(&session, callback, loopback_uri);
-                    }
-                })?;
-                session.keep_listener(listening);
-                session
+                (redirect_uris, None, Some(listener))
             }
             SignInMethod::Paste => {
                 // The provider's code page, or (Codex) the registered loopback address whose
@@ -141,18 +115,29 @@ impl Switchboard {
                 } else {
                     PasteKind::RedirectedUrl
                 });
-                self.sign_ins.insert(Session::new(
-                    provider,
-                    method,
-                    label,
-                    client,
-                    pkce,
-                    state,
-                    vec![redirect],
-                    None,
-                )?)
+                (vec![redirect], None, None)
             }
         };
+        let session = self.sign_ins.insert(Session::new(
+            provider,
+            method,
+            label,
+            client,
+            pkce,
+            state,
+            redirect_uris,
+            grant,
+        )?);
+        if let Some(listener) = listener {
+            let loopback_uri = listener.redirect_uri.clone();
+            let weak = Arc::downgrade(&session);
+            let listening = listener.listen(session.expires_at, move |callback| {
+                if let Some(session) = weak.upgrade() {
+                    deliver(&session, callback, loopback_uri);
+                }
+            })?;
+            session.keep_listener(listening);
+        }
         started.id = session.id.clone();
         started.expires_at_ms = crate::store::now_ms()
             + i64::try_from(
