@@ -192,15 +192,10 @@ pub fn run_link(link: &str) -> ExitCode {
             ));
         }
         let board = open()?;
-        if let Some(switched) = deep_link::carry_out(&board, &parsed)? {
-            let account = switched
-                .active_account_id
-                .as_deref()
-                .map(|id| board.account(id))
-                .transpose()?;
-            print_switched(&switched, account.as_ref().map(|a| a.label.as_str()));
+        match deep_link::carry_out(&board, &parsed)? {
+            Some(switched) => print_switch(&board, &switched),
+            None => Ok(()),
         }
-        Ok(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -355,13 +350,7 @@ fn execute(command: Command) -> Result<()> {
         Command::Next { provider } => {
             let board = open()?;
             let switched = board.next_in_pool(provider)?;
-            let label = switched
-                .active_account_id
-                .as_deref()
-                .map(|id| board.account(id))
-                .transpose()?;
-            print_switched(&switched, label.as_ref().map(|a| a.label.as_str()));
-            Ok(())
+            print_switch(&board, &switched)
         }
         Command::Status { json } => {
             let board = open()?;
@@ -464,6 +453,17 @@ fn execute(command: Command) -> Result<()> {
                 .map_err(|e| Error::io("printing the credential", e))
         }
     }
+}
+
+/// [`print_switched`] with the label of the account now active.
+fn print_switch(board: &Switchboard, switched: &crate::switchboard::Switched) -> Result<()> {
+    let account = switched
+        .active_account_id
+        .as_deref()
+        .map(|id| board.account(id))
+        .transpose()?;
+    print_switched(switched, account.as_ref().map(|a| a.label.as_str()));
+    Ok(())
 }
 
 fn print_switched(switched: &crate::switchboard::Switched, label: Option<&str>) {
