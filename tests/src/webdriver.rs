@@ -138,6 +138,24 @@ impl AppSession {
         self.eventually(css, |_| async { true }).await
     }
 
+    /// Waits for the element matching `css` and clicks it.
+    pub async fn click(&self, css: &str) {
+        self.element(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Waits for the element matching `css` and types `text` into it.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.element(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
     /// Waits up to 15 s for an element matching `css` for which `check` holds.
     pub async fn eventually<F, Fut>(&self, css: &str, check: F) -> WebElement
     where
@@ -215,4 +233,18 @@ impl Drop for DriverProcess {
         let native = format!("WebKitWebDriver --port={} ", self.native_port);
         let _ = Command::new("pkill").args(["-f", &native]).status();
     }
+}
+
+/// An element's text content with runs of white space made single spaces. (WebKit's
+/// visible-text heuristic reports "" for some ellipsised spans the screenshots show plainly.)
+pub async fn text_content(element: &WebElement) -> String {
+    element
+        .prop("textContent")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -5,7 +5,7 @@ use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyA
 use switchboard::catalog::{Effort, ProviderId};
 use switchboard::validate::mask;
 use switchboard::ErrorCode;
-use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::webdriver::{text_content, AppSession};
 use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
 use thirtyfour::prelude::*;
 use tokio::sync::Mutex;
@@ -17,19 +17,9 @@ async fn attr_is(element: WebElement, name: &str, value: &str) -> bool {
     element.attr(name).await.ok().flatten().as_deref() == Some(value)
 }
 
-/// Compares the element's text content (WebKit's visible-text heuristic reports "" for some
-/// ellipsised spans that the screenshots show plainly).
+/// Whether the element's text content starts with `expected`.
 async fn text_is(element: WebElement, expected: &str) -> bool {
-    let text = element
-        .prop("textContent")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .starts_with(expected)
+    text_content(&element).await.starts_with(expected)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,33 +33,20 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
         .await;
     app.screenshot("01-empty.png").await;
 
-    app.element("[data-testid=add-claude]")
-        .await
-        .click()
-        .await
-        .expect("open dialog");
+    app.click("[data-testid=add-claude]").await;
     // Claude offers sign-in first; a key is the other way.
-    app.element("[data-testid=add-dialog] [data-testid=way-key]")
-        .await
-        .click()
-        .await
-        .expect("key way");
-    app.element("[data-testid=add-dialog] [data-testid=label-input]")
-        .await
-        .send_keys("Work key")
-        .await
-        .expect("label");
-    app.element("[data-testid=add-dialog] [data-testid=key]")
-        .await
-        .send_keys(key.as_str())
-        .await
-        .expect("key");
+    app.click("[data-testid=add-dialog] [data-testid=way-key]")
+        .await;
+    app.type_into(
+        "[data-testid=add-dialog] [data-testid=label-input]",
+        "Work key",
+    )
+    .await;
+    app.type_into("[data-testid=add-dialog] [data-testid=key]", key.as_str())
+        .await;
     app.screenshot("02-add-dialog.png").await;
-    app.element("[data-testid=add-dialog] [data-testid=save]")
-        .await
-        .click()
-        .await
-        .expect("save");
+    app.click("[data-testid=add-dialog] [data-testid=save]")
+        .await;
 
     let row = "[data-testid=provider-claude] [data-testid=account][data-label='Work key']";
     app.element(row).await;
@@ -97,7 +74,7 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
 
     // Make it active: the checkmark turns on and the provider says which account is active.
     let check = format!("{row} [data-testid=activate]");
-    app.element(&check).await.click().await.expect("activate");
+    app.click(&check).await;
     app.eventually(&check, |e| attr_is(e, "aria-pressed", "true"))
         .await;
     app.eventually(summary, |e| text_is(e, "Active: Work key"))
@@ -129,7 +106,7 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
     );
 
     // Clear it again with the same checkmark.
-    app.element(&check).await.click().await.expect("clear");
+    app.click(&check).await;
     app.eventually(&check, |e| attr_is(e, "aria-pressed", "false"))
         .await;
     app.eventually(summary, |e| text_is(e, "Not configured"))
@@ -145,16 +122,8 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
     );
 
     // Restore: a second, explicit click puts every original back.
-    app.element("[data-testid=restore]")
-        .await
-        .click()
-        .await
-        .expect("restore");
-    app.element("[data-testid=confirm-restore]")
-        .await
-        .click()
-        .await
-        .expect("confirm");
+    app.click("[data-testid=restore]").await;
+    app.click("[data-testid=confirm-restore]").await;
     app.eventually("[data-testid=notice]", |e| {
         text_is(e, "Put back the original CLI files of Claude Code")
     })
@@ -169,26 +138,16 @@ async fn errors_show_in_the_dialog_and_nothing_is_added() {
     let env = TestEnv::new();
     let app = AppSession::start(&env).await;
 
-    app.element("[data-testid=add-codex]")
-        .await
-        .click()
-        .await
-        .expect("open dialog");
-    app.element("[data-testid=add-dialog] [data-testid=way-key]")
-        .await
-        .click()
-        .await
-        .expect("key way");
-    app.element("[data-testid=add-dialog] [data-testid=key]")
-        .await
-        .send_keys("sk-has a space")
-        .await
-        .expect("key");
-    app.element("[data-testid=add-dialog] [data-testid=save]")
-        .await
-        .click()
-        .await
-        .expect("save");
+    app.click("[data-testid=add-codex]").await;
+    app.click("[data-testid=add-dialog] [data-testid=way-key]")
+        .await;
+    app.type_into(
+        "[data-testid=add-dialog] [data-testid=key]",
+        "sk-has a space",
+    )
+    .await;
+    app.click("[data-testid=add-dialog] [data-testid=save]")
+        .await;
     let error = app
         .element("[data-testid=add-dialog] [data-testid=dialog-error]")
         .await;
@@ -390,22 +349,15 @@ async fn edit_relabels_rotates_and_removes_an_account() {
     let row = format!("[data-testid=account][data-account-id='{id}']");
 
     // Rotate the key: the hint changes, the keychain holds the new key, the page never the old.
-    app.element(&format!("{row} [data-testid=edit]"))
-        .await
-        .click()
-        .await
-        .expect("edit");
+    app.click(&format!("{row} [data-testid=edit]")).await;
     let second = canary("xai-");
-    app.element("[data-testid=edit-dialog] [data-testid=key]")
-        .await
-        .send_keys(second.as_str())
-        .await
-        .expect("key");
-    app.element("[data-testid=edit-dialog] [data-testid=replace-secret]")
-        .await
-        .click()
-        .await
-        .expect("replace");
+    app.type_into(
+        "[data-testid=edit-dialog] [data-testid=key]",
+        second.as_str(),
+    )
+    .await;
+    app.click("[data-testid=edit-dialog] [data-testid=replace-secret]")
+        .await;
     let new_hint = mask(&second, &["xai-"]);
     app.eventually(&format!("{row} [data-testid=secret-hint]"), |e| {
         text_is(e, &new_hint)
@@ -420,17 +372,14 @@ async fn edit_relabels_rotates_and_removes_an_account() {
         .await;
     label.clear().await.expect("clear");
     label.send_keys("Personal xAI").await.expect("label");
-    app.element("[data-testid=edit-dialog] [data-testid=edit-description]")
-        .await
-        .send_keys("rotate in spring")
-        .await
-        .expect("description");
+    app.type_into(
+        "[data-testid=edit-dialog] [data-testid=edit-description]",
+        "rotate in spring",
+    )
+    .await;
     app.screenshot("06-edit-dialog.png").await;
-    app.element("[data-testid=edit-dialog] [data-testid=save-edit]")
-        .await
-        .click()
-        .await
-        .expect("save");
+    app.click("[data-testid=edit-dialog] [data-testid=save-edit]")
+        .await;
     app.eventually(&format!("{row} [data-testid=label]"), |e| {
         text_is(e, "Personal xAI")
     })
@@ -442,21 +391,11 @@ async fn edit_relabels_rotates_and_removes_an_account() {
     );
 
     // Remove takes a second, explicit click.
-    app.element(&format!("{row} [data-testid=edit]"))
-        .await
-        .click()
-        .await
-        .expect("edit again");
-    app.element("[data-testid=edit-dialog] [data-testid=remove]")
-        .await
-        .click()
-        .await
-        .expect("remove");
-    app.element("[data-testid=edit-dialog] [data-testid=confirm-remove]")
-        .await
-        .click()
-        .await
-        .expect("confirm");
+    app.click(&format!("{row} [data-testid=edit]")).await;
+    app.click("[data-testid=edit-dialog] [data-testid=remove]")
+        .await;
+    app.click("[data-testid=edit-dialog] [data-testid=confirm-remove]")
+        .await;
     app.element("[data-testid=provider-grok] [data-testid=empty]")
         .await;
     assert!(

@@ -6,32 +6,11 @@ use std::time::Duration;
 
 use switchboard::catalog::ProviderId;
 use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
-use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::webdriver::{text_content, AppSession};
 use switchboard_tests::TestEnv;
-use thirtyfour::prelude::*;
 use tokio::sync::Mutex;
 
 static WINDOW: Mutex<()> = Mutex::const_new(());
-
-async fn text_of(element: &WebElement) -> String {
-    element
-        .prop("textContent")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-async fn click(app: &AppSession, css: &str) {
-    app.element(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
 
 /// Waits until the account row with this email is there, and returns its selector.
 async fn account_row(app: &AppSession, provider: ProviderId, email: &str) -> String {
@@ -57,29 +36,29 @@ async fn claude_signs_in_with_the_browser_and_becomes_active() {
     fake.sign_in_as(Identity::new("ada@example.com", "max"));
     let app = AppSession::start(&env).await;
 
-    click(&app, "[data-testid=add-claude]").await;
+    app.click("[data-testid=add-claude]").await;
     app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
         .await;
     app.screenshot("sign-in-01-claude-start.png").await;
 
     // A first attempt whose answer carries a forged state: a clear error, nothing added.
     fake.fail_next(Route::Authorize, Failure::WrongState);
-    click(&app, "[data-testid=start-sign-in]").await;
+    app.click("[data-testid=start-sign-in]").await;
     let error = app.element("[data-testid=sign-in-error]").await;
-    let message = text_of(&error).await;
+    let message = text_content(&error).await;
     assert!(message.contains("state does not match"), "{message}");
     app.screenshot("sign-in-02-claude-state-mismatch.png").await;
     assert!(env.accounts().is_empty());
 
     // Again, with the provider slow to answer: the dialog shows it is waiting.
     fake.fail_next(Route::Authorize, Failure::Slow(Duration::from_secs(3)));
-    click(&app, "[data-testid=start-sign-in]").await;
+    app.click("[data-testid=start-sign-in]").await;
     let waiting = app.element("[data-testid=sign-in-waiting]").await;
     assert_eq!(
         waiting.attr("data-method").await.unwrap().as_deref(),
         Some("browser")
     );
-    let progress = text_of(&app.element("[data-testid=sign-in-progress]").await).await;
+    let progress = text_content(&app.element("[data-testid=sign-in-progress]").await).await;
     assert!(progress.contains("Waiting for the browser"), "{progress}");
     app.screenshot("sign-in-03-claude-waiting.png").await;
 
@@ -89,7 +68,7 @@ async fn claude_signs_in_with_the_browser_and_becomes_active() {
         e.attr("aria-pressed").await.ok().flatten().as_deref() == Some("true")
     })
     .await;
-    let notice = text_of(&app.element("[data-testid=notice]").await).await;
+    let notice = text_content(&app.element("[data-testid=notice]").await).await;
     assert!(
         notice.contains("Signed in to Claude Code as ada@example.com"),
         "{notice}"
@@ -102,14 +81,15 @@ async fn claude_signs_in_with_the_browser_and_becomes_active() {
     );
 
     // Test asks the provider (the fake's profile endpoint) whether the sign-in works.
-    click(&app, &format!("{row} [data-testid=edit]")).await;
-    click(&app, "[data-testid=edit-dialog] [data-testid=check]").await;
+    app.click(&format!("{row} [data-testid=edit]")).await;
+    app.click("[data-testid=edit-dialog] [data-testid=check]")
+        .await;
     let result = app
         .eventually("[data-testid=check-result]", |e| async move {
-            text_of(&e).await.starts_with("Works")
+            text_content(&e).await.starts_with("Works")
         })
         .await;
-    let said = text_of(&result).await;
+    let said = text_content(&result).await;
     assert!(said.contains("127.0.0.1 accepted it (HTTP 200)"), "{said}");
     app.screenshot("sign-in-09-claude-test.png").await;
     app.quit().await;
@@ -123,14 +103,11 @@ async fn codex_signs_in_by_pasting_the_redirected_address() {
     // The browser records the page but never reaches this computer (an SSH session, say).
     let app = AppSession::start_with(&env, &[("FAKE_BROWSER_ONLY_RECORD", "1")]).await;
 
-    click(&app, "[data-testid=add-codex]").await;
-    click(&app, "[data-testid=method-paste]").await;
-    app.element("[data-testid=label-input]")
-        .await
-        .send_keys("ChatGPT Plus")
-        .await
-        .expect("label");
-    click(&app, "[data-testid=start-sign-in]").await;
+    app.click("[data-testid=add-codex]").await;
+    app.click("[data-testid=method-paste]").await;
+    app.type_into("[data-testid=label-input]", "ChatGPT Plus")
+        .await;
+    app.click("[data-testid=start-sign-in]").await;
     let url = app
         .element("[data-testid=paste-url]")
         .await
@@ -140,8 +117,8 @@ async fn codex_signs_in_by_pasting_the_redirected_address() {
         .expect("a sign-in page");
     let input = app.element("[data-testid=paste-input]").await;
     input.send_keys("this is not it").await.expect("paste");
-    click(&app, "[data-testid=complete-sign-in]").await;
-    let refused = text_of(&app.element("[data-testid=paste-error]").await).await;
+    app.click("[data-testid=complete-sign-in]").await;
+    let refused = text_content(&app.element("[data-testid=paste-error]").await).await;
     assert!(refused.contains("not a sign-in code"), "{refused}");
     app.screenshot("sign-in-05-codex-paste-refused.png").await;
 
@@ -153,10 +130,10 @@ async fn codex_signs_in_by_pasting_the_redirected_address() {
     input.clear().await.expect("clear");
     input.send_keys(redirected.as_str()).await.expect("paste");
     app.screenshot("sign-in-06-codex-pasted.png").await;
-    click(&app, "[data-testid=complete-sign-in]").await;
+    app.click("[data-testid=complete-sign-in]").await;
 
     let row = account_row(&app, ProviderId::Codex, "ChatGPT Plus").await;
-    let details = text_of(&app.element(&format!("{row} [data-testid=details]")).await).await;
+    let details = text_content(&app.element(&format!("{row} [data-testid=details]")).await).await;
     assert!(details.contains("cy@example.com"), "{details}");
     let auth = std::fs::read_to_string(env.home().join(".codex/auth.json")).unwrap();
     assert!(
@@ -173,14 +150,14 @@ async fn grok_signs_in_with_a_device_code() {
     fake.sign_in_as(Identity::new("hal@example.com", ""));
     let app = AppSession::start_with(&env, &[("FAKE_BROWSER_ONLY_RECORD", "1")]).await;
 
-    click(&app, "[data-testid=add-grok]").await;
+    app.click("[data-testid=add-grok]").await;
     // Grok offers the device code first.
     app.element("[data-testid=method-device][aria-pressed=true]")
         .await;
-    click(&app, "[data-testid=start-sign-in]").await;
-    let code = text_of(&app.element("[data-testid=user-code]").await).await;
+    app.click("[data-testid=start-sign-in]").await;
+    let code = text_content(&app.element("[data-testid=user-code]").await).await;
     assert_eq!(code.len(), 9, "{code}");
-    let progress = text_of(&app.element("[data-testid=sign-in-progress]").await).await;
+    let progress = text_content(&app.element("[data-testid=sign-in-progress]").await).await;
     assert!(
         progress.contains("expires in 9:") || progress.contains("expires in 10:"),
         "{progress}"
@@ -189,7 +166,7 @@ async fn grok_signs_in_with_a_device_code() {
 
     // The user approves on another device, then says so.
     assert!(fake.approve_device(&code));
-    click(&app, "[data-testid=poll-now]").await;
+    app.click("[data-testid=poll-now]").await;
     let row = account_row(&app, ProviderId::Grok, "hal@example.com").await;
     app.eventually(&format!("{row} [data-testid=activate]"), |e| async move {
         e.attr("aria-pressed").await.ok().flatten().as_deref() == Some("true")
