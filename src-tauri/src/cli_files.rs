@@ -13,6 +13,15 @@ use crate::providers::{self, Active};
 use crate::store::{ManagedFile, Store, Tx};
 use crate::vault::{AccountSecret, Vault};
 
+/// The account to write into a provider's files, with its secret and identity record. The
+/// caller loads them (outside any transaction): the account may not be in the database yet
+/// when the switch itself adds it.
+pub struct Target<'a> {
+    pub account: &'a Account,
+    pub secret: &'a AccountSecret,
+    pub identity: &'a serde_json::Value,
+}
+
 /// Writes `provider`'s active account (or, with `None`, nothing of Switchboard's) into its
 /// CLI's files, then runs `finish` (the switch itself) in the transaction that records the
 /// result. Three steps, so that a crash at any moment leaves files and database consistent:
@@ -27,19 +36,13 @@ pub fn sync(
     vault: &Vault,
     config: &Config,
     provider: ProviderId,
-    active: Option<&Account>,
+    target: Option<Target<'_>>,
     finish: impl FnOnce(&Tx<'_>) -> Result<()>,
 ) -> Result<Vec<PathBuf>> {
-    let secret: Option<AccountSecret> =
-        active.map(|account| vault.load(&account.id)).transpose()?;
-    let identity = match active {
-        Some(account) => store.read(|tx| tx.account_identity(&account.id))?,
-        None => serde_json::Value::Null,
-    };
-    let active = active.zip(secret.as_ref()).map(|(account, secret)| Active {
-        account,
-        secret,
-        identity: &identity,
+    let active = target.map(|t| Active {
+        account: t.account,
+        secret: t.secret,
+        identity: t.identity,
         helper_exe: &config.helper_exe,
         pinned: false,
     });

@@ -3,11 +3,14 @@
 //! files; and every kind of bad input, each leaving nothing stored and no listener open.
 
 use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use switchboard::catalog::ProviderId;
 use switchboard::error::{Error, ErrorCode};
 use switchboard::signin::browser::OpenWith;
 use switchboard::signin::{SignInMethod, SignInStarted, SignedIn};
+use switchboard::store::EventKind;
 use switchboard::{Config, Switchboard};
 use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json};
@@ -246,6 +249,70 @@ fn signing_in_again_as_the_same_identity_updates_that_account() {
     // It is the active account, so its file got the new tokens too.
     let creds = read_json(&env.home().join(".claude/.credentials.json"));
     assert_eq!(creds["claudeAiOauth"]["refreshToken"], newest.as_str());
+}
+
+/// Whoever hears of a new sign-in, or sees its row, finds its CLI files already written:
+/// this process's listeners (the window), and another process reading the database.
+#[test]
+fn a_new_sign_in_is_published_only_once_its_files_are_written() {
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("order@example.com", "plus"));
+    let auth_path = env.home().join(".codex/auth.json");
+    let board = quiet(&env);
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    {
+        let heard = heard.clone();
+        let auth_path = auth_path.clone();
+        board.subscribe(move |change| {
+            let file = std::fs::read_to_string(&auth_path).unwrap_or_default();
+            heard.lock().unwrap().push((change.kind, file));
+        });
+    }
+    // Another process's view: as soon as it sees an account, the file must hold its login.
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (done, config, auth_path) = (done.clone(), env.config.clone(), auth_path.clone());
+        std::thread::spawn(move || {
+            let other = Switchboard::open(config).expect("open");
+            let mut looks = 0u32;
+            while !done.load(Ordering::SeqCst) {
+                let seen = other.overview().expect("overview").providers[1]
+                    .accounts
+                    .len();
+                if seen > 0 {
+                    return Some(std::fs::read_to_string(&auth_path).unwrap_or_default());
+                }
+                looks += 1;
+            }
+            assert!(looks > 0, "the other process looked while the sign-in ran");
+            None
+        })
+    };
+    let started = board
+        .start_sign_in(ProviderId::Codex, SignInMethod::Paste, None)
+        .unwrap();
+    board
+        .paste_sign_in(&started.id, &paste_text_for(&started.browser_url))
+        .unwrap();
+    let signed_in = board.finish_sign_in(&started.id).unwrap();
+    done.store(true, Ordering::SeqCst);
+    assert!(signed_in.created && signed_in.activated);
+    let refresh = latest_refresh(&fake, "order@example.com");
+    let heard = heard.lock().unwrap().clone();
+    let kinds: Vec<EventKind> = heard.iter().map(|(kind, _)| *kind).collect();
+    assert_eq!(kinds, [EventKind::AccountAdded, EventKind::ActiveChanged]);
+    for (kind, file) in &heard {
+        assert!(
+            file.contains(&refresh),
+            "when {kind:?} was published, auth.json did not hold the new login yet"
+        );
+    }
+    if let Some(file) = watcher.join().unwrap() {
+        assert!(
+            file.contains(&refresh),
+            "another process saw the account before its files were written"
+        );
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{AccountKind, ProviderInfo};
-use crate::cli_files;
+use crate::cli_files::{self, Target};
 use crate::error::{Error, Result};
 use crate::providers;
 use crate::store::{EventKind, Tx};
@@ -51,8 +51,14 @@ impl Switchboard {
             ..Account::new(input.provider, kind, hint(info, &secret))
         };
         let base = default_label(info.display_name);
-        let account =
-            self.insert_new_account(account, label, base, &serde_json::Value::Null, &secret)?;
+        let account = self.insert_new_account(
+            account,
+            label,
+            base,
+            &serde_json::Value::Null,
+            &secret,
+            false,
+        )?;
         Ok(Saved { account, warnings })
     }
 
@@ -152,14 +158,7 @@ impl Switchboard {
             .store
             .read(|tx| tx.active_account_id(account.provider))?;
         if active.as_deref() == Some(account.id.as_str()) {
-            cli_files::sync(
-                &self.store,
-                &self.vault,
-                &self.config,
-                account.provider,
-                Some(account),
-                |_| Ok(()),
-            )?;
+            self.sync_files(account.provider, Some(account), |_| Ok(()))?;
         }
         Ok(())
     }
@@ -206,14 +205,7 @@ impl Switchboard {
             .store
             .read(|tx| tx.active_account_id(account.provider))?;
         if active.as_deref() == Some(id) {
-            cli_files::sync(
-                &self.store,
-                &self.vault,
-                &self.config,
-                account.provider,
-                None,
-                remove,
-            )?;
+            self.sync_files(account.provider, None, remove)?;
         } else {
             self.store.transaction(remove)?;
         }
@@ -222,9 +214,13 @@ impl Switchboard {
         Ok(())
     }
 
-    /// Stores a new account and its secret in one transaction: if the keychain refuses,
-    /// nothing is stored anywhere. The label is `label` if given (a taken one is an error),
-    /// otherwise `base_label` made unique.
+    /// Stores a new account: its secret first (outside any transaction; if the keychain
+    /// refuses, nothing is stored anywhere), then its row. With `activate`, the row is added
+    /// in the same transaction that makes it active, after its CLI files are written, so
+    /// whoever sees the new account (this process's listeners, or another process reading
+    /// the database) also sees its files. If anything fails, the secret is taken back out.
+    /// The label is `label` if given (a taken one is an error), otherwise `base_label` made
+    /// unique.
     pub(super) fn insert_new_account(
         &self,
         mut account: Account,
@@ -232,26 +228,69 @@ impl Switchboard {
         base_label: String,
         identity: &serde_json::Value,
         secret: &AccountSecret,
+        activate: bool,
     ) -> Result<Account> {
-        let account = self.store.transaction(|tx| {
-            account.label = match label {
-                Some(label) => label,
-                None => unique_label(base_label, |l| tx.label_taken(account.provider, l, None))?,
-            };
+        account.label = match label {
+            Some(label) => label,
+            None => self.store.read(|tx| {
+                unique_label(base_label, |l| tx.label_taken(account.provider, l, None))
+            })?,
+        };
+        let provider = account.provider;
+        let insert = |tx: &Tx<'_>| -> Result<()> {
             tx.insert_account(&account)?;
             if identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, identity)?;
             }
             tx.log_event(
                 EventKind::AccountAdded,
-                account.provider,
+                provider,
                 Some(&account.id),
                 &account.label,
             )?;
-            self.vault.store(&account.id, secret)?;
-            Ok(account)
-        })?;
-        self.publish(EventKind::AccountAdded, account.provider, Some(&account.id));
+            if activate {
+                tx.set_active_account_id(provider, Some(&account.id))?;
+                tx.log_event(
+                    EventKind::ActiveChanged,
+                    provider,
+                    Some(&account.id),
+                    &account.label,
+                )?;
+            }
+            Ok(())
+        };
+        self.vault.store(&account.id, secret)?;
+        let saved = if activate {
+            let target = Target {
+                account: &account,
+                secret,
+                identity,
+            };
+            self.take_back(provider).and_then(|_| {
+                cli_files::sync(
+                    &self.store,
+                    &self.vault,
+                    &self.config,
+                    provider,
+                    Some(target),
+                    insert,
+                )
+            })
+        } else {
+            self.store.transaction(insert).map(|()| Vec::new())
+        };
+        if let Err(err) = saved {
+            if let Err(cleanup) = self.vault.delete(&account.id) {
+                tracing::warn!(
+                    "could not remove the secret of an account that was not saved: {cleanup}"
+                );
+            }
+            return Err(err);
+        }
+        self.publish(EventKind::AccountAdded, provider, Some(&account.id));
+        if activate {
+            self.publish(EventKind::ActiveChanged, provider, Some(&account.id));
+        }
         Ok(account)
     }
 }

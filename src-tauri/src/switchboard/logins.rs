@@ -110,14 +110,15 @@ impl Switchboard {
                     if found.kind == AccountKind::Oauth {
                         self.vault.store(&account.id, &found.secret)?;
                     }
+                    let active = self.store.read(|tx| tx.active_account_id(provider))?;
+                    if active.is_none() {
+                        self.set_active(provider, Some(&account.id))?;
+                    }
                     (account, false)
                 }
-                None => (self.create_from_login(&found, None)?, true),
+                // A new login is the one the CLI uses now: it becomes active as it is added.
+                None => (self.create_from_login(&found, None, true)?, true),
             };
-            let active = self.store.read(|tx| tx.active_account_id(provider))?;
-            if created || active.is_none() {
-                self.set_active(provider, Some(&account.id))?;
-            }
             imported.push(Imported {
                 provider,
                 account_id: account.id,
@@ -156,11 +157,13 @@ impl Switchboard {
         Ok(None)
     }
 
-    /// A new account from a login, labelled `label` or else by its email or the time.
+    /// A new account from a login, labelled `label` or else by its email or the time; with
+    /// `activate`, it is its provider's active account from the moment it exists.
     pub(super) fn create_from_login(
         &self,
         found: &FoundLogin,
         label: Option<String>,
+        activate: bool,
     ) -> Result<Account> {
         let info = providers::info(found.provider);
         let account = Account {
@@ -169,6 +172,13 @@ impl Switchboard {
             ..Account::new(found.provider, found.kind, hint(info, &found.secret))
         };
         let base = self.sign_in_label(found)?;
-        self.insert_new_account(account, label, base, &found.identity, &found.secret)
+        self.insert_new_account(
+            account,
+            label,
+            base,
+            &found.identity,
+            &found.secret,
+            activate,
+        )
     }
 }

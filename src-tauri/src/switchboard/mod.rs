@@ -19,6 +19,7 @@ pub use switching::Switched;
 
 use crate::account::Account;
 use crate::catalog::{ProviderId, ProviderInfo};
+use crate::cli_files;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::providers;
@@ -210,6 +211,39 @@ impl Switchboard {
             Some(id) => tx.account(&id),
             None => Err(Error::ProviderNotConfigured(provider)),
         })
+    }
+
+    /// Writes `account` (or, with `None`, nothing of Switchboard's) into `provider`'s CLI
+    /// files and runs `finish` in the transaction that records it (see [`cli_files::sync`]).
+    /// The secret and identity are read here, before any transaction.
+    pub(crate) fn sync_files(
+        &self,
+        provider: ProviderId,
+        account: Option<&Account>,
+        finish: impl FnOnce(&crate::store::Tx<'_>) -> Result<()>,
+    ) -> Result<Vec<std::path::PathBuf>> {
+        let loaded = match account {
+            Some(account) => Some((
+                self.vault.load(&account.id)?,
+                self.store.read(|tx| tx.account_identity(&account.id))?,
+            )),
+            None => None,
+        };
+        let target = account
+            .zip(loaded.as_ref())
+            .map(|(account, (secret, identity))| cli_files::Target {
+                account,
+                secret,
+                identity,
+            });
+        cli_files::sync(
+            &self.store,
+            &self.vault,
+            &self.config,
+            provider,
+            target,
+            finish,
+        )
     }
 
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {

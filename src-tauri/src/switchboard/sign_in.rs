@@ -294,21 +294,29 @@ impl Switchboard {
     /// Saves a signed-in login: the account with the same identity is updated (tokens, email,
     /// plan, and the label if one was given), otherwise a new account is added. The first
     /// account of a provider becomes active; an active account's files get the new tokens.
+    /// Listeners hear of it only once all of that is done.
     pub fn save_sign_in(&self, login: FoundLogin, label: Option<String>) -> Result<SignedIn> {
         let provider = login.provider;
-        let (account, created) = match self.same_login(&login)? {
-            Some(existing) => (self.update_from_login(existing, &login, label)?, false),
-            None => (self.create_from_login(&login, label)?, true),
-        };
         let active = self.store.read(|tx| tx.active_account_id(provider))?;
-        let activated = match active {
-            None => true,
-            // Its files hold the old tokens: write the new ones.
-            Some(id) => id == account.id,
+        let (account, created, activated) = match self.same_login(&login)? {
+            Some(existing) => {
+                // Its files hold the old tokens if it is active: write the new ones.
+                let activated = active.is_none() || active.as_deref() == Some(&existing.id);
+                (
+                    self.update_from_login(existing, &login, label, activated)?,
+                    false,
+                    activated,
+                )
+            }
+            None => {
+                let activated = active.is_none();
+                (
+                    self.create_from_login(&login, label, activated)?,
+                    true,
+                    activated,
+                )
+            }
         };
-        if activated {
-            self.set_active(provider, Some(&account.id))?;
-        }
         Ok(SignedIn {
             account: self.account(&account.id)?,
             created,
@@ -316,19 +324,25 @@ impl Switchboard {
         })
     }
 
+    /// A new sign-in of an identity that is already an account: the tokens replace the
+    /// stored ones (keychain first, outside the transaction; put back if the row cannot be
+    /// saved), and with `activate` its files are rewritten before anyone hears of it.
     fn update_from_login(
         &self,
         mut account: Account,
         login: &FoundLogin,
         label: Option<String>,
+        activate: bool,
     ) -> Result<Account> {
-        let account = self.store.transaction(|tx| {
-            account.email = login.email.clone().or(account.email.take());
-            account.plan = login.plan.clone().or(account.plan.take());
-            account.secret_hint = hint(providers::info(account.provider), &login.secret);
-            if let Some(label) = label {
-                account.label = label;
-            }
+        account.email = login.email.clone().or(account.email.take());
+        account.plan = login.plan.clone().or(account.plan.take());
+        account.secret_hint = hint(providers::info(account.provider), &login.secret);
+        if let Some(label) = label {
+            account.label = label;
+        }
+        let previous = self.vault.load(&account.id).ok();
+        self.vault.store(&account.id, &login.secret)?;
+        let saved = self.store.transaction(|tx| {
             let account = tx.update_account(&account)?;
             if login.identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, &login.identity)?;
@@ -339,14 +353,32 @@ impl Switchboard {
                 Some(&account.id),
                 &account.label,
             )?;
-            self.vault.store(&account.id, &login.secret)?;
             Ok(account)
-        })?;
+        });
+        let account = match saved {
+            Ok(account) => account,
+            Err(err) => {
+                if let Some(previous) = previous {
+                    let _ = self.vault.store(&account.id, &previous);
+                }
+                return Err(err);
+            }
+        };
+        if activate {
+            self.set_active_quietly(account.provider, Some(&account))?;
+        }
         self.publish(
             EventKind::SecretReplaced,
             account.provider,
             Some(&account.id),
         );
+        if activate {
+            self.publish(
+                EventKind::ActiveChanged,
+                account.provider,
+                Some(&account.id),
+            );
+        }
         Ok(account)
     }
 

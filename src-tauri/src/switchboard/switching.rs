@@ -7,7 +7,6 @@ use ts_rs::TS;
 use crate::account::Account;
 use crate::account::AccountStatus;
 use crate::catalog::ProviderId;
-use crate::cli_files;
 use crate::error::{Error, Result};
 use crate::providers;
 use crate::secret::Sensitive;
@@ -31,9 +30,6 @@ impl Switchboard {
     /// Makes `account_id` its provider's active account (`None` clears it) and writes the
     /// CLI's files to match, in one transaction: if a file cannot be written, nothing changes.
     pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<Switched> {
-        // Tokens the CLI refreshed since the last switch go to the keychain before the files
-        // are rewritten, so switching away and back never restores a stale token.
-        self.take_back(provider)?;
         let account = match account_id {
             Some(id) => {
                 let account = self.account(id)?;
@@ -48,21 +44,7 @@ impl Switchboard {
             }
             None => None,
         };
-        let detail = account
-            .as_ref()
-            .map(|a| a.label.clone())
-            .unwrap_or_default();
-        let files = cli_files::sync(
-            &self.store,
-            &self.vault,
-            &self.config,
-            provider,
-            account.as_ref(),
-            |tx| {
-                tx.set_active_account_id(provider, account_id)?;
-                tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
-            },
-        )?;
+        let files = self.set_active_quietly(provider, account.as_ref())?;
         self.publish(EventKind::ActiveChanged, provider, account_id);
         Ok(Switched {
             provider,
@@ -71,6 +53,24 @@ impl Switchboard {
             caveat: account_id
                 .and(providers::switch_caveat(provider))
                 .map(str::to_owned),
+        })
+    }
+
+    /// [`Self::set_active`] without telling the listeners (the caller does, once its whole
+    /// action is done). Returns the files that changed.
+    pub(super) fn set_active_quietly(
+        &self,
+        provider: ProviderId,
+        account: Option<&Account>,
+    ) -> Result<Vec<std::path::PathBuf>> {
+        // Tokens the CLI refreshed since the last switch go to the keychain before the files
+        // are rewritten, so switching away and back never restores a stale token.
+        self.take_back(provider)?;
+        let account_id = account.map(|a| a.id.as_str());
+        let detail = account.map(|a| a.label.clone()).unwrap_or_default();
+        self.sync_files(provider, account, |tx| {
+            tx.set_active_account_id(provider, account_id)?;
+            tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
         })
     }
 
@@ -150,7 +150,7 @@ impl Switchboard {
             files.iter().map(|f| f.path.as_path()),
         )?;
         let providers = self.store.transaction(|tx| {
-            let restored = cli_files::restore(tx, &self.vault)?;
+            let restored = crate::cli_files::restore(tx, &self.vault)?;
             for provider in ProviderId::ALL {
                 tx.set_active_account_id(provider, None)?;
             }
