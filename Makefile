@@ -14,16 +14,13 @@ BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev l
               xdg-utils desktop-file-utils
 TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus libglib2.0-bin
 TAURI_DRIVER_VERSION := 2.1.0
-# Build the app with its UI embedded (what `tauri build` does); tests use the same features so
-# dependencies compile once.
-APP_FEATURES := --features switchboard/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 .PHONY: run test bench deps-build deps-test ui-deps cli-tools ui tauri-driver app bindings clean
 
 run: deps-build ui app
-	./target/debug/switchboard
+	./target/debug/switchboard-app
 
 test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@echo "== format"
@@ -32,23 +29,22 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	cd ui && $(NPM) run --silent check
 	cd ui && $(NPM) run --silent test
 	cd ui && $(NPM) run --silent build
-	@echo "== clippy (desktop and headless)"
-	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
-	$(CARGO) clippy -p switchboard --no-default-features --all-targets -- -D warnings
-	@echo "== headless build (no tauri)"
-	$(CARGO) build -p switchboard --no-default-features --bin switchboard
-	@echo "== app build"
-	$(CARGO) build -p switchboard $(APP_FEATURES)
+	@echo "== clippy"
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@echo "== build: the command line, the app (UI embedded), the test tools"
+	$(CARGO) build --workspace --bins
+	@echo "== the command line links no GUI library"
+	scripts/check-cli-deps.sh target/debug/switchboard
 	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
 	mkdir -p artifacts
-	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace $(APP_FEATURES) -- --test-threads=2 \
+	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace --no-fail-fast -- --test-threads=2 \
 	  2>&1 | tee artifacts/cargo-test.log
 	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
 	  END { printf "rust tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' artifacts/cargo-test.log
 
 # Release builds: the command-line figures time the binary users run.
 bench: deps-build deps-test
-	$(CARGO) build --release -p switchboard --no-default-features --bin switchboard
+	$(CARGO) build --release -p switchboard-cli
 	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" PATH="$(CARGO_BIN):$$PATH" \
 	  scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
 
@@ -82,11 +78,11 @@ tauri-driver:
 	  $(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; fi
 
 app: ui
-	$(CARGO) build -p switchboard $(APP_FEATURES)
+	$(CARGO) build -p switchboard-cli -p switchboard-app
 
 # Regenerate ui/src/lib/bindings.ts from the Rust types (CI fails when it is stale).
 bindings:
-	SWITCHBOARD_UPDATE_BINDINGS=1 $(CARGO) test -p switchboard --no-default-features --lib bindings
+	SWITCHBOARD_UPDATE_BINDINGS=1 $(CARGO) test -p switchboard-core --lib bindings
 
 clean:
 	$(CARGO) clean

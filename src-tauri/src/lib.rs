@@ -1,30 +1,130 @@
-//! Switchboard: every AI coding-agent account in one place, with the active one written into
-//! each CLI's own files. The domain never imports tauri; `desktop` is the only shell that does.
+//! The desktop app — the only crate that imports tauri. It opens the facade, hands it to the
+//! thin IPC commands, and forwards every change to the window as an event and to the tray.
 
-pub mod account;
-pub mod bindings;
-pub mod catalog;
-pub mod check;
-pub mod cli;
-pub mod cli_files;
-pub mod config;
-pub mod deep_link;
-pub mod error;
-pub mod files;
-pub mod logging;
-pub mod providers;
-pub mod secret;
-pub mod signin;
-pub mod store;
-pub mod switchboard;
-pub mod tray;
-pub mod validate;
-pub mod vault;
-pub mod watch;
+mod cli_binary;
+mod commands;
+mod links;
+#[cfg(target_os = "linux")]
+mod scheme;
+mod tray;
 
-#[cfg(feature = "desktop")]
-pub mod desktop;
+use std::process::ExitCode;
 
-pub use config::Config;
-pub use error::{Error, ErrorCode, Result};
-pub use switchboard::Switchboard;
+use tauri::{Emitter, Manager};
+
+use std::sync::Arc;
+
+use switchboard_core::watch::LoginWatcher;
+use switchboard_core::{Config, Switchboard};
+
+/// The event the window listens to; its payload is a [`switchboard_core::facade::Change`].
+pub const CHANGE_EVENT: &str = "switchboard:change";
+
+/// On the very first start (no accounts yet), the logins already in the CLI files become
+/// accounts. A failure is logged, never fatal: the window still opens.
+fn import_on_first_start(board: &Switchboard) {
+    let empty = board
+        .overview()
+        .map(|o| o.providers.iter().all(|p| p.accounts.is_empty()))
+        .unwrap_or(false);
+    if empty {
+        match board.import_logins() {
+            Ok(imported) => tracing::info!(
+                count = imported.len(),
+                "imported the logins found in CLI files"
+            ),
+            Err(err) => tracing::warn!("could not import the logins in CLI files: {err}"),
+        }
+    }
+}
+
+/// Shows, unminimises and focuses the main window.
+pub(crate) fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+/// Opens the window. Returns when the app exits.
+pub fn run() -> ExitCode {
+    let board = match Config::from_env().and_then(|mut config| {
+        switchboard_core::logging::init(&config, true);
+        config.helper_exe = cli_binary::locate(&config.data_dir);
+        Switchboard::open(config)
+    }) {
+        Ok(board) => board,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let board = Arc::new(board);
+    let cli = board.config().helper_exe.clone();
+    let result = tauri::Builder::default()
+        // First: a second launch hands its arguments (a link) to this one and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            links::second_launch(app, &args)
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(links::PendingLink::default())
+        .setup(move |app| {
+            // Only the first instance gets here: a second launch has handed over and exited.
+            import_on_first_start(&board);
+            app.manage(LoginWatcher::start(board.clone()));
+            let handle = app.handle().clone();
+            board.subscribe(move |change| {
+                if let Err(err) = handle.emit(CHANGE_EVENT, change) {
+                    tracing::warn!("could not forward a change to the window: {err}");
+                }
+                tray::refresh(&handle);
+            });
+            if let Err(err) = tray::create(app.handle(), &board) {
+                // No tray (no StatusNotifier host, say): the window still works.
+                tracing::warn!("no tray icon: {err}");
+            }
+            app.manage(board);
+            links::listen(app, &cli)?;
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray to come back from, closing the window keeps Switchboard running.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if tray::exists(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog,
+            commands::overview,
+            commands::add_key_account,
+            commands::replace_secret,
+            commands::rename_account,
+            commands::set_description,
+            commands::update_settings,
+            commands::remove_account,
+            commands::toggle_active,
+            commands::set_in_pool,
+            commands::restore_cli_files,
+            commands::import_logins,
+            commands::start_sign_in,
+            commands::finish_sign_in,
+            commands::paste_sign_in,
+            commands::poll_sign_in_now,
+            commands::cancel_sign_in,
+            commands::take_pending_link,
+            commands::check_account,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("switchboard: the window failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

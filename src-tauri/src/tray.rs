@@ -1,247 +1,152 @@
-//! The tray menu as data: built from the overview after every change, so the tray always
-//! shows what the window shows. The desktop shell only draws it and sends back actions.
+//! The tray icon: draws the menu model of `crate::tray` and carries out what is chosen.
+//! Rebuilt on the main thread after every change, wherever it was made.
 
-use crate::account::AccountStatus;
-use crate::catalog::ProviderId;
-use crate::switchboard::Overview;
+use std::sync::Arc;
 
-/// What choosing a tray item does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrayAction {
-    Use {
-        provider: ProviderId,
-        account_id: String,
-    },
-    Next {
-        provider: ProviderId,
-    },
-    Open,
-    Quit,
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager, Wry};
+
+use switchboard_core::tray::{tray_menu, TrayAction, TrayItem, TrayMenu};
+use switchboard_core::Switchboard;
+
+const TRAY_ID: &str = "switchboard";
+const ICON: &[u8] = include_bytes!("../../icons/tray-64.png");
+
+/// Creates the tray icon with the current menu.
+pub fn create(app: &AppHandle, board: &Switchboard) -> tauri::Result<()> {
+    let model = model(board);
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(ICON)?)
+        .tooltip(&model.tooltip)
+        .menu(&build_menu(app, &model)?)
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| choose(app, event.id().as_ref()))
+        .build(app)?;
+    tracing::info!("tray icon ready");
+    Ok(())
 }
 
-/// The notification that confirms a switch made from the tray: a title and a body.
-pub fn switch_notice(
-    switched: &crate::switchboard::Switched,
-    label: Option<&str>,
-) -> (String, String) {
-    let provider = switched.provider.display_name();
-    let files = switched.files_changed.len();
-    let mut body = match label {
-        Some(label) => format!(
-            "Now uses {label} ({files} CLI file{} updated).",
-            if files == 1 { "" } else { "s" }
-        ),
-        None => "No active account.".to_owned(),
+/// Whether the tray icon was created (there may be no tray host).
+pub fn exists(app: &AppHandle) -> bool {
+    app.tray_by_id(TRAY_ID).is_some()
+}
+
+/// Rebuilds the menu (menus may only be touched on the main thread).
+pub fn refresh(app: &AppHandle) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        let Some(tray) = handle.tray_by_id(TRAY_ID) else {
+            return;
+        };
+        let board = handle.state::<Arc<Switchboard>>();
+        let model = model(&board);
+        match build_menu(&handle, &model) {
+            Ok(menu) => {
+                let _ = tray.set_menu(Some(menu));
+                let _ = tray.set_tooltip(Some(&model.tooltip));
+            }
+            Err(err) => tracing::warn!("could not rebuild the tray menu: {err}"),
+        }
+    });
+}
+
+fn model(board: &Switchboard) -> TrayMenu {
+    match board.overview() {
+        Ok(overview) => tray_menu(&overview),
+        Err(err) => {
+            tracing::warn!("could not read the accounts for the tray: {err}");
+            tray_menu(&switchboard_core::facade::Overview {
+                providers: Vec::new(),
+            })
+        }
+    }
+}
+
+fn build_menu(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    for submenu in &model.submenus {
+        let entry = Submenu::new(app, &submenu.title, true)?;
+        for item in &submenu.items {
+            entry.append(menu_item(app, item)?.as_ref())?;
+        }
+        menu.append(&entry)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    for item in &model.footer {
+        menu.append(menu_item(app, item)?.as_ref())?;
+    }
+    Ok(menu)
+}
+
+/// The native item for one entry of the model.
+fn menu_item(app: &AppHandle, item: &TrayItem) -> tauri::Result<Box<dyn IsMenuItem<Wry>>> {
+    Ok(match item {
+        TrayItem::Account {
+            label,
+            checked,
+            action,
+        } => Box::new(CheckMenuItem::with_id(
+            app,
+            action.id(),
+            label,
+            true,
+            *checked,
+            None::<&str>,
+        )?),
+        TrayItem::Action { label, action } => Box::new(MenuItem::with_id(
+            app,
+            action.id(),
+            label,
+            true,
+            None::<&str>,
+        )?),
+        TrayItem::Note { label } => Box::new(MenuItem::new(app, label, false, None::<&str>)?),
+        TrayItem::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+    })
+}
+
+/// Carries out a chosen item through the same facade as the window.
+fn choose(app: &AppHandle, id: &str) {
+    let Some(action) = TrayAction::parse(id) else {
+        return;
     };
-    if let Some(caveat) = &switched.caveat {
-        body.push(' ');
-        body.push_str(caveat);
-    }
-    (provider.to_owned(), body)
-}
-
-impl TrayAction {
-    /// The menu item id that carries this action.
-    pub fn id(&self) -> String {
-        match self {
-            TrayAction::Use {
-                provider,
-                account_id,
-            } => format!("use:{}:{account_id}", provider.as_str()),
-            TrayAction::Next { provider } => format!("next:{}", provider.as_str()),
-            TrayAction::Open => "open".to_owned(),
-            TrayAction::Quit => "quit".to_owned(),
-        }
-    }
-
-    /// The action of a menu item id (`None` for ids that are not actions).
-    pub fn parse(id: &str) -> Option<Self> {
-        let mut parts = id.splitn(3, ':');
-        match (parts.next()?, parts.next(), parts.next()) {
-            ("open", None, None) => Some(TrayAction::Open),
-            ("quit", None, None) => Some(TrayAction::Quit),
-            ("next", Some(provider), None) => Some(TrayAction::Next {
-                provider: ProviderId::parse(provider)?,
-            }),
-            ("use", Some(provider), Some(account)) if !account.is_empty() => {
-                Some(TrayAction::Use {
-                    provider: ProviderId::parse(provider)?,
-                    account_id: account.to_owned(),
-                })
-            }
-            _ => None,
-        }
+    let board = app.state::<Arc<Switchboard>>();
+    let switched = match &action {
+        TrayAction::Use {
+            provider,
+            account_id,
+        } => board.set_active(*provider, Some(account_id)),
+        TrayAction::Next { provider } => board.next_in_pool(*provider),
+        TrayAction::Open => return crate::show_main_window(app),
+        TrayAction::Quit => return app.exit(0),
+    };
+    let result = switched.map(|switched| confirm(app, &board, &switched));
+    if let Err(err) = result {
+        tracing::warn!("the tray could not {}: {err}", action.id());
+        notify(app, "Switchboard could not switch", &err.to_string());
+        // The menu still shows the old state; redraw it so it does not lie.
+        refresh(app);
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrayItem {
-    /// An account: checked when active.
-    Account {
-        label: String,
-        checked: bool,
-        action: TrayAction,
-    },
-    /// A plain action ("Next in pool", "Open Switchboard", "Quit").
-    Action {
-        label: String,
-        action: TrayAction,
-    },
-    /// Text that does nothing ("No accounts").
-    Note {
-        label: String,
-    },
-    Separator,
+/// Confirms a tray switch with a notification (the window may be hidden).
+fn confirm(app: &AppHandle, board: &Switchboard, switched: &switchboard_core::facade::Switched) {
+    let label = switched
+        .active_account_id
+        .as_deref()
+        .and_then(|id| board.account(id).ok())
+        .map(|a| a.label);
+    let (title, body) = switchboard_core::tray::switch_notice(switched, label.as_deref());
+    notify(app, &title, &body);
 }
 
-/// One provider's submenu.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraySubmenu {
-    pub title: String,
-    pub items: Vec<TrayItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrayMenu {
-    pub submenus: Vec<TraySubmenu>,
-    /// Below the submenus: open and quit.
-    pub footer: Vec<TrayItem>,
-    /// The tooltip: which account each configured provider uses.
-    pub tooltip: String,
-}
-
-/// Builds the tray menu from what the window shows.
-pub fn tray_menu(overview: &Overview) -> TrayMenu {
-    let mut tooltip = vec!["Switchboard".to_owned()];
-    let submenus = overview
-        .providers
-        .iter()
-        .map(|group| {
-            let name = group.provider.display_name();
-            let active = group
-                .accounts
-                .iter()
-                .find(|a| Some(&a.id) == group.active_account_id.as_ref());
-            if let Some(active) = active {
-                tooltip.push(format!("{name}: {}", active.label));
-            }
-            let mut items: Vec<TrayItem> = group
-                .accounts
-                .iter()
-                .map(|account| TrayItem::Account {
-                    label: match account.status {
-                        AccountStatus::Ok => account.label.clone(),
-                        AccountStatus::NeedsSignIn => format!("{} (needs sign-in)", account.label),
-                        AccountStatus::RefreshFailed => {
-                            format!("{} (refresh failed)", account.label)
-                        }
-                    },
-                    checked: active.is_some_and(|a| a.id == account.id),
-                    action: TrayAction::Use {
-                        provider: group.provider,
-                        account_id: account.id.clone(),
-                    },
-                })
-                .collect();
-            if items.is_empty() {
-                items.push(TrayItem::Note {
-                    label: "No accounts".to_owned(),
-                });
-            }
-            let pool = group
-                .accounts
-                .iter()
-                .filter(|a| a.in_pool && a.status == AccountStatus::Ok)
-                .count();
-            if pool >= 2 {
-                items.push(TrayItem::Separator);
-                items.push(TrayItem::Action {
-                    label: "Next in pool".to_owned(),
-                    action: TrayAction::Next {
-                        provider: group.provider,
-                    },
-                });
-            }
-            TraySubmenu {
-                title: match active {
-                    Some(a) => format!("{name} \u{2014} {}", a.label),
-                    None => format!("{name} \u{2014} not configured"),
-                },
-                items,
-            }
-        })
-        .collect();
-    TrayMenu {
-        submenus,
-        footer: vec![
-            TrayItem::Action {
-                label: "Open Switchboard".to_owned(),
-                action: TrayAction::Open,
-            },
-            TrayItem::Action {
-                label: "Quit".to_owned(),
-                action: TrayAction::Quit,
-            },
-        ],
-        tooltip: tooltip.join("\n"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_tray_switch_is_confirmed_in_words() {
-        let switched = crate::switchboard::Switched {
-            provider: ProviderId::Codex,
-            active_account_id: Some("id".into()),
-            files_changed: vec!["/h/.codex/auth.json".into(), "/h/.codex/config.toml".into()],
-            caveat: Some(
-                "A running codex session refuses a different account until it is restarted.".into(),
-            ),
-        };
-        let (title, body) = switch_notice(&switched, Some("Work"));
-        assert_eq!(title, "Codex");
-        assert_eq!(
-            body,
-            "Now uses Work (2 CLI files updated). A running codex session refuses a different account until it is restarted."
-        );
-        let one = crate::switchboard::Switched {
-            files_changed: vec!["/h/.claude.json".into()],
-            caveat: None,
-            ..switched
-        };
-        assert_eq!(
-            switch_notice(&one, Some("Side")).1,
-            "Now uses Side (1 CLI file updated)."
-        );
-    }
-
-    #[test]
-    fn action_ids_round_trip_and_junk_is_rejected() {
-        for action in [
-            TrayAction::Use {
-                provider: ProviderId::Codex,
-                account_id: "0b1c-uuid".into(),
-            },
-            TrayAction::Next {
-                provider: ProviderId::Claude,
-            },
-            TrayAction::Open,
-            TrayAction::Quit,
-        ] {
-            assert_eq!(TrayAction::parse(&action.id()), Some(action));
-        }
-        for junk in [
-            "",
-            "use:codex",
-            "use:codex:",
-            "next:nobody",
-            "open:x",
-            "delete:all",
-        ] {
-            assert_eq!(TrayAction::parse(junk), None, "{junk:?}");
-        }
+/// Shows a desktop notification; without a notification service it is only logged.
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    match app.notification().builder().title(title).body(body).show() {
+        Ok(()) => tracing::info!(title, body, "notified"),
+        Err(err) => tracing::warn!(title, body, "no notification shown: {err}"),
     }
 }

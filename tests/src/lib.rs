@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use switchboard::account::{KeyCredential, NewKeyAccount};
-use switchboard::catalog::ProviderId;
-use switchboard::{Config, Switchboard};
+use switchboard_core::account::{KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::{Config, Switchboard};
 
 /// A temporary world for one test. Dropping it removes the temporary folders and every
 /// keychain entry it created.
@@ -49,9 +49,9 @@ impl TestEnv {
     /// reads it) with the fake browser as `SWITCHBOARD_OPEN_WITH`, here and in children.
     pub fn sign_in_against(&mut self, fake: &fake_provider::FakeProvider) {
         let file = fake.endpoints_file(self.root.path());
-        self.config.endpoints =
-            switchboard::signin::client::EndpointOverrides::load(&file).expect("endpoints file");
-        self.config.open_with = switchboard::signin::browser::OpenWith::Command(
+        self.config.endpoints = switchboard_core::signin::client::EndpointOverrides::load(&file)
+            .expect("endpoints file");
+        self.config.open_with = switchboard_core::signin::browser::OpenWith::Command(
             fake_browser_bin().display().to_string(),
         );
         self.endpoints_file = Some(file);
@@ -72,7 +72,7 @@ impl TestEnv {
     }
 
     /// Every account in this environment's database, all providers.
-    pub fn accounts(&self) -> Vec<switchboard::account::Account> {
+    pub fn accounts(&self) -> Vec<switchboard_core::account::Account> {
         let overview = self.board().overview().expect("overview");
         overview
             .providers
@@ -110,9 +110,14 @@ impl TestEnv {
         command
     }
 
-    /// The `switchboard` binary, run in this world.
+    /// The `switchboard` command line, run in this world.
     pub fn switchboard(&self) -> Command {
         self.command(switchboard_bin())
+    }
+
+    /// The desktop app, run in this world (a second launch, say).
+    pub fn app(&self) -> Command {
+        self.command(app_bin())
     }
 
     /// Every byte of every file under the data dir (database, WAL, logs, backups).
@@ -227,12 +232,23 @@ fn built_binary() -> PathBuf {
         })
 }
 
-/// The `switchboard` binary built by `make test` (or named by `SWITCHBOARD_BIN`).
+/// The `switchboard` command line built by `make test` (or named by `SWITCHBOARD_BIN`).
 pub fn switchboard_bin() -> PathBuf {
     let path = built_binary();
     assert!(
         path.exists(),
-        "{} is missing: build it first (`make test` does: cargo build -p switchboard --features custom-protocol)",
+        "{} is missing: build it first (`make test` does: cargo build -p switchboard-cli)",
+        path.display()
+    );
+    path
+}
+
+/// The desktop app built by `make test` (`switchboard-app` beside the command line).
+pub fn app_bin() -> PathBuf {
+    let path = built_binary().with_file_name("switchboard-app");
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (`make test` does: cargo build -p switchboard-app)",
         path.display()
     );
     path

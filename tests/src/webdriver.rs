@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 use thirtyfour::Capabilities;
 
-use crate::{switchboard_bin, TestEnv};
+use crate::{app_bin, TestEnv};
 
 pub struct AppSession {
     pub driver: WebDriver,
@@ -73,7 +73,7 @@ impl AppSession {
             std::env::var_os("DISPLAY").is_some(),
             "the end-to-end tests need a display: run them with `make test` (xvfb-run)"
         );
-        let app = switchboard_bin().canonicalize().expect("absolute app path");
+        let app = app_bin().canonicalize().expect("absolute app path");
         let port = free_port();
         let native_port = free_port();
         let mut command = env.command(tauri_driver());

@@ -1,19 +1,22 @@
 //! Key and Bedrock accounts end to end through the facade: a real SQLite file, the real
 //! keychain (Secret Service), and the rules for labels, the active account and pools.
 
-use switchboard::account::{
+use switchboard_core::account::{
     AccountSettings, EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount,
 };
-use switchboard::catalog::{AccountKind, Effort, ProviderId};
-use switchboard::store::EventKind;
-use switchboard::{ErrorCode, Switchboard};
+use switchboard_core::catalog::{AccountKind, Effort, ProviderId};
+use switchboard_core::store::EventKind;
+use switchboard_core::{ErrorCode, Switchboard};
 use switchboard_tests::{canary, new_key_account, secret_tool_lookup, TestEnv};
 
 fn key_account(provider: ProviderId, label: Option<&str>, key: &str) -> NewKeyAccount {
     new_key_account(provider, label, KeyCredential::ApiKey { key: key.into() })
 }
 
-fn accounts_of(board: &Switchboard, provider: ProviderId) -> Vec<switchboard::account::Account> {
+fn accounts_of(
+    board: &Switchboard,
+    provider: ProviderId,
+) -> Vec<switchboard_core::account::Account> {
     board
         .overview()
         .expect("overview")

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use serde_json::{json, Value};
-use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
-use switchboard::catalog::ProviderId;
-use switchboard::vault::backup_entry_name;
-use switchboard::{ErrorCode, Switchboard};
+use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::vault::backup_entry_name;
+use switchboard_core::{ErrorCode, Switchboard};
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json, run_in_home};
 use switchboard_tests::{canary, contains, new_key_account, secret_tool_lookup, TestEnv};
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use serde_json::{json, Value};
-use switchboard::catalog::ProviderId;
+use switchboard_core::catalog::ProviderId;
 use switchboard_tests::real_cli::read_json;
 use switchboard_tests::{canary, TestEnv};
 

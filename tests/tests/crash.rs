@@ -7,8 +7,8 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
-use switchboard::catalog::ProviderId;
+use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
 use switchboard_tests::{canary, switchboard_bin, TestEnv};
 
 const KILLS: u32 = 100;

@@ -1,10 +1,10 @@
 //! End to end in the real window: the app under Xvfb, driven over WebDriver (tauri-driver +
 //! WebKitWebDriver), with its real database and keychain. Screenshots go to artifacts/e2e/.
 
-use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
-use switchboard::catalog::{Effort, ProviderId};
-use switchboard::validate::mask;
-use switchboard::ErrorCode;
+use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::{Effort, ProviderId};
+use switchboard_core::validate::mask;
+use switchboard_core::ErrorCode;
 use switchboard_tests::webdriver::{text_content, AppSession};
 use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
 use thirtyfour::prelude::*;
@@ -164,7 +164,7 @@ async fn errors_show_in_the_dialog_and_nothing_is_added() {
 
 /// Accounts of several providers and kinds: a Claude subscription login imported from the
 /// CLI's files (in the round-robin pool), Claude and Bedrock keys, Codex on LM Studio, more.
-fn seed(env: &TestEnv, board: &switchboard::Switchboard) {
+fn seed(env: &TestEnv, board: &switchboard_core::Switchboard) {
     let claude = env.home().join(".claude");
     std::fs::create_dir_all(&claude).expect("mkdir");
     let login = serde_json::json!({"claudeAiOauth": {"accessToken": canary("sk-ant-oat01-"), "refreshToken": canary("sk-ant-ort01-"),
@@ -523,7 +523,7 @@ async fn the_scheme_is_registered_and_links_and_second_launches_reach_the_runnin
 
     // A second plain launch opens no second app: it hands over and exits.
     let status = env
-        .switchboard()
+        .app()
         .env("XDG_DATA_HOME", &data_home)
         .status()
         .expect("plain second launch");

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use switchboard::catalog::ProviderId;
+use switchboard_core::catalog::ProviderId;
 use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
 use switchboard_tests::webdriver::{text_content, AppSession};
 use switchboard_tests::TestEnv;

@@ -4,8 +4,8 @@
 
 use std::process::Output;
 
-use switchboard::catalog::ProviderId;
-use switchboard::signin::SignInMethod;
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::signin::SignInMethod;
 use switchboard_tests::fake_provider::{FakeProvider, Identity};
 use switchboard_tests::real_cli::{read_json, run_in_home};
 use switchboard_tests::{

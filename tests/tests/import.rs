@@ -3,7 +3,7 @@
 //! `claude` and `codex` confirm.
 
 use serde_json::{json, Value};
-use switchboard::catalog::{AccountKind, ProviderId};
+use switchboard_core::catalog::{AccountKind, ProviderId};
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json};
 use switchboard_tests::{add_key, canary, contains, TestEnv};
 
@@ -224,7 +224,7 @@ fn a_google_login_and_key_logins_are_imported_once() {
         (codex.kind, codex.secret_hint.clone()),
         (
             AccountKind::ApiKey,
-            switchboard::validate::mask(&openai, &["sk-"])
+            switchboard_core::validate::mask(&openai, &["sk-"])
         )
     );
 

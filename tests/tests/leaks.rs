@@ -6,8 +6,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use switchboard::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
-use switchboard::catalog::ProviderId;
+use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
 use switchboard_tests::{canary, contains, new_key_account, secret_tool_lookup, TestEnv};
 
 /// Collects everything written by the tracing subscriber.
@@ -37,7 +37,7 @@ fn capture_logs() -> (LogSink, tracing::subscriber::DefaultGuard) {
 }
 
 /// Every change event `board` publishes, as the JSON the window receives.
-fn capture_events(board: &switchboard::Switchboard) -> Arc<Mutex<Vec<String>>> {
+fn capture_events(board: &switchboard_core::Switchboard) -> Arc<Mutex<Vec<String>>> {
     let events = Arc::new(Mutex::new(Vec::<String>::new()));
     let seen = events.clone();
     board.subscribe(move |change| {
@@ -250,7 +250,7 @@ fn canary_secrets_are_found_only_in_the_keychain() {
 
 #[test]
 fn signed_in_tokens_stay_out_of_logs_events_responses_and_the_data_dir() {
-    use switchboard::signin::SignInMethod;
+    use switchboard_core::signin::SignInMethod;
     use switchboard_tests::fake_provider::{FakeProvider, Identity};
 
     let fake = FakeProvider::start();

@@ -5,10 +5,10 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use switchboard::catalog::ProviderId;
-use switchboard::store::EventKind;
-use switchboard::switchboard::Change;
-use switchboard::watch::LoginWatcher;
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::facade::Change;
+use switchboard_core::store::EventKind;
+use switchboard_core::watch::LoginWatcher;
 use switchboard_tests::{add_key, canary, TestEnv};
 
 #[test]
@@ -78,8 +78,8 @@ fn a_switch_waits_while_another_process_holds_the_files_lock() {
     let before = std::fs::read(&auth).expect("auth.json");
 
     // This process holds auth.json's lock, as a switch in another process would.
-    let held =
-        switchboard::files::lock_files(&env.config.locks_dir(), [auth.as_path()]).expect("lock");
+    let held = switchboard_core::files::lock_files(&env.config.locks_dir(), [auth.as_path()])
+        .expect("lock");
     let mut child = env
         .switchboard()
         .args(["use", "codex", "Side"])

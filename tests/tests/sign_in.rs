@@ -6,12 +6,12 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use switchboard::catalog::ProviderId;
-use switchboard::error::{Error, ErrorCode};
-use switchboard::signin::browser::OpenWith;
-use switchboard::signin::{SignInMethod, SignInStarted, SignedIn};
-use switchboard::store::EventKind;
-use switchboard::{Config, Switchboard};
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::error::{Error, ErrorCode};
+use switchboard_core::signin::browser::OpenWith;
+use switchboard_core::signin::{SignInMethod, SignInStarted, SignedIn};
+use switchboard_core::store::EventKind;
+use switchboard_core::{Config, Switchboard};
 use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
 use switchboard_tests::real_cli::{claude_status, codex_status, read_json};
 use switchboard_tests::{contains, secret_tool_lookup, TestEnv};

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard::catalog::ProviderId;
-use switchboard::store::EventKind;
-use switchboard::switchboard::TakeBack;
-use switchboard::watch::LoginWatcher;
-use switchboard::Switchboard;
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::facade::TakeBack;
+use switchboard_core::store::EventKind;
+use switchboard_core::watch::LoginWatcher;
+use switchboard_core::Switchboard;
 use switchboard_tests::real_cli::read_json;
 use switchboard_tests::{add_key, canary, secret_tool_lookup, TestEnv};
 

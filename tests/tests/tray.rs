@@ -2,8 +2,8 @@
 //! account that needs signing in: items, checkmarks and the actions they carry.
 
 use serde_json::json;
-use switchboard::catalog::ProviderId;
-use switchboard::tray::{tray_menu, TrayAction, TrayItem};
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::tray::{tray_menu, TrayAction, TrayItem};
 use switchboard_tests::{add_key, canary, TestEnv};
 
 fn import_claude(env: &TestEnv, email: &str) {

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use std::io::Write;
 use std::process::Stdio;
 
-use switchboard::account::{KeyCredential, NewKeyAccount};
-use switchboard::catalog::ProviderId;
+use switchboard_core::account::{KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
 use switchboard_tests::{add_key, canary, switchboard_bin, TestEnv};
 
 fn summarise(name: &str, mut samples: Vec<Duration>) {

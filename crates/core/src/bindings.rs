@@ -14,9 +14,9 @@ use crate::catalog::{
 use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
+use crate::facade::{Change, Imported, Overview, ProviderAccounts, Switched};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
-use crate::switchboard::{Change, Imported, Overview, ProviderAccounts, Switched};
 
 /// Path of the generated file, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn committed_typescript_bindings_are_current() {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
+            .join("../..")
             .join(super::BINDINGS_PATH);
         let generated = super::typescript();
         if std::env::var_os("SWITCHBOARD_UPDATE_BINDINGS").is_some() {

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use tauri::{Emitter, Manager};
 
-use crate::deep_link::{self, DeepLink, LinkRequest};
-use crate::Switchboard;
+use switchboard_core::deep_link::{self, DeepLink, LinkRequest};
+use switchboard_core::Switchboard;
 
 /// The event carrying a [`LinkRequest`] to the window.
 pub const LINK_EVENT: &str = "switchboard:link";
@@ -38,7 +38,7 @@ pub fn handle_link(app: &tauri::AppHandle, link: &str) {
         link = link.split('/').take(3).collect::<Vec<_>>().join("/"),
         "link"
     );
-    super::show_main_window(app);
+    crate::show_main_window(app);
     if let Some(request) = request {
         if let Some(pending) = app.try_state::<PendingLink>() {
             *pending.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(request.clone());
@@ -51,19 +51,25 @@ pub fn handle_link(app: &tauri::AppHandle, link: &str) {
 /// plugin) or nothing, which shows the window.
 pub fn second_launch(app: &tauri::AppHandle, args: &[String]) {
     if !args.iter().skip(1).any(|a| deep_link::is_link(a)) {
-        super::show_main_window(app);
+        crate::show_main_window(app);
     }
 }
 
-/// Registers the `switchboard://` scheme with the OS (Linux and Windows register at run
-/// time; macOS through the bundle), follows links as they arrive, and carries out the link
+/// Registers the `switchboard://` scheme with the OS (Linux: the command line `cli` is the
+/// handler; Windows registers this app at run time; macOS through the bundle), follows links as they arrive, and carries out the link
 /// the app was started with.
-pub fn listen(app: &tauri::App) -> tauri::Result<()> {
+pub fn listen(app: &tauri::App, cli: &std::path::Path) -> tauri::Result<()> {
     use tauri_plugin_deep_link::DeepLinkExt;
-    #[cfg(any(target_os = "linux", windows))]
+    #[cfg(target_os = "linux")]
+    if let Err(err) = crate::scheme::register(app.handle(), cli) {
+        tracing::warn!("could not register switchboard:// links with the system: {err}");
+    }
+    #[cfg(windows)]
     if let Err(err) = app.deep_link().register_all() {
         tracing::warn!("could not register switchboard:// links with the system: {err}");
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cli;
     let handle = app.handle().clone();
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {

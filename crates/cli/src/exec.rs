@@ -4,9 +4,9 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use crate::catalog::ProviderId;
-use crate::error::Error;
-use crate::switchboard::ExecAccount;
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::error::Error;
+use switchboard_core::facade::ExecAccount;
 
 pub fn run(
     provider: ProviderId,
@@ -16,9 +16,9 @@ pub fn run(
 ) -> ExitCode {
     let fail = |err: Error| {
         eprintln!("switchboard: {err}");
-        ExitCode::from(super::exit_code(&err))
+        ExitCode::from(crate::commands::exit_code(&err))
     };
-    let board = match super::open() {
+    let board = match crate::commands::open() {
         Ok(board) => board,
         Err(err) => return fail(err),
     };

@@ -94,11 +94,8 @@ impl Config {
     }
 }
 
-/// The path CLIs should run: the AppImage itself when running from one (its mount point
-/// changes every run), otherwise this executable.
+/// The path CLIs should run: this executable (the `switchboard` command line). The desktop
+/// app replaces it with the command line it ships with (see `src-tauri`).
 fn helper_exe() -> PathBuf {
-    if let Some(appimage) = std::env::var_os("APPIMAGE").filter(|v| !v.is_empty()) {
-        return PathBuf::from(appimage);
-    }
     std::env::current_exe().unwrap_or_else(|_| PathBuf::from("switchboard"))
 }

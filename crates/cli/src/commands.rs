@@ -1,21 +1,20 @@
-//! The command line (same binary, also in the headless build). Each subcommand is one
-//! facade call; secrets come from stdin or a hidden prompt, never from argv.
+//! The subcommands: each is one facade call; secrets come from stdin or a hidden prompt,
+//! never from argv.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::account::{Account, KeyCredential, NewKeyAccount};
-use crate::catalog::ProviderId;
-use crate::deep_link::{self, DeepLink};
-use crate::error::{Error, Result};
-use crate::secret::Sensitive;
-use crate::{Config, Switchboard};
+use switchboard_core::account::{Account, KeyCredential, NewKeyAccount};
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::error::{Error, Result};
+use switchboard_core::secret::Sensitive;
+use switchboard_core::{Config, Switchboard};
 
-mod exec;
-mod login;
+use crate::{exec, login};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +38,7 @@ enum Command {
     /// Add an API key (or AWS Bedrock credentials for Claude). The secret is read from stdin
     /// when it is piped, otherwise from a hidden prompt.
     AddKey {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         #[arg(long)]
         label: Option<String>,
@@ -55,6 +55,7 @@ enum Command {
     /// Sign in through the browser (or a device code) and add the account, or update the
     /// account of the same identity. The first account of a provider becomes active.
     Login {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// No browser redirect to this computer: open the page anywhere and paste back what
         /// it shows (Claude's code, Google's code, or the address the browser ended on).
@@ -71,14 +72,21 @@ enum Command {
     },
     /// Make an account its provider's active one and write it into the CLI's files.
     Use {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// The account's label, email, or id prefix.
         account: String,
     },
     /// Clear a provider's active account, removing what Switchboard wrote to its files.
-    Clear { provider: ProviderId },
+    Clear {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+    },
     /// Activate the next account of the provider's round-robin pool.
-    Next { provider: ProviderId },
+    Next {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+    },
     /// Show each provider's active account.
     Status {
         /// Print JSON instead of text.
@@ -87,6 +95,7 @@ enum Command {
     },
     /// Give an account a new label.
     Rename {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// The account's label, email, or id prefix.
         account: String,
@@ -94,6 +103,7 @@ enum Command {
     },
     /// Remove an account and its keychain entry (clearing it first if it is active).
     Remove {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// The account's label, email, or id prefix.
         account: String,
@@ -107,6 +117,7 @@ enum Command {
     /// Print the active account's credential for a CLI's helper hook (Claude Code's
     /// `apiKeyHelper` and `awsCredentialExport` run this; it is not meant for people).
     Credential {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// A specific account (the helper of a per-account `exec` dir), by id.
         #[arg(long)]
@@ -114,15 +125,20 @@ enum Command {
     },
     /// Ask the provider whether an account's credential works (one request, no refresh).
     Test {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// The account's label, email, or id prefix (default: the active account).
         account: Option<String>,
     },
     /// Print `export` lines for the provider's active key account (for `eval`).
-    Env { provider: ProviderId },
+    Env {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+    },
     /// Run a command as one account, in a per-account config dir (`CLAUDE_CONFIG_DIR`,
     /// `CODEX_HOME`, `GEMINI_CLI_HOME`, `GROK_HOME`), leaving the global CLI files alone.
     Exec {
+        #[arg(value_parser = provider_name())]
         provider: ProviderId,
         /// The account's label, email, or id prefix (default: the active account).
         #[arg(long, conflicts_with = "next")]
@@ -134,6 +150,13 @@ enum Command {
         #[arg(last = true, required = true)]
         command: Vec<OsString>,
     },
+}
+
+/// A provider by its name (`claude`, `codex`, ...), with the names listed in `--help`.
+fn provider_name() -> impl TypedValueParser<Value = ProviderId> {
+    PossibleValuesParser::new(ProviderId::ALL.map(ProviderId::as_str)).map(|name| {
+        ProviderId::parse(&name).unwrap_or_else(|| unreachable!("clap only passes listed names"))
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,38 +197,6 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Whether a link is for the window (`open`, `connect`) rather than an action done here.
-/// A malformed link is not: it is reported by `run_link`.
-pub fn link_needs_window(link: &str) -> bool {
-    matches!(
-        deep_link::parse(link),
-        Ok(DeepLink::Open | DeepLink::Connect { .. })
-    )
-}
-
-/// Carries out a `switchboard://use` or `next` link (the OS passes links as an argument).
-pub fn run_link(link: &str) -> ExitCode {
-    let result = deep_link::parse(link).and_then(|parsed| {
-        if matches!(parsed, DeepLink::Open | DeepLink::Connect { .. }) {
-            return Err(Error::NotAllowed(
-                "This link opens the window; this build of Switchboard has none.".to_owned(),
-            ));
-        }
-        let board = open()?;
-        match deep_link::carry_out(&board, &parsed)? {
-            Some(switched) => print_switch(&board, &switched),
-            None => Ok(()),
-        }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("switchboard: {err}");
-            ExitCode::from(exit_code(&err))
-        }
-    }
-}
-
 /// `text` in single quotes for a POSIX shell.
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
@@ -213,7 +204,7 @@ fn shell_quote(text: &str) -> String {
 
 /// Exit codes a script can rely on.
 pub(crate) fn exit_code(err: &Error) -> u8 {
-    use crate::error::ErrorCode::*;
+    use switchboard_core::error::ErrorCode::*;
     match err.code() {
         InvalidInput | Conflict | NotAllowed => 2,
         NotFound => 3,
@@ -229,7 +220,7 @@ pub(crate) fn exit_code(err: &Error) -> u8 {
 
 pub(crate) fn open() -> Result<Switchboard> {
     let config = Config::from_env()?;
-    crate::logging::init(&config, false);
+    switchboard_core::logging::init(&config, false);
     Switchboard::open(config)
 }
 
@@ -260,11 +251,11 @@ fn execute(command: Command) -> Result<()> {
             };
             let result = board.check_account(&account.id)?;
             match result.verdict {
-                crate::check::CheckVerdict::Works => {
+                switchboard_core::check::CheckVerdict::Works => {
                     println!("{}: works \u{2014} {}", account.label, result.detail);
                     Ok(())
                 }
-                crate::check::CheckVerdict::Refused => Err(Error::CredentialRefused {
+                switchboard_core::check::CheckVerdict::Refused => Err(Error::CredentialRefused {
                     label: account.label,
                     detail: result.detail,
                 }),
@@ -456,7 +447,10 @@ fn execute(command: Command) -> Result<()> {
 }
 
 /// [`print_switched`] with the label of the account now active.
-fn print_switch(board: &Switchboard, switched: &crate::switchboard::Switched) -> Result<()> {
+pub(crate) fn print_switch(
+    board: &Switchboard,
+    switched: &switchboard_core::facade::Switched,
+) -> Result<()> {
     let account = switched
         .active_account_id
         .as_deref()
@@ -466,7 +460,7 @@ fn print_switch(board: &Switchboard, switched: &crate::switchboard::Switched) ->
     Ok(())
 }
 
-fn print_switched(switched: &crate::switchboard::Switched, label: Option<&str>) {
+fn print_switched(switched: &switchboard_core::facade::Switched, label: Option<&str>) {
     let provider = switched.provider.display_name();
     match label {
         Some(label) => println!("{provider} now uses {label}"),

@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use tauri::State;
 
-use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
-use crate::catalog::{ProviderId, ProviderInfo};
-use crate::deep_link::LinkRequest;
-use crate::error::{Error, Result};
-use crate::signin::{SignInMethod, SignInStarted, SignedIn};
-use crate::switchboard::{Imported, Overview, Switched};
-use crate::Switchboard;
+use switchboard_core::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
+use switchboard_core::catalog::{ProviderId, ProviderInfo};
+use switchboard_core::deep_link::LinkRequest;
+use switchboard_core::error::{Error, Result};
+use switchboard_core::facade::{Imported, Overview, Switched};
+use switchboard_core::signin::{SignInMethod, SignInStarted, SignedIn};
+use switchboard_core::Switchboard;
 
 type Board<'a> = State<'a, Arc<Switchboard>>;
 
@@ -118,13 +118,16 @@ async fn blocking<T: Send + 'static>(
 
 /// Asks the provider whether the account's credential works (a network round trip).
 #[tauri::command]
-pub async fn check_account(board: Board<'_>, id: String) -> Result<crate::check::CheckResult> {
+pub async fn check_account(
+    board: Board<'_>,
+    id: String,
+) -> Result<switchboard_core::check::CheckResult> {
     let board = board.inner().clone();
     blocking(move || board.check_account(&id)).await
 }
 
 /// The link request that arrived before the window listened (started by a link), once.
 #[tauri::command]
-pub fn take_pending_link(pending: State<'_, super::links::PendingLink>) -> Option<LinkRequest> {
+pub fn take_pending_link(pending: State<'_, crate::links::PendingLink>) -> Option<LinkRequest> {
     pending.0.lock().unwrap_or_else(|p| p.into_inner()).take()
 }

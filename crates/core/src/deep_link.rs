@@ -56,7 +56,7 @@ pub fn is_link(arg: &str) -> bool {
 pub fn carry_out(
     board: &crate::Switchboard,
     link: &DeepLink,
-) -> Result<Option<crate::switchboard::Switched>> {
+) -> Result<Option<crate::facade::Switched>> {
     match link {
         DeepLink::Use { provider, account } => {
             let account = board.find_account(*provider, account)?;

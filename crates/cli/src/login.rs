@@ -3,11 +3,11 @@
 
 use std::io::BufRead;
 
-use crate::catalog::ProviderId;
-use crate::error::{Error, Result};
-use crate::providers;
-use crate::signin::{PasteKind, SignInMethod, SignInStarted};
-use crate::Switchboard;
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::error::{Error, Result};
+use switchboard_core::providers;
+use switchboard_core::signin::{PasteKind, SignInMethod, SignInStarted};
+use switchboard_core::Switchboard;
 
 pub fn run(
     provider: ProviderId,
@@ -32,11 +32,11 @@ pub fn run(
                 ))
             })?
     };
-    let mut config = crate::Config::from_env()?;
+    let mut config = switchboard_core::Config::from_env()?;
     if no_browser {
-        config.open_with = crate::signin::browser::OpenWith::Nothing;
+        config.open_with = switchboard_core::signin::browser::OpenWith::Nothing;
     }
-    crate::logging::init(&config, false);
+    switchboard_core::logging::init(&config, false);
     let board = std::sync::Arc::new(Switchboard::open(config)?);
     let started = board.start_sign_in(provider, method, label)?;
     explain(&started);

@@ -1,0 +1,244 @@
+//! The tray menu as data: built from the overview after every change, so the tray always
+//! shows what the window shows. The desktop shell only draws it and sends back actions.
+
+use crate::account::AccountStatus;
+use crate::catalog::ProviderId;
+use crate::facade::Overview;
+
+/// What choosing a tray item does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrayAction {
+    Use {
+        provider: ProviderId,
+        account_id: String,
+    },
+    Next {
+        provider: ProviderId,
+    },
+    Open,
+    Quit,
+}
+
+/// The notification that confirms a switch made from the tray: a title and a body.
+pub fn switch_notice(switched: &crate::facade::Switched, label: Option<&str>) -> (String, String) {
+    let provider = switched.provider.display_name();
+    let files = switched.files_changed.len();
+    let mut body = match label {
+        Some(label) => format!(
+            "Now uses {label} ({files} CLI file{} updated).",
+            if files == 1 { "" } else { "s" }
+        ),
+        None => "No active account.".to_owned(),
+    };
+    if let Some(caveat) = &switched.caveat {
+        body.push(' ');
+        body.push_str(caveat);
+    }
+    (provider.to_owned(), body)
+}
+
+impl TrayAction {
+    /// The menu item id that carries this action.
+    pub fn id(&self) -> String {
+        match self {
+            TrayAction::Use {
+                provider,
+                account_id,
+            } => format!("use:{}:{account_id}", provider.as_str()),
+            TrayAction::Next { provider } => format!("next:{}", provider.as_str()),
+            TrayAction::Open => "open".to_owned(),
+            TrayAction::Quit => "quit".to_owned(),
+        }
+    }
+
+    /// The action of a menu item id (`None` for ids that are not actions).
+    pub fn parse(id: &str) -> Option<Self> {
+        let mut parts = id.splitn(3, ':');
+        match (parts.next()?, parts.next(), parts.next()) {
+            ("open", None, None) => Some(TrayAction::Open),
+            ("quit", None, None) => Some(TrayAction::Quit),
+            ("next", Some(provider), None) => Some(TrayAction::Next {
+                provider: ProviderId::parse(provider)?,
+            }),
+            ("use", Some(provider), Some(account)) if !account.is_empty() => {
+                Some(TrayAction::Use {
+                    provider: ProviderId::parse(provider)?,
+                    account_id: account.to_owned(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrayItem {
+    /// An account: checked when active.
+    Account {
+        label: String,
+        checked: bool,
+        action: TrayAction,
+    },
+    /// A plain action ("Next in pool", "Open Switchboard", "Quit").
+    Action {
+        label: String,
+        action: TrayAction,
+    },
+    /// Text that does nothing ("No accounts").
+    Note {
+        label: String,
+    },
+    Separator,
+}
+
+/// One provider's submenu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraySubmenu {
+    pub title: String,
+    pub items: Vec<TrayItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayMenu {
+    pub submenus: Vec<TraySubmenu>,
+    /// Below the submenus: open and quit.
+    pub footer: Vec<TrayItem>,
+    /// The tooltip: which account each configured provider uses.
+    pub tooltip: String,
+}
+
+/// Builds the tray menu from what the window shows.
+pub fn tray_menu(overview: &Overview) -> TrayMenu {
+    let mut tooltip = vec!["Switchboard".to_owned()];
+    let submenus = overview
+        .providers
+        .iter()
+        .map(|group| {
+            let name = group.provider.display_name();
+            let active = group
+                .accounts
+                .iter()
+                .find(|a| Some(&a.id) == group.active_account_id.as_ref());
+            if let Some(active) = active {
+                tooltip.push(format!("{name}: {}", active.label));
+            }
+            let mut items: Vec<TrayItem> = group
+                .accounts
+                .iter()
+                .map(|account| TrayItem::Account {
+                    label: match account.status {
+                        AccountStatus::Ok => account.label.clone(),
+                        AccountStatus::NeedsSignIn => format!("{} (needs sign-in)", account.label),
+                        AccountStatus::RefreshFailed => {
+                            format!("{} (refresh failed)", account.label)
+                        }
+                    },
+                    checked: active.is_some_and(|a| a.id == account.id),
+                    action: TrayAction::Use {
+                        provider: group.provider,
+                        account_id: account.id.clone(),
+                    },
+                })
+                .collect();
+            if items.is_empty() {
+                items.push(TrayItem::Note {
+                    label: "No accounts".to_owned(),
+                });
+            }
+            let pool = group
+                .accounts
+                .iter()
+                .filter(|a| a.in_pool && a.status == AccountStatus::Ok)
+                .count();
+            if pool >= 2 {
+                items.push(TrayItem::Separator);
+                items.push(TrayItem::Action {
+                    label: "Next in pool".to_owned(),
+                    action: TrayAction::Next {
+                        provider: group.provider,
+                    },
+                });
+            }
+            TraySubmenu {
+                title: match active {
+                    Some(a) => format!("{name} \u{2014} {}", a.label),
+                    None => format!("{name} \u{2014} not configured"),
+                },
+                items,
+            }
+        })
+        .collect();
+    TrayMenu {
+        submenus,
+        footer: vec![
+            TrayItem::Action {
+                label: "Open Switchboard".to_owned(),
+                action: TrayAction::Open,
+            },
+            TrayItem::Action {
+                label: "Quit".to_owned(),
+                action: TrayAction::Quit,
+            },
+        ],
+        tooltip: tooltip.join("\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tray_switch_is_confirmed_in_words() {
+        let switched = crate::facade::Switched {
+            provider: ProviderId::Codex,
+            active_account_id: Some("id".into()),
+            files_changed: vec!["/h/.codex/auth.json".into(), "/h/.codex/config.toml".into()],
+            caveat: Some(
+                "A running codex session refuses a different account until it is restarted.".into(),
+            ),
+        };
+        let (title, body) = switch_notice(&switched, Some("Work"));
+        assert_eq!(title, "Codex");
+        assert_eq!(
+            body,
+            "Now uses Work (2 CLI files updated). A running codex session refuses a different account until it is restarted."
+        );
+        let one = crate::facade::Switched {
+            files_changed: vec!["/h/.claude.json".into()],
+            caveat: None,
+            ..switched
+        };
+        assert_eq!(
+            switch_notice(&one, Some("Side")).1,
+            "Now uses Side (1 CLI file updated)."
+        );
+    }
+
+    #[test]
+    fn action_ids_round_trip_and_junk_is_rejected() {
+        for action in [
+            TrayAction::Use {
+                provider: ProviderId::Codex,
+                account_id: "0b1c-uuid".into(),
+            },
+            TrayAction::Next {
+                provider: ProviderId::Claude,
+            },
+            TrayAction::Open,
+            TrayAction::Quit,
+        ] {
+            assert_eq!(TrayAction::parse(&action.id()), Some(action));
+        }
+        for junk in [
+            "",
+            "use:codex",
+            "use:codex:",
+            "next:nobody",
+            "open:x",
+            "delete:all",
+        ] {
+            assert_eq!(TrayAction::parse(junk), None, "{junk:?}");
+        }
+    }
+}
