@@ -82,7 +82,7 @@ app: ui
 
 # Regenerate ui/src/lib/bindings.ts from the Rust types (CI fails when it is stale).
 bindings:
-	SWITCHBOARD_UPDATE_BINDINGS=1 $(CARGO) test -p switchboard-core --lib bindings
+	SWITCHBOARD_UPDATE_BINDINGS=1 $(CARGO) test -p switchboard-core --lib bindings::
 
 clean:
 	$(CARGO) clean

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::catalog::EndpointPreset;
 use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::secret::Sensitive;
 
@@ -33,58 +34,6 @@ impl AccountStatus {
         ]
         .into_iter()
         .find(|s| s.as_str() == name)
-    }
-}
-
-/// Where a key account sends its requests. Presets other than `Default` and `Custom` are
-/// Codex's endpoint types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum EndpointPreset {
-    /// The provider's own endpoint.
-    #[default]
-    Default,
-    /// A hosted Responses-compatible proxy (for example LiteLLM in front of OpenRouter).
-    ResponsesHosted,
-    /// A Responses-compatible server on this machine (LM Studio).
-    LocalResponses,
-    /// Azure OpenAI; the base URL is rewritten to the shape Codex's Responses client needs.
-    AzureOpenai,
-    /// Any other base URL.
-    Custom,
-}
-
-impl EndpointPreset {
-    pub const ALL: [EndpointPreset; 5] = [
-        EndpointPreset::Default,
-        EndpointPreset::ResponsesHosted,
-        EndpointPreset::LocalResponses,
-        EndpointPreset::AzureOpenai,
-        EndpointPreset::Custom,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndpointPreset::Default => "default",
-            EndpointPreset::ResponsesHosted => "responses_hosted",
-            EndpointPreset::LocalResponses => "local_responses",
-            EndpointPreset::AzureOpenai => "azure_openai",
-            EndpointPreset::Custom => "custom",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-
-    /// Presets that only Codex offers.
-    pub fn codex_only(self) -> bool {
-        matches!(
-            self,
-            EndpointPreset::ResponsesHosted
-                | EndpointPreset::LocalResponses
-                | EndpointPreset::AzureOpenai
-        )
     }
 }
 
@@ -127,7 +76,7 @@ pub struct Account {
 impl Account {
     /// A new account with a fresh id, no label yet, default settings and status `Ok`.
     pub fn new(provider: ProviderId, kind: AccountKind, secret_hint: String) -> Self {
-        let now = crate::store::now_ms();
+        let now = crate::time::now_ms();
         Self {
             id: uuid::Uuid::new_v4().to_string(),
             provider,

@@ -9,7 +9,7 @@ use crate::account::{
     KeyCredential, NewKeyAccount, Saved,
 };
 use crate::catalog::{
-    AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo,
+    AccountKind, DefaultEndpoints, Effort, ModelOption, PresetOption, ProviderId, ProviderInfo,
 };
 use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
@@ -20,6 +20,16 @@ use crate::store::{EventKind, EventRecord};
 
 /// Path of the generated file, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+/// The catalog as the app serves it, for the UI's unit tests (generated, committed).
+pub const CATALOG_PATH: &str = "ui/src/lib/catalog.generated.json";
+
+/// The catalog the app's `catalog` command returns, as JSON.
+pub fn catalog_json() -> String {
+    let catalog: Vec<_> = crate::providers::all();
+    let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
+    text.push('\n');
+    text
+}
 
 /// The whole generated file.
 pub fn typescript() -> String {
@@ -31,6 +41,7 @@ pub fn typescript() -> String {
         DefaultEndpoints::decl(),
         SignInMethod::decl(),
         PasteKind::decl(),
+        PresetOption::decl(),
         ProviderInfo::decl(),
         AccountStatus::decl(),
         EndpointPreset::decl(),
@@ -57,7 +68,7 @@ pub fn typescript() -> String {
         ErrorPayload::decl(),
     ];
     let mut out = String::from(
-        "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n",
+        "// Generated from the Rust types by `make bindings` (crates/core/src/bindings.rs). Do not edit.\n",
     );
     for decl in declarations {
         out.push('\n');
@@ -72,20 +83,29 @@ pub fn typescript() -> String {
 mod tests {
     use std::path::PathBuf;
 
-    #[test]
-    fn committed_typescript_bindings_are_current() {
+    /// Compares a committed generated file with what the code generates now (and rewrites
+    /// it with `SWITCHBOARD_UPDATE_BINDINGS=1`, which `make bindings` sets).
+    fn current(relative: &str, generated: &str) {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../..")
-            .join(super::BINDINGS_PATH);
-        let generated = super::typescript();
+            .join(relative);
         if std::env::var_os("SWITCHBOARD_UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &generated).expect("write bindings");
+            std::fs::write(&path, generated).expect("write generated file");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == generated,
-            "{} is stale: run `make bindings` and commit the result",
-            super::BINDINGS_PATH
+            "{relative} is stale: run `make bindings` and commit the result"
         );
+    }
+
+    #[test]
+    fn committed_typescript_bindings_are_current() {
+        current(super::BINDINGS_PATH, &super::typescript());
+    }
+
+    #[test]
+    fn the_catalog_the_ui_tests_use_is_current() {
+        current(super::CATALOG_PATH, &super::catalog_json());
     }
 }

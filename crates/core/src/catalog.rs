@@ -1,6 +1,7 @@
-//! The vocabulary of the catalog: which providers exist, what kinds of account each takes,
-//! its key prefixes, default endpoints and model/effort settings. The facts per provider
-//! live in `providers/`; this module only defines their shape.
+//! The vocabulary: which providers exist (ids, names, commands as data), the kinds of
+//! account, sign-in methods, paste kinds, endpoint presets and efforts, and the shape of a
+//! provider's catalog entry. It imports nothing of the domain; the facts per provider live in
+//! `providers/`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -31,25 +32,39 @@ impl ProviderId {
 
     /// The stable name used in the database, the command line and deep links.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderId::Claude => "claude",
-            ProviderId::Codex => "codex",
-            ProviderId::Gemini => "gemini",
-            ProviderId::Grok => "grok",
-            ProviderId::Bob => "bob",
-            ProviderId::Opencode => "opencode",
-            ProviderId::Cursor => "cursor",
-        }
+        self.names().0
     }
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == name)
     }
 
+    /// The name people know the CLI by ("Claude Code").
     pub fn display_name(self) -> &'static str {
-        crate::providers::info(self).display_name
+        self.names().1
+    }
+
+    /// The command the user runs (`claude`, `codex`, ...).
+    pub fn cli_command(self) -> &'static str {
+        self.names().2
+    }
+
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        NAMES[self as usize]
     }
 }
+
+/// Per provider, in the order of [`ProviderId`]: the stable name, the display name and the
+/// CLI's command.
+const NAMES: [(&str, &str, &str); 7] = [
+    ("claude", "Claude Code", "claude"),
+    ("codex", "Codex", "codex"),
+    ("gemini", "Gemini CLI", "gemini"),
+    ("grok", "Grok", "grok"),
+    ("bob", "Bob Shell", "bob"),
+    ("opencode", "Opencode", "opencode"),
+    ("cursor", "Cursor agent", "cursor-agent"),
+];
 
 /// How an account authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -124,6 +139,107 @@ impl Effort {
     }
 }
 
+/// How a sign-in gets its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    /// The browser redirects to a loopback listener; pasting the answer works too.
+    Browser,
+    /// No listener: the user pastes what the provider's page shows.
+    Paste,
+    /// A code the user types on the provider's page, from any device.
+    Device,
+}
+
+impl SignInMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Browser => "browser",
+            SignInMethod::Paste => "paste",
+            SignInMethod::Device => "device",
+        }
+    }
+
+    /// The method in words ("the browser").
+    pub fn describe(self) -> &'static str {
+        match self {
+            SignInMethod::Browser => "the browser",
+            SignInMethod::Paste => "paste-back",
+            SignInMethod::Device => "a device code",
+        }
+    }
+}
+
+/// What a user pastes back for a sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PasteKind {
+    /// Claude's code page shows `code#state`.
+    CodeAndState,
+    /// Google's page shows a code.
+    Code,
+    /// The address the browser was redirected to (its page fails to load).
+    RedirectedUrl,
+}
+
+/// Where a key account sends its requests. Presets other than `Default` and `Custom` are
+/// Codex's endpoint types; each provider's catalog entry lists the ones it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointPreset {
+    /// The provider's own endpoint.
+    #[default]
+    Default,
+    /// A hosted Responses-compatible proxy (for example LiteLLM in front of OpenRouter).
+    ResponsesHosted,
+    /// A Responses-compatible server on this machine (LM Studio).
+    LocalResponses,
+    /// Azure OpenAI; the base URL is rewritten to the shape Codex's Responses client needs.
+    AzureOpenai,
+    /// Any other base URL.
+    Custom,
+}
+
+impl EndpointPreset {
+    pub const ALL: [EndpointPreset; 5] = [
+        EndpointPreset::Default,
+        EndpointPreset::ResponsesHosted,
+        EndpointPreset::LocalResponses,
+        EndpointPreset::AzureOpenai,
+        EndpointPreset::Custom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointPreset::Default => "default",
+            EndpointPreset::ResponsesHosted => "responses_hosted",
+            EndpointPreset::LocalResponses => "local_responses",
+            EndpointPreset::AzureOpenai => "azure_openai",
+            EndpointPreset::Custom => "custom",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
+/// One endpoint type as the form offers it: what it is called, what its base URL looks
+/// like, and what is filled in when none is given.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PresetOption {
+    pub preset: EndpointPreset,
+    pub label: &'static str,
+    /// An example base URL for the field's placeholder (empty: the provider's own API).
+    pub placeholder: &'static str,
+    /// Whether a base URL must be entered.
+    pub needs_url: bool,
+    /// The API version used when none is entered (Azure).
+    pub default_api_version: Option<&'static str>,
+    /// What the user should know about it (how the URL is rewritten, say).
+    pub note: Option<&'static str>,
+}
+
 /// A model the provider suggests, with the efforts that model takes.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ModelOption {
@@ -161,9 +277,13 @@ pub struct ProviderInfo {
     /// Efforts for any model not listed in `models` (empty: the provider has no effort setting).
     pub efforts: Vec<Effort>,
     /// The ways it signs in, the one offered first first (empty: keys only).
-    pub sign_in_methods: Vec<crate::signin::SignInMethod>,
+    pub sign_in_methods: Vec<SignInMethod>,
     /// What a user pastes back to finish a sign-in, when the provider signs in.
-    pub paste: Option<crate::signin::PasteKind>,
+    pub paste: Option<PasteKind>,
+    /// The endpoint types a key account may use, `Default` first.
+    pub endpoint_presets: Vec<PresetOption>,
+    /// The AWS region a new Bedrock account starts with (Claude).
+    pub default_region: Option<&'static str>,
 }
 
 impl ProviderInfo {

@@ -3,13 +3,11 @@
 //! be holding. A key is sent only in the header its API expects, over HTTPS.
 
 use serde::Serialize;
-use serde_json::Value;
 use ts_rs::TS;
 
 use crate::account::{Account, EndpointPreset};
-use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
-use crate::providers;
+use crate::providers::{self, Probe};
 use crate::signin::client::EndpointOverrides;
 use crate::signin::http::{Http, Reply};
 use crate::vault::AccountSecret;
@@ -32,12 +30,6 @@ pub struct CheckResult {
     pub verdict: CheckVerdict,
     /// In words, with the host asked and its answer; never the credential.
     pub detail: String,
-}
-
-/// The request a check makes.
-enum Probe {
-    Get(String, Vec<(&'static str, String)>),
-    PostEmpty(String, Vec<(&'static str, String)>),
 }
 
 /// Checks `account` with its `secret`.
@@ -116,61 +108,39 @@ fn api_base(account: &Account, overrides: &EndpointOverrides) -> String {
         .to_owned()
 }
 
+/// The request that checks this credential: the profile for a sign-in (its access token
+/// as a bearer), the provider's key probe for a key.
 fn probe(
     account: &Account,
     secret: &AccountSecret,
     overrides: &EndpointOverrides,
 ) -> Result<Probe> {
-    let base = api_base(account, overrides);
-    let bearer = |token: &str| vec![("Authorization", format!("Bearer {token}"))];
-    let not_checked = |why: &str| Err(Error::NotAllowed(why.to_owned()));
-    let provider = account.provider;
-    if let AccountSecret::OAuthTokens(_) = secret {
-        let tokens = secret.oauth_tokens().unwrap_or(Value::Null);
-        let access = match provider {
-            ProviderId::Claude | ProviderId::Bob => tokens.get("accessToken"),
-            ProviderId::Codex => tokens.pointer("/tokens/access_token"),
-            ProviderId::Grok => tokens.get("key"),
-            _ => tokens.get("access_token"),
+    let provider = providers::get(account.provider);
+    let not_checked = |why: String| Err(Error::NotAllowed(why));
+    match secret {
+        AccountSecret::OAuthTokens(_) => {
+            let access = secret
+                .oauth_tokens()
+                .and_then(|tokens| provider.access_token(&tokens))
+                .unwrap_or_default();
+            let client = provider.oauth_client().map(|c| overrides.apply(c));
+            match client.and_then(|c| c.userinfo_url) {
+                Some(url) => Ok(Probe::Get(
+                    url,
+                    vec![("Authorization", format!("Bearer {access}"))],
+                )),
+                None => not_checked(format!(
+                    "{} sign-ins have no endpoint to check them with that does not spend or rotate anything; run `{} login status` instead.",
+                    account.provider.display_name(),
+                    account.provider.cli_command()
+                )),
+            }
         }
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-        let client = providers::oauth_client(provider).map(|c| overrides.apply(c));
-        return match client.and_then(|c| c.userinfo_url) {
-            Some(url) => Ok(Probe::Get(url, bearer(&access))),
-            None => not_checked(&format!(
-                "{} sign-ins have no endpoint to check them with that does not spend or rotate anything; run `{} login status` instead.",
-                provider.display_name(),
-                providers::info(provider).cli_command
-            )),
-        };
+        AccountSecret::ApiKey(key) => provider
+            .key_probe(key.expose(), &api_base(account, overrides))
+            .or_else(|why| not_checked(format!("{}: {why}.", account.provider.display_name()))),
+        AccountSecret::BedrockAccessKeys { .. } | AccountSecret::BedrockApiKey(_) => not_checked(
+            "AWS Bedrock credentials are not checked here (it needs AWS request signing); run `claude` once to see.".to_owned(),
+        ),
     }
-    let key = match secret {
-        AccountSecret::ApiKey(key) => key.expose().clone(),
-        _ => {
-            return not_checked(
-                "AWS Bedrock credentials are not checked here (it needs AWS request signing); run `claude` once to see.",
-            )
-        }
-    };
-    Ok(match provider {
-        ProviderId::Claude => Probe::Get(
-            format!("{base}/v1/models"),
-            vec![
-                ("x-api-key", key),
-                ("anthropic-version", "2023-06-01".into()),
-            ],
-        ),
-        ProviderId::Gemini => Probe::Get(
-            format!("{base}/v1beta/models"),
-            vec![("x-goog-api-key", key)],
-        ),
-        ProviderId::Codex | ProviderId::Grok => Probe::Get(format!("{base}/models"), bearer(&key)),
-        ProviderId::Opencode => Probe::Get(format!("{base}/key"), bearer(&key)),
-        ProviderId::Bob => Probe::Get(format!("{base}/admin/v1/profile"), bearer(&key)),
-        ProviderId::Cursor => {
-            Probe::PostEmpty(format!("{base}/auth/exchange_user_api_key"), bearer(&key))
-        }
-    })
 }

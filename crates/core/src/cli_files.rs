@@ -46,7 +46,7 @@ pub fn sync(
         helper_exe: &config.helper_exe,
         pinned: false,
     });
-    let desired = providers::desired_files(provider, &config.cli_paths, active.as_ref());
+    let desired = providers::get(provider).files(&config.cli_paths, active.as_ref());
     // Held from reading the files to recording what was written: another process's switch
     // waits, so no write is planned over a file that changes underneath it.
     let _locks = lock_files(

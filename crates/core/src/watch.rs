@@ -45,7 +45,8 @@ impl LoginWatcher {
                 while !stopping.load(Ordering::Relaxed) {
                     for provider in ProviderId::ALL {
                         let mut changed = false;
-                        for path in providers::login_files(provider, &board.config().cli_paths) {
+                        for path in providers::get(provider).login_files(&board.config().cli_paths)
+                        {
                             let now = stamp(&path);
                             if seen.insert(path, now) != Some(now) && (now.is_some() || !first) {
                                 changed = true;

@@ -1,4 +1,4 @@
-// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.
+// Generated from the Rust types by `make bindings` (crates/core/src/bindings.rs). Do not edit.
 
 export type ProviderId = "claude" | "codex" | "gemini" | "grok" | "bob" | "opencode" | "cursor";
 
@@ -17,6 +17,24 @@ export type DefaultEndpoints = { api_base: string, };
 export type SignInMethod = "browser" | "paste" | "device";
 
 export type PasteKind = "code_and_state" | "code" | "redirected_url";
+
+export type PresetOption = { preset: EndpointPreset, label: string, 
+/**
+ * An example base URL for the field's placeholder (empty: the provider's own API).
+ */
+placeholder: string, 
+/**
+ * Whether a base URL must be entered.
+ */
+needs_url: boolean, 
+/**
+ * The API version used when none is entered (Azure).
+ */
+default_api_version: string | null, 
+/**
+ * What the user should know about it (how the URL is rewritten, say).
+ */
+note: string | null, };
 
 export type ProviderInfo = { id: ProviderId, display_name: string, 
 /**
@@ -50,7 +68,15 @@ sign_in_methods: Array<SignInMethod>,
 /**
  * What a user pastes back to finish a sign-in, when the provider signs in.
  */
-paste: PasteKind | null, };
+paste: PasteKind | null, 
+/**
+ * The endpoint types a key account may use, `Default` first.
+ */
+endpoint_presets: Array<PresetOption>, 
+/**
+ * The AWS region a new Bedrock account starts with (Claude).
+ */
+default_region: string | null, };
 
 export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ProviderInfo } from "./bindings";
+import type { ProviderId, ProviderInfo } from "./bindings";
+import catalog from "./catalog.generated.json";
 import {
   accountDetails,
   activeSummary,
@@ -10,50 +11,40 @@ import {
   missingFields,
   modesFor,
   newKeyAccount,
-  presetsFor,
+  basePlaceholder,
+  presetOption,
   switchedNotice,
   watchNotice,
 } from "./form";
 
-function provider(overrides: Partial<ProviderInfo>): ProviderInfo {
-  return {
-    id: "claude",
-    display_name: "Claude Code",
-    cli_command: "claude",
-    account_kinds: ["oauth", "api_key", "bedrock"],
-    key_name: "Anthropic API key",
-    key_prefixes: ["sk-ant-api03-"],
-    key_may_be_jwt: false,
-    endpoints: { api_base: "https://api.anthropic.com" },
-    takes_api_version: false,
-    models: [],
-    efforts: ["low", "medium", "high", "xhigh", "max"],
-    sign_in_methods: ["browser", "paste"],
-    paste: "code_and_state",
-    ...overrides,
-  };
+/** A provider's catalog entry as the app serves it (generated from the Rust catalog). */
+function provider(id: ProviderId): ProviderInfo {
+  const info = (catalog as ProviderInfo[]).find((entry) => entry.id === id);
+  if (!info) throw new Error(`no ${id} in the catalog`);
+  return info;
 }
 
-const grok = provider({
-  id: "grok",
-  display_name: "Grok",
-  account_kinds: ["oauth", "api_key"],
-  efforts: [],
-  models: [
-    { id: "grok-4.3", efforts: ["low", "medium", "high"], default_effort: "low" },
-    { id: "grok-4.20-multi-agent-0309", efforts: ["low", "medium", "high", "xhigh"], default_effort: null },
-  ],
-});
+const claude = provider("claude");
+const grok = provider("grok");
 
 describe("key modes and presets", () => {
   it("offers Bedrock only where the provider takes it", () => {
-    expect(modesFor(provider({}))).toEqual(["api_key", "bedrock_access_keys", "bedrock_api_key"]);
+    expect(modesFor(claude)).toEqual(["api_key", "bedrock_access_keys", "bedrock_api_key"]);
     expect(modesFor(grok)).toEqual(["api_key"]);
   });
 
   it("gives Codex its endpoint presets and everyone else default or custom", () => {
-    expect(presetsFor(provider({ id: "codex" }))).toContain("azure_openai");
-    expect(presetsFor(grok)).toEqual(["default", "custom"]);
+    const codex = provider("codex");
+    expect(codex.endpoint_presets.map((o) => o.preset)).toContain("azure_openai");
+    expect(grok.endpoint_presets.map((o) => o.preset)).toEqual(["default", "custom"]);
+    expect(presetOption(codex, "azure_openai")?.default_api_version).toBe("2025-04-01-preview");
+    expect(basePlaceholder("local_responses", codex)).toBe("http://localhost:1234/v1");
+    expect(basePlaceholder("custom", grok)).toBe(grok.endpoints.api_base);
+  });
+
+  it("starts Bedrock accounts in the catalog's default region", () => {
+    expect(emptyKeyForm(claude).region).toBe(claude.default_region);
+    expect(claude.default_region).toBe("us-east-1");
   });
 });
 
@@ -62,13 +53,13 @@ describe("efforts", () => {
     expect(effortsFor(grok, "grok-4.3")).toEqual(["low", "medium", "high"]);
     expect(effortsFor(grok, " grok-4.20-multi-agent-0309 ")).toContain("xhigh");
     expect(effortsFor(grok, "unknown")).toEqual([]);
-    expect(effortsFor(provider({}), "opus")).toContain("max");
+    expect(effortsFor(claude, "opus")).toContain("max");
   });
 });
 
 describe("building the IPC input", () => {
   it("trims the key and leaves unset fields null", () => {
-    const info = provider({});
+    const info = claude;
     const form = { ...emptyKeyForm(info), key: "  sk-ant-api03-abc \n", label: " " };
     expect(newKeyAccount(form, info)).toEqual({
       provider: "claude",
@@ -82,7 +73,7 @@ describe("building the IPC input", () => {
   });
 
   it("sends Bedrock access keys with their region", () => {
-    const info = provider({});
+    const info = claude;
     const form = {
       ...emptyKeyForm(info),
       mode: "bedrock_access_keys" as const,
@@ -99,25 +90,26 @@ describe("building the IPC input", () => {
   });
 
   it("drops the API version where the provider takes none", () => {
-    const info = provider({});
+    const info = claude;
     const form = { ...emptyKeyForm(info), preset: "custom" as const, baseUrl: "https://gw", apiVersion: "v1" };
     expect(newKeyAccount(form, info).endpoint).toEqual({ preset: "custom", base_url: "https://gw", api_version: null });
-    const gemini = provider({ id: "gemini", takes_api_version: true });
+    const gemini = provider("gemini");
     expect(newKeyAccount({ ...form, provider: "gemini" }, gemini).endpoint?.api_version).toBe("v1");
   });
 });
 
 describe("required fields", () => {
   it("waits for the key, Bedrock's parts and a URL where the endpoint needs one", () => {
-    const info = provider({});
-    expect(missingFields(emptyKeyForm(info))).toEqual(["key"]);
-    expect(missingFields({ ...emptyKeyForm(info), mode: "bedrock_access_keys", region: "" })).toEqual([
+    const info = claude;
+    expect(missingFields(emptyKeyForm(info), info)).toEqual(["key"]);
+    expect(missingFields({ ...emptyKeyForm(info), mode: "bedrock_access_keys", region: "" }, info)).toEqual([
       "access key id",
       "secret access key",
       "region",
     ]);
-    expect(missingFields({ ...emptyKeyForm(info), key: "k", preset: "azure_openai" })).toEqual(["base URL"]);
-    expect(missingFields({ ...emptyKeyForm(info), key: "k", preset: "local_responses" })).toEqual([]);
+    const codex = provider("codex");
+    expect(missingFields({ ...emptyKeyForm(codex), key: "k", preset: "azure_openai" }, codex)).toEqual(["base URL"]);
+    expect(missingFields({ ...emptyKeyForm(codex), key: "k", preset: "local_responses" }, codex)).toEqual([]);
   });
 });
 
@@ -130,11 +122,11 @@ describe("provider summary", () => {
 
 describe("empty state", () => {
   it("names the ways to add an account", () => {
-    expect(emptyHint(provider({}))).toBe(
+    expect(emptyHint(claude)).toBe(
       "No Claude Code accounts yet. Sign in, or add an Anthropic API key or AWS Bedrock credentials.",
     );
     expect(
-      emptyHint(provider({ id: "opencode", display_name: "Opencode", account_kinds: ["api_key"], key_name: "OpenRouter key", sign_in_methods: [] })),
+      emptyHint(provider("opencode")),
     ).toBe("No Opencode accounts yet. Add an OpenRouter key.");
     expect(article("xAI API key")).toBe("an");
   });

@@ -12,6 +12,7 @@ import type {
   NewKeyAccount,
   ProviderId,
   Change,
+  PresetOption,
   ProviderInfo,
   Switched,
 } from "./bindings";
@@ -46,13 +47,6 @@ export const modeLabels: Record<KeyMode, string> = {
   bedrock_api_key: "Bedrock API key",
 };
 
-export const presetLabels: Record<EndpointPreset, string> = {
-  default: "Default provider endpoint",
-  responses_hosted: "Responses-compatible hosted (e.g. LiteLLM)",
-  local_responses: "Local Responses-compatible (LM Studio)",
-  azure_openai: "Azure OpenAI",
-  custom: "Custom endpoint",
-};
 
 export const statusLabels: Record<AccountStatus, string> = {
   ok: "Ready",
@@ -69,7 +63,7 @@ export function emptyKeyForm(info: ProviderInfo): KeyForm {
     key: "",
     accessKeyId: "",
     secretAccessKey: "",
-    region: "us-east-1",
+    region: info.default_region ?? "",
     preset: "default",
     baseUrl: "",
     apiVersion: "",
@@ -86,24 +80,14 @@ export function modesFor(info: ProviderInfo): KeyMode[] {
   return modes;
 }
 
-/** Endpoint types: Codex has its presets, every other provider default or custom. */
-export function presetsFor(info: ProviderInfo): EndpointPreset[] {
-  return info.id === "codex"
-    ? ["default", "responses_hosted", "local_responses", "azure_openai", "custom"]
-    : ["default", "custom"];
+/** The endpoint type `preset` as the provider offers it (its label, placeholder, rules). */
+export function presetOption(info: ProviderInfo, preset: EndpointPreset): PresetOption | undefined {
+  return info.endpoint_presets.find((option) => option.preset === preset);
 }
 
+/** What the base URL field shows while empty: the preset's example, or the provider's API. */
 export function basePlaceholder(preset: EndpointPreset, info: ProviderInfo): string {
-  switch (preset) {
-    case "local_responses":
-      return "http://localhost:1234/v1";
-    case "azure_openai":
-      return "https://my-resource.openai.azure.com";
-    case "responses_hosted":
-      return "https://litellm.example.com/v1";
-    default:
-      return info.endpoints.api_base;
-  }
+  return presetOption(info, preset)?.placeholder || info.endpoints.api_base;
 }
 
 /** Efforts for `model`, falling back to the provider-wide list (as the backend does). */
@@ -151,7 +135,7 @@ export function newKeyAccount(form: KeyForm, info: ProviderInfo): NewKeyAccount 
 }
 
 /** Fields still empty that the backend would reject; the submit button waits for them. */
-export function missingFields(form: KeyForm): string[] {
+export function missingFields(form: KeyForm, info: ProviderInfo): string[] {
   const missing: string[] = [];
   if (form.mode === "bedrock_access_keys") {
     if (!form.accessKeyId.trim()) missing.push("access key id");
@@ -160,7 +144,7 @@ export function missingFields(form: KeyForm): string[] {
     missing.push("key");
   }
   if (form.mode !== "api_key" && !form.region.trim()) missing.push("region");
-  const needsUrl = form.preset === "custom" || form.preset === "responses_hosted" || form.preset === "azure_openai";
+  const needsUrl = presetOption(info, form.preset)?.needs_url ?? false;
   if (needsUrl && !form.baseUrl.trim()) missing.push("base URL");
   return missing;
 }
@@ -177,7 +161,7 @@ export function formFromAccount(account: Account, info: ProviderInfo): KeyForm {
     mode: account.kind === "bedrock" ? "bedrock_access_keys" : "api_key",
     label: account.label,
     description: account.description,
-    region: account.region ?? "us-east-1",
+    region: account.region ?? info.default_region ?? "",
     preset: account.endpoint.preset,
     baseUrl: account.endpoint.base_url ?? "",
     apiVersion: account.endpoint.api_version ?? "",

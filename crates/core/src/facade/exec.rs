@@ -66,8 +66,10 @@ impl Switchboard {
             pinned: true,
         };
         let dir = self.exec_dir(&account);
-        let Some(variable) = providers::config_dir_var(provider) else {
-            let vars = providers::key_env(provider, &active);
+        let source = providers::get(provider);
+        let paths = exec_paths(&dir);
+        let Some((variable, relocated)) = source.relocation(&paths) else {
+            let vars = source.key_env(&active);
             if vars.is_empty() {
                 return Err(Error::NotAllowed(format!(
                     "{} sign-in accounts cannot run in a separate dir; make the account active instead.",
@@ -76,17 +78,9 @@ impl Switchboard {
             }
             return Ok(ExecEnvironment { account, dir, vars });
         };
-        let paths = exec_paths(&dir);
         create_private_dir(&dir)?;
-        for needed in [
-            paths.claude_dir(),
-            paths.codex_dir(),
-            paths.grok_dir(),
-            paths.gemini_dir(),
-        ] {
-            create_private_dir(&needed)?;
-        }
-        let desired = providers::desired_files(provider, &paths, Some(&active));
+        create_private_dir(&relocated)?;
+        let desired = source.files(&paths, Some(&active));
         // The dir is Switchboard's own: no backups, and the owned keys are simply set.
         for plan in plan_writes(&desired, |_| Ok(Vec::new()), |_| Ok(false))? {
             match (&plan.next, plan.changed) {
@@ -95,12 +89,6 @@ impl Switchboard {
                 _ => {}
             }
         }
-        let relocated = match provider {
-            ProviderId::Claude => paths.claude_dir(),
-            ProviderId::Codex => paths.codex_dir(),
-            ProviderId::Grok => paths.grok_dir(),
-            _ => dir.clone(),
-        };
         Ok(ExecEnvironment {
             account,
             dir,
@@ -113,10 +101,11 @@ impl Switchboard {
     /// key stays in the data dir; whatever else the CLI keeps there (history, settings) stays.
     pub fn finish_exec(&self, env: &ExecEnvironment) -> Result<TakeBack> {
         let provider = env.account.provider;
-        if providers::config_dir_var(provider).is_none() {
+        let source = providers::get(provider);
+        let paths = exec_paths(&env.dir);
+        if source.relocation(&paths).is_none() {
             return Ok(TakeBack::Nothing);
         }
-        let paths = exec_paths(&env.dir);
         let taken = if env.account.kind == AccountKind::Oauth {
             self.take_back_from(provider, &paths)?
         } else {
@@ -124,8 +113,7 @@ impl Switchboard {
         };
         let secret = self.vault.load(&env.account.id)?;
         let identity = self.store.read(|tx| tx.account_identity(&env.account.id))?;
-        let written = providers::desired_files(
-            provider,
+        let written = source.files(
             &paths,
             Some(&Active {
                 account: &env.account,
@@ -135,7 +123,7 @@ impl Switchboard {
                 pinned: true,
             }),
         );
-        let cleared = providers::desired_files(provider, &paths, None);
+        let cleared = source.files(&paths, None);
         let owned = |path: &std::path::Path| {
             Ok(written
                 .iter()
@@ -168,16 +156,13 @@ impl Switchboard {
         let account = self.active_account(provider)?;
         let secret = self.vault.load(&account.id)?;
         let identity = serde_json::json!({});
-        let vars = providers::key_env(
-            provider,
-            &Active {
-                account: &account,
-                secret: &secret,
-                identity: &identity,
-                helper_exe: &self.config.helper_exe,
-                pinned: false,
-            },
-        );
+        let vars = providers::get(provider).key_env(&Active {
+            account: &account,
+            secret: &secret,
+            identity: &identity,
+            helper_exe: &self.config.helper_exe,
+            pinned: false,
+        });
         if vars.is_empty() {
             return Err(Error::NotAllowed(format!(
                 "{}'s active account is a sign-in: its tokens live in the CLI's files, not in variables. Use `switchboard exec {}` to run a command as another account.",

@@ -50,7 +50,7 @@ impl Switchboard {
         provider: ProviderId,
         paths: &CliPaths,
     ) -> Result<TakeBack> {
-        let Some(found) = providers::read_login(provider, paths) else {
+        let Some(found) = providers::get(provider).read_login(paths) else {
             return Ok(TakeBack::Nothing);
         };
         let Some(account) = self.same_login(&found)? else {
@@ -67,11 +67,10 @@ impl Switchboard {
         if stored.as_ref() == Some(&in_file) {
             return Ok(TakeBack::Nothing);
         }
+        let source = providers::get(provider);
         let fresher = match (
-            providers::token_freshness(provider, &in_file),
-            stored
-                .as_ref()
-                .and_then(|s| providers::token_freshness(provider, s)),
+            source.token_freshness(&in_file),
+            stored.as_ref().and_then(|s| source.token_freshness(s)),
         ) {
             (Some(file), Some(keychain)) => file > keychain,
             (Some(_), None) => true,
@@ -102,7 +101,7 @@ impl Switchboard {
     pub fn import_logins(&self) -> Result<Vec<Imported>> {
         let mut imported = Vec::new();
         for provider in ProviderId::ALL {
-            let Some(found) = providers::read_login(provider, &self.config.cli_paths) else {
+            let Some(found) = providers::get(provider).read_login(&self.config.cli_paths) else {
                 continue;
             };
             let (account, created) = match self.same_login(&found)? {

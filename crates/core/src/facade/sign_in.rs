@@ -1,21 +1,13 @@
-//! Signing in through the browser, a pasted answer or a device code: starting a sign-in,
-//! handing it what the user pasted, and turning its tokens into an account — a new one, or
-//! the same identity's account updated. The first account of a provider becomes active.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! Sign-ins as accounts: the protocol steps are `signin::flow`'s; here a finished sign-in
+//! becomes an account — a new one, or the same identity's account updated. The first
+//! account of a provider becomes active.
 
 use crate::account::Account;
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
 use crate::providers::{self, FoundLogin};
 use crate::signin::client::OAuthClient;
-use crate::signin::device::{self, Poll};
-use crate::signin::http::Http;
-use crate::signin::loopback::{self, Callback};
-use crate::signin::pkce::{random_token, Pkce};
-use crate::signin::protocol::{authorize_url, exchange_code, redirect_error};
-use crate::signin::{browser, paste, PasteKind, Session, SignInMethod, SignInStarted, SignedIn};
+use crate::signin::{flow, SignInMethod, SignInStarted, SignedIn};
 use crate::store::EventKind;
 use crate::validate;
 
@@ -31,264 +23,57 @@ impl Switchboard {
         method: SignInMethod,
         label: Option<&str>,
     ) -> Result<SignInStarted> {
-        let info = providers::info(provider);
-        if !info.sign_in_methods.contains(&method) {
-            return Err(Error::NotAllowed(format!(
-                "{} does not sign in with {}; it offers {}.",
-                info.display_name,
-                method_name(method),
-                if info.sign_in_methods.is_empty() {
-                    "API keys only".to_owned()
-                } else {
-                    info.sign_in_methods
-                        .iter()
-                        .map(|m| method_name(*m))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            )));
-        }
         let label = self.free_label(provider, label)?;
-        let mut client = self.oauth_client(provider)?;
-        if client.nonce {
-            client
-                .extra_authorize_params
-                .push(("nonce".into(), random_token(16)?));
-        }
-        let pkce = Pkce::new()?;
-        let state = random_token(32)?;
-        let challenge = pkce.challenge.clone();
-        let mut started = SignInStarted {
-            id: String::new(),
-            provider,
+        let source = providers::get(provider);
+        let request = flow::Request {
+            client: self.oauth_client(provider)?,
             method,
-            browser_url: String::new(),
-            browser_opened: false,
-            paste: None,
-            paste_url: None,
-            user_code: None,
-            expires_at_ms: 0,
-        };
-        // Per method: the redirect URIs an answer may carry, the device grant, and the
-        // loopback listener (opened before anything is shown, so a busy port fails first).
-        let (redirect_uris, grant, listener) = match method {
-            SignInMethod::Device => {
-                let grant = device::start(&Http::new(provider), &client)?;
-                started.browser_url = grant
-                    .verification_url_complete
-                    .clone()
-                    .unwrap_or_else(|| grant.verification_url.clone());
-                started.user_code = Some(grant.user_code.clone());
-                (Vec::new(), Some(grant), None)
-            }
-            SignInMethod::Browser => {
-                let fallback = if info.sign_in_methods.contains(&SignInMethod::Device) {
-                    "the device code"
-                } else {
-                    "paste-back"
-                };
-                let listener = loopback::bind(&client, fallback)?;
-                let mut redirect_uris = vec![listener.redirect_uri.clone()];
-                started.browser_url =
-                    authorize_url(&client, &listener.redirect_uri, &state, &challenge)?;
-                if let Some(page) = client.paste_redirect_uri.clone() {
-                    started.paste_url = Some(authorize_url(&client, &page, &state, &challenge)?);
-                    redirect_uris.push(page);
-                }
-                started.paste = Some(providers::paste_kind(provider));
-                (redirect_uris, None, Some(listener))
-            }
-            SignInMethod::Paste => {
-                // The provider's code page, or (Codex) the registered loopback address whose
-                // page will not load: the user copies it from the address bar.
-                let redirect = client.paste_redirect_uri.clone().unwrap_or_else(|| {
-                    format!(
-                        "http://{}:{}{}",
-                        client.loopback_host.as_str(),
-                        client.loopback_ports.first().copied().unwrap_or(80),
-                        client.loopback_path
-                    )
-                });
-                started.browser_url = authorize_url(&client, &redirect, &state, &challenge)?;
-                started.paste = Some(if client.paste_redirect_uri.is_some() {
-                    providers::paste_kind(provider)
-                } else {
-                    PasteKind::RedirectedUrl
-                });
-                (vec![redirect], None, None)
-            }
-        };
-        let session = self.sign_ins.insert(Session::new(
-            provider,
-            method,
+            offered: source.sign_in_methods(),
+            paste: source.paste_kind(),
+            profile: source.needs_profile(),
             label,
-            client,
-            pkce,
-            state,
-            redirect_uris,
-            grant,
-        )?);
-        if let Some(listener) = listener {
-            let loopback_uri = listener.redirect_uri.clone();
-            let weak = Arc::downgrade(&session);
-            let listening = listener.listen(session.expires_at, move |callback| {
-                if let Some(session) = weak.upgrade() {
-                    deliver(&session, callback, loopback_uri);
-                }
-            })?;
-            session.keep_listener(listening);
-        }
-        started.id = session.id.clone();
-        started.expires_at_ms = crate::store::now_ms()
-            + i64::try_from(
-                session
-                    .expires_at
-                    .saturating_duration_since(std::time::Instant::now())
-                    .as_millis(),
-            )
-            .unwrap_or(0);
-        started.browser_opened = match browser::open(&started.browser_url, &self.config.open_with) {
-            Ok(opened) => opened,
-            Err(err) => {
-                tracing::warn!(%err, "could not open the browser; the sign-in page is shown instead");
-                false
-            }
         };
-        tracing::info!(
-            provider = provider.as_str(),
-            method = method.as_str(),
-            "sign-in started"
-        );
-        Ok(started)
+        flow::start(&self.sign_ins, request, &self.config.open_with)
     }
 
     /// Hands a sign-in what the user pasted: `code#state`, a bare code, or the redirected
     /// address. A wrong state ends the sign-in; unreadable text can be pasted again.
     pub fn paste_sign_in(&self, id: &str, text: &str) -> Result<()> {
-        let session = self.sign_ins.get(id)?;
-        let pasted = paste::parse(text)?;
-        if let Some((error, description)) = &pasted.error {
-            let err = redirect_error(&session.client, error, description.as_deref());
-            session.fail(err.clone());
-            return Err(err);
-        }
-        let state_required = pasted.redirect_uri.is_some()
-            || providers::paste_kind(session.provider) != PasteKind::Code;
-        let redirect_uri = match pasted.redirect_uri {
-            Some(uri) => uri,
-            None => session.client.paste_redirect_uri.clone().ok_or_else(|| {
-                Error::InvalidInput(
-                    "Paste the whole address the browser ended on (it starts with http://localhost or http://127.0.0.1)."
-                        .into(),
-                )
-            })?,
-        };
-        session.answer(
-            pasted.code,
-            pasted.state.as_deref(),
-            redirect_uri,
-            state_required,
-        )
+        flow::paste_answer(&self.sign_ins, id, text)
     }
 
     /// "I've signed in": polls a device sign-in now instead of at the next interval.
     pub fn poll_sign_in_now(&self, id: &str) -> Result<()> {
-        self.sign_ins.get(id)?.poke();
-        Ok(())
+        flow::poll_now(&self.sign_ins, id)
     }
 
     /// Cancels a sign-in: its listener closes and [`Self::finish_sign_in`] returns
     /// "cancelled". Cancelling one that already ended does nothing.
     pub fn cancel_sign_in(&self, id: &str) -> Result<()> {
-        if let Ok(session) = self.sign_ins.get(id) {
-            session.fail(Error::SignInCancelled);
-            session.close_listener();
-        }
+        flow::cancel(&self.sign_ins, id);
         Ok(())
     }
 
-    /// Waits for the sign-in's answer (or polls its device code), exchanges it for tokens,
-    /// and saves the account. Whatever happens, the sign-in is over afterwards: its listener
-    /// is closed and, on error, nothing was stored.
+    /// Waits for the sign-in to end, then saves its account (see [`Self::save_sign_in`]).
+    /// On error nothing was stored.
     pub fn finish_sign_in(&self, id: &str) -> Result<SignedIn> {
-        let session = self.sign_ins.get(id)?;
-        let result = self.complete(&session);
-        self.sign_ins.remove(id);
-        match &result {
-            Ok(done) => tracing::info!(
-                provider = session.provider.as_str(),
-                account = done.account.id,
-                created = done.created,
-                "signed in"
-            ),
-            Err(err) => {
-                tracing::warn!(provider = session.provider.as_str(), %err, "sign-in failed")
-            }
-        }
-        result
-    }
-
-    fn complete(&self, session: &Session) -> Result<SignedIn> {
-        let http = Http::new(session.provider);
-        let tokens = match &session.device {
-            Some(grant) => {
-                let mut interval = grant.interval;
-                loop {
-                    match device::poll(&http, &session.client, grant)? {
-                        Poll::Approved(tokens) => break tokens,
-                        Poll::Pending => {}
-                        Poll::SlowDown => interval += Duration::from_secs(5),
-                    }
-                    session.pause(interval)?;
-                }
-            }
-            None => {
-                let answer = session.wait_answer()?;
-                session.close_listener();
-                exchange_code(
-                    &http,
-                    &session.client,
-                    answer.code.expose(),
-                    &answer.redirect_uri,
-                    session.verifier.expose(),
-                    &session.state,
-                )?
-            }
-        };
-        let profile = self.profile(&http, &session.client, &tokens);
-        let login = providers::login_from_tokens(session.provider, &tokens, profile.as_ref())
+        let finished = flow::finish(&self.sign_ins, id)?;
+        let provider = finished.provider;
+        let login = providers::get(provider)
+            .login_from_tokens(&finished.tokens, finished.profile.as_ref())
             .ok_or_else(|| Error::ProviderError {
-                provider: session.provider,
+                provider,
                 context: "signing in".into(),
                 detail: "the tokens came without a refresh token or identity, so the CLI could not stay signed in".into(),
             })?;
-        self.save_sign_in(login, session.label.clone())
-    }
-
-    /// The userinfo/profile answer, for providers whose identity is not in an `id_token`.
-    /// Best effort: a sign-in without it is still a sign-in.
-    fn profile(
-        &self,
-        http: &Http,
-        client: &OAuthClient,
-        tokens: &serde_json::Value,
-    ) -> Option<serde_json::Value> {
-        let url = client.userinfo_url.as_deref()?;
-        if !providers::needs_profile(client.provider) {
-            return None;
-        }
-        let access = tokens.get("access_token")?.as_str()?;
-        match http.get_with_bearer(url, access, "reading the account profile") {
-            Ok(reply) if reply.ok() => Some(reply.json),
-            Ok(reply) => {
-                tracing::warn!(status = reply.status, "profile endpoint refused");
-                None
-            }
-            Err(err) => {
-                tracing::warn!(%err, "profile endpoint unreachable");
-                None
-            }
-        }
+        let done = self.save_sign_in(login, finished.label)?;
+        tracing::info!(
+            provider = provider.as_str(),
+            account = done.account.id,
+            created = done.created,
+            "signed in"
+        );
+        Ok(done)
     }
 
     /// Saves a signed-in login: the account with the same identity is updated (tokens, email,
@@ -401,7 +186,7 @@ impl Switchboard {
     }
 
     fn oauth_client(&self, provider: ProviderId) -> Result<OAuthClient> {
-        let client = providers::oauth_client(provider).ok_or_else(|| {
+        let client = providers::get(provider).oauth_client().ok_or_else(|| {
             Error::NotAllowed(format!(
                 "{} has no sign-in; add an API key instead.",
                 provider.display_name()
@@ -416,31 +201,5 @@ impl Switchboard {
             Some(email) => validate::check_label(email),
             None => Ok(default_label(providers::info(login.provider).display_name)),
         }
-    }
-}
-
-/// Hands the loopback's callback to its session.
-fn deliver(session: &Session, callback: Callback, redirect_uri: String) {
-    if let Some(error) = &callback.error {
-        session.fail(redirect_error(
-            &session.client,
-            error,
-            callback.error_description.as_deref(),
-        ));
-        return;
-    }
-    let _ = session.answer(
-        callback.code.unwrap_or_default(),
-        callback.state.as_deref(),
-        redirect_uri,
-        true,
-    );
-}
-
-fn method_name(method: SignInMethod) -> &'static str {
-    match method {
-        SignInMethod::Browser => "the browser",
-        SignInMethod::Paste => "paste-back",
-        SignInMethod::Device => "a device code",
     }
 }

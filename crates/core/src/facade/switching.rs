@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::providers;
 use crate::secret::Sensitive;
 use crate::store::EventKind;
-use crate::vault::AccountSecret;
 
 use super::Switchboard;
 
@@ -51,7 +50,7 @@ impl Switchboard {
             active_account_id: account_id.map(str::to_owned),
             files_changed: files.iter().map(|p| p.display().to_string()).collect(),
             caveat: account_id
-                .and(providers::switch_caveat(provider))
+                .and(providers::get(provider).switch_caveat())
                 .map(str::to_owned),
         })
     }
@@ -178,21 +177,13 @@ impl Switchboard {
             None => self.active_account(provider)?,
         };
         let secret = self.vault.load(&account.id)?;
-        match (provider, secret) {
-            (ProviderId::Claude, AccountSecret::ApiKey(key)) => Ok(key),
-            (ProviderId::Claude, AccountSecret::BedrockAccessKeys { access_key_id, secret_access_key }) => {
-                let credentials = serde_json::json!({
-                    "Credentials": {
-                        "AccessKeyId": access_key_id.expose(),
-                        "SecretAccessKey": secret_access_key.expose(),
-                    }
-                });
-                Ok(Sensitive::new(credentials.to_string()))
-            }
-            _ => Err(Error::NotAllowed(format!(
-                "{} reads its credentials from its own files; there is nothing to ask Switchboard for.",
-                provider.display_name()
-            ))),
-        }
+        providers::get(provider)
+            .helper_credential(&secret)
+            .ok_or_else(|| {
+                Error::NotAllowed(format!(
+                    "{} reads its credentials from its own files; there is nothing to ask Switchboard for.",
+                    provider.display_name()
+                ))
+            })
     }
 }

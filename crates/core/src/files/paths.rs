@@ -67,10 +67,14 @@ impl CliPaths {
 
     /// `~/.gemini`, or `.gemini` under `$GEMINI_CLI_HOME` (which replaces the home).
     pub fn gemini_dir(&self) -> PathBuf {
+        self.gemini_home().join(".gemini")
+    }
+
+    /// The home Gemini CLI resolves `.gemini` against: `$GEMINI_CLI_HOME` or the home.
+    pub fn gemini_home(&self) -> PathBuf {
         self.gemini_cli_home
-            .as_ref()
-            .unwrap_or(&self.home)
-            .join(".gemini")
+            .clone()
+            .unwrap_or_else(|| self.home.clone())
     }
 
     /// `~/.grok` or `$GROK_HOME`.

@@ -1,103 +1,255 @@
 //! Codex: ChatGPT OAuth, OpenAI API keys and Responses-compatible custom endpoints.
 
+use std::path::PathBuf;
+
 use serde_json::{json, Value};
 
-use super::files::{
-    api_key, base_url, file, jwt_claims, key, read_json, string, Active, FoundLogin,
+use super::common::{
+    api_key, base_url, custom, file, jwt_claims, key, provider_default, read_json, string, text,
 };
-use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
+use super::{Active, FoundLogin, Probe, Provider};
+use crate::catalog::{
+    AccountKind, DefaultEndpoints, EndpointPreset, PresetOption, ProviderId, ProviderInfo,
+    SignInMethod,
+};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 use crate::signin::client::{DeviceDialect, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
 
-pub(super) fn info() -> ProviderInfo {
-    ProviderInfo {
-        id: ProviderId::Codex,
-        display_name: "Codex",
-        cli_command: "codex",
-        account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-        key_name: "OpenAI API key",
-        key_prefixes: vec!["sk-"],
-        key_may_be_jwt: false,
-        endpoints: DefaultEndpoints {
-            api_base: "https://api.openai.com/v1",
-        },
-        takes_api_version: true,
-        models: vec![],
-        efforts: vec![],
-        sign_in_methods: vec![],
-        paste: None,
-    }
-}
-
 /// The name of the model provider Switchboard writes into `config.toml` for custom endpoints.
 pub const CODEX_PROVIDER_NAME: &str = "switchboard";
 
-/// Codex reads `auth.json` and `config.toml`. Switchboard pins the file credential store
-/// (Codex's keyring mode would delete `auth.json`) and, for custom endpoints, adds its own
-/// Responses-API model provider that uses the key from `auth.json`.
-pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-    let mut auth = file(paths.codex_dir().join("auth.json"), Format::Json).removed_when_empty();
-    let mut config = file(paths.codex_dir().join("config.toml"), Format::Toml);
-    if let Some(active) = active {
-        if let Some(api_key) = api_key(active) {
-            auth = auth
-                .set(key(&["auth_mode"]), string("apikey"))
-                .set(key(&["OPENAI_API_KEY"]), string(api_key));
-            config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
-            if let Some(url) = base_url(active) {
-                let mut provider = json!({
-                    "name": format!("Switchboard: {}", active.account.label),
-                    "base_url": url,
-                    "wire_api": "responses",
-                    "requires_openai_auth": true,
-                });
-                if let Some(version) = &active.account.endpoint.api_version {
-                    provider["query_params"] = json!({ "api-version": version });
-                }
-                config = config
-                    .set(key(&["model_provider"]), string(CODEX_PROVIDER_NAME))
-                    .set(key(&["model_providers", CODEX_PROVIDER_NAME]), provider);
-            }
-            if let Some(model) = &active.account.model {
-                config = config.set(key(&["model"]), string(model));
-            }
-        } else if let Some(tokens) = active.secret.oauth_tokens() {
-            auth = auth.set(key(&["auth_mode"]), string("chatgpt"));
-            for field in ["OPENAI_API_KEY", "tokens", "last_refresh"] {
-                auth = auth.set(
-                    key(&[field]),
-                    tokens.get(field).cloned().unwrap_or(Value::Null),
-                );
-            }
-            config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
-        }
-    }
-    vec![auth, config]
+/// LM Studio's default server address.
+pub const LOCAL_RESPONSES_URL: &str = "http://localhost:1234/v1";
+/// The Azure OpenAI API version Codex's docs use for the Responses API.
+pub const AZURE_DEFAULT_API_VERSION: &str = "2025-04-01-preview";
+
+/// Codex's endpoint types.
+fn presets() -> Vec<PresetOption> {
+    vec![
+        provider_default(),
+        PresetOption {
+            preset: EndpointPreset::ResponsesHosted,
+            label: "Responses-compatible hosted (e.g. LiteLLM)",
+            placeholder: "https://litellm.example.com/v1",
+            needs_url: true,
+            default_api_version: None,
+            note: None,
+        },
+        PresetOption {
+            preset: EndpointPreset::LocalResponses,
+            label: "Local Responses-compatible (LM Studio)",
+            placeholder: LOCAL_RESPONSES_URL,
+            needs_url: false,
+            default_api_version: None,
+            note: None,
+        },
+        PresetOption {
+            preset: EndpointPreset::AzureOpenai,
+            label: "Azure OpenAI",
+            placeholder: "https://my-resource.openai.azure.com",
+            needs_url: true,
+            default_api_version: Some(AZURE_DEFAULT_API_VERSION),
+            note: Some(
+                "Rewritten to https://<resource>.openai.azure.com/openai for the Responses API.",
+            ),
+        },
+        custom(),
+    ]
 }
 
-/// A ChatGPT login (identity from the `id_token` claims) or an API key in `auth.json`.
-pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
-    let auth = read_json(&paths.codex_dir().join("auth.json"))?;
-    let tokens = auth
-        .get("tokens")
-        .filter(|t| t.get("refresh_token").is_some());
-    if let Some(tokens) = tokens {
-        return Some(chatgpt_login(&auth, tokens));
+pub struct Codex;
+
+impl Provider for Codex {
+    fn id(&self) -> ProviderId {
+        ProviderId::Codex
     }
-    let key = auth
-        .get("OPENAI_API_KEY")
-        .and_then(Value::as_str)
-        .filter(|k| !k.is_empty())?;
-    Some(FoundLogin {
-        provider: ProviderId::Codex,
-        kind: AccountKind::ApiKey,
-        email: None,
-        plan: None,
-        identity: json!({}),
-        secret: AccountSecret::ApiKey(Sensitive::from(key)),
-    })
+
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            id: ProviderId::Codex,
+            display_name: ProviderId::Codex.display_name(),
+            cli_command: ProviderId::Codex.cli_command(),
+            account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
+            key_name: "OpenAI API key",
+            key_prefixes: vec!["sk-"],
+            key_may_be_jwt: false,
+            endpoints: DefaultEndpoints {
+                api_base: "https://api.openai.com/v1",
+            },
+            takes_api_version: true,
+            models: vec![],
+            efforts: vec![],
+            sign_in_methods: vec![],
+            paste: None,
+            endpoint_presets: presets(),
+            default_region: None,
+        }
+    }
+
+    /// Codex reads `auth.json` and `config.toml`. Switchboard pins the file credential store
+    /// (Codex's keyring mode would delete `auth.json`) and, for custom endpoints, adds its own
+    /// Responses-API model provider that uses the key from `auth.json`.
+    fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
+        let mut auth = file(paths.codex_dir().join("auth.json"), Format::Json).removed_when_empty();
+        let mut config = file(paths.codex_dir().join("config.toml"), Format::Toml);
+        if let Some(active) = active {
+            if let Some(api_key) = api_key(active) {
+                auth = auth
+                    .set(key(&["auth_mode"]), string("apikey"))
+                    .set(key(&["OPENAI_API_KEY"]), string(api_key));
+                config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
+                if let Some(url) = base_url(active) {
+                    let mut provider = json!({
+                        "name": format!("Switchboard: {}", active.account.label),
+                        "base_url": url,
+                        "wire_api": "responses",
+                        "requires_openai_auth": true,
+                    });
+                    if let Some(version) = &active.account.endpoint.api_version {
+                        provider["query_params"] = json!({ "api-version": version });
+                    }
+                    config = config
+                        .set(key(&["model_provider"]), string(CODEX_PROVIDER_NAME))
+                        .set(key(&["model_providers", CODEX_PROVIDER_NAME]), provider);
+                }
+                if let Some(model) = &active.account.model {
+                    config = config.set(key(&["model"]), string(model));
+                }
+            } else if let Some(tokens) = active.secret.oauth_tokens() {
+                auth = auth.set(key(&["auth_mode"]), string("chatgpt"));
+                for field in ["OPENAI_API_KEY", "tokens", "last_refresh"] {
+                    auth = auth.set(
+                        key(&[field]),
+                        tokens.get(field).cloned().unwrap_or(Value::Null),
+                    );
+                }
+                config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
+            }
+        }
+        vec![auth, config]
+    }
+
+    /// A ChatGPT login (identity from the `id_token` claims) or an API key in `auth.json`.
+    fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
+        let auth = read_json(&paths.codex_dir().join("auth.json"))?;
+        let tokens = auth
+            .get("tokens")
+            .filter(|t| t.get("refresh_token").is_some());
+        if let Some(tokens) = tokens {
+            return Some(chatgpt_login(&auth, tokens));
+        }
+        let key = auth
+            .get("OPENAI_API_KEY")
+            .and_then(Value::as_str)
+            .filter(|k| !k.is_empty())?;
+        Some(FoundLogin {
+            provider: ProviderId::Codex,
+            kind: AccountKind::ApiKey,
+            email: None,
+            plan: None,
+            identity: json!({}),
+            secret: AccountSecret::ApiKey(Sensitive::from(key)),
+        })
+    }
+
+    fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
+        vec![paths.codex_dir().join("auth.json")]
+    }
+
+    fn token_freshness(&self, tokens: &Value) -> Option<i64> {
+        crate::time::parse_rfc3339(tokens.get("last_refresh")?.as_str()?)
+    }
+
+    fn switch_caveat(&self) -> Option<&'static str> {
+        Some("A running codex session refuses a different account until it is restarted.")
+    }
+
+    fn sign_in_methods(&self) -> &'static [SignInMethod] {
+        &[
+            SignInMethod::Browser,
+            SignInMethod::Paste,
+            SignInMethod::Device,
+        ]
+    }
+
+    fn access_token(&self, tokens: &Value) -> Option<String> {
+        text(Some(tokens), "/tokens/access_token").map(str::to_owned)
+    }
+
+    /// Codex's ChatGPT client [SRC: codex-rs/login]: loopback `localhost:1455/auth/callback`
+    /// (1457 when busy; no other ports are registered), and OpenAI's device sign-in.
+    fn oauth_client(&self) -> Option<OAuthClient> {
+        let issuer = "https://auth.openai.com";
+        Some(OAuthClient {
+            loopback_host: LoopbackHost::Localhost,
+            loopback_path: "/auth/callback".into(),
+            loopback_ports: vec![1455, 1457],
+            revoke_url: Some(format!("{issuer}/oauth/revoke")),
+            device_dialect: Some(DeviceDialect::OpenAi),
+            device_code_url: Some(format!("{issuer}/api/accounts/deviceauth/usercode")),
+            device_token_url: Some(format!("{issuer}/api/accounts/deviceauth/token")),
+            device_verification_url: Some(format!("{issuer}/codex/device")),
+            device_redirect_uri: Some(format!("{issuer}/deviceauth/callback")),
+            ..OAuthClient::new(
+                ProviderId::Codex,
+                "app_EMoamEEZ73f0CkXaXp7hrann",
+                &format!("{issuer}/oauth/authorize"),
+                &format!("{issuer}/oauth/token"),
+                "openid profile email offline_access api.connectors.read api.connectors.invoke",
+            )
+            .with_params(&[
+                ("id_token_add_organizations", "true"),
+                ("codex_cli_simplified_flow", "true"),
+                ("originator", "codex_cli_rs"),
+            ])
+        })
+    }
+
+    /// A ChatGPT sign-in as `auth.json` holds it (`tokens` with the account id from the
+    /// `id_token`, `last_refresh` now).
+    fn login_from_tokens(&self, response: &Value, _profile: Option<&Value>) -> Option<FoundLogin> {
+        let field = |name: &str| {
+            response
+                .get(name)
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+        };
+        let id_token = field("id_token")?;
+        let account_id = jwt_claims(id_token)
+            .and_then(|c| {
+                c.pointer("/https:~1~1api.openai.com~1auth/chatgpt_account_id")
+                    .cloned()
+            })
+            .unwrap_or(Value::Null);
+        let tokens = json!({
+            "id_token": id_token,
+            "access_token": field("access_token")?,
+            "refresh_token": field("refresh_token")?,
+            "account_id": account_id,
+        });
+        let now = crate::time::rfc3339(crate::time::now_ms());
+        let auth = json!({ "OPENAI_API_KEY": null, "last_refresh": now });
+        Some(chatgpt_login(&auth, &tokens))
+    }
+
+    fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
+        Some(("CODEX_HOME", paths.codex_dir()))
+    }
+
+    fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
+        api_key(active)
+            .map(|key| vec![("OPENAI_API_KEY", Sensitive::from(key))])
+            .unwrap_or_default()
+    }
+
+    fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
+        Ok(Probe::Get(
+            format!("{base}/models"),
+            vec![("Authorization", format!("Bearer {key}"))],
+        ))
+    }
 }
 
 /// A ChatGPT login from `auth.json`'s fields: identity from the `id_token` claims.
@@ -138,62 +290,4 @@ fn chatgpt_login(auth: &Value, tokens: &Value) -> FoundLogin {
         identity: json!({ "account_id": account_id }),
         secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
     }
-}
-
-/// Codex's ChatGPT client [SRC: codex-rs/login]: loopback `localhost:1455/auth/callback`
-/// (1457 when busy; no other ports are registered), and OpenAI's device sign-in.
-pub(super) fn oauth_client() -> OAuthClient {
-    let issuer = "https://auth.openai.com";
-    OAuthClient {
-        loopback_host: LoopbackHost::Localhost,
-        loopback_path: "/auth/callback".into(),
-        loopback_ports: vec![1455, 1457],
-        revoke_url: Some(format!("{issuer}/oauth/revoke")),
-        device_dialect: Some(DeviceDialect::OpenAi),
-        device_code_url: Some(format!("{issuer}/api/accounts/deviceauth/usercode")),
-        device_token_url: Some(format!("{issuer}/api/accounts/deviceauth/token")),
-        device_verification_url: Some(format!("{issuer}/codex/device")),
-        device_redirect_uri: Some(format!("{issuer}/deviceauth/callback")),
-        ..OAuthClient::new(
-            ProviderId::Codex,
-            "app_EMoamEEZ73f0CkXaXp7hrann",
-            &format!("{issuer}/oauth/authorize"),
-            &format!("{issuer}/oauth/token"),
-            "openid profile email offline_access api.connectors.read api.connectors.invoke",
-        )
-        .with_params(&[
-            ("id_token_add_organizations", "true"),
-            ("codex_cli_simplified_flow", "true"),
-            ("originator", "codex_cli_rs"),
-        ])
-    }
-}
-
-/// A ChatGPT sign-in as `auth.json` holds it (`tokens` with the account id from the
-/// `id_token`, `last_refresh` now).
-pub(super) fn signed_in(response: &Value) -> Option<FoundLogin> {
-    let field = |name: &str| {
-        response
-            .get(name)
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-    };
-    let id_token = field("id_token")?;
-    let account_id = jwt_claims(id_token)
-        .and_then(|c| {
-            c.pointer("/https:~1~1api.openai.com~1auth/chatgpt_account_id")
-                .cloned()
-        })
-        .unwrap_or(Value::Null);
-    let tokens = json!({
-        "id_token": id_token,
-        "access_token": field("access_token")?,
-        "refresh_token": field("refresh_token")?,
-        "account_id": account_id,
-    });
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .ok()?;
-    let auth = json!({ "OPENAI_API_KEY": null, "last_refresh": now });
-    Some(chatgpt_login(&auth, &tokens))
 }

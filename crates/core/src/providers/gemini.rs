@@ -1,151 +1,214 @@
 //! Gemini CLI: Google OAuth and Gemini API keys (optional base URL and API version).
 
+use std::path::PathBuf;
+
 use serde_json::{json, Value};
 
-use super::files::{
-    api_key, base_url, file, jwt_claims, key, read_json, string, Active, FoundLogin,
+use super::common::{
+    api_key, base_url, default_presets, expiry_ms, file, jwt_claims, key, read_json, string, text,
 };
-use super::sign_in::{expiry_ms, text};
-use crate::catalog::{AccountKind, DefaultEndpoints, ModelOption, ProviderId, ProviderInfo};
+use super::{Active, FoundLogin, Probe, Provider};
+use crate::catalog::{
+    AccountKind, DefaultEndpoints, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod,
+};
 use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
 
-pub(super) fn info() -> ProviderInfo {
-    ProviderInfo {
-        id: ProviderId::Gemini,
-        display_name: "Gemini CLI",
-        cli_command: "gemini",
-        account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-        key_name: "Gemini API key",
-        key_prefixes: vec!["AIza"],
-        key_may_be_jwt: false,
-        endpoints: DefaultEndpoints {
-            api_base: "https://generativelanguage.googleapis.com",
-        },
-        takes_api_version: true,
-        models: ["gemini-2.5-pro", "gemini-2.5-flash"]
-            .into_iter()
-            .map(|id| ModelOption {
-                id,
-                efforts: vec![],
-                default_effort: None,
-            })
-            .collect(),
-        efforts: vec![],
-        sign_in_methods: vec![],
-        paste: None,
-    }
-}
+pub struct Gemini;
 
-/// Gemini CLI reads `GEMINI_API_KEY` (and a gateway base URL) from `~/.gemini/.env`, and
-/// needs `security.auth.selectedType` in `settings.json`, or it prompts.
-pub(super) fn files(paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-    let dir = paths.gemini_dir();
-    let mut env = file(dir.join(".env"), Format::DotEnv);
-    let mut settings = file(dir.join("settings.json"), Format::Json);
-    let mut creds = file(dir.join("oauth_creds.json"), Format::Json);
-    let mut accounts = file(dir.join("google_accounts.json"), Format::Json);
-    if let Some(active) = active {
-        if let Some(api_key) = api_key(active) {
-            env = env.set(key(&["GEMINI_API_KEY"]), string(api_key));
-            if let Some(url) = base_url(active) {
-                env = env.set(key(&["GOOGLE_GEMINI_BASE_URL"]), string(url));
-            }
-            settings = settings.set(
-                key(&["security", "auth", "selectedType"]),
-                string("gemini-api-key"),
-            );
-            if let Some(model) = &active.account.model {
-                settings = settings.set(key(&["model", "name"]), string(model));
-            }
-        } else if let Some(Value::Object(tokens)) = active.secret.oauth_tokens() {
-            for (field, value) in tokens {
-                creds = creds.set(key(&[&field]), value);
-            }
-            if let Some(email) = &active.account.email {
-                accounts = accounts.set(key(&["active"]), string(email));
-            }
-            settings = settings.set(
-                key(&["security", "auth", "selectedType"]),
-                string("oauth-personal"),
-            );
+impl Provider for Gemini {
+    fn id(&self) -> ProviderId {
+        ProviderId::Gemini
+    }
+
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            id: ProviderId::Gemini,
+            display_name: ProviderId::Gemini.display_name(),
+            cli_command: ProviderId::Gemini.cli_command(),
+            account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
+            key_name: "Gemini API key",
+            key_prefixes: vec!["AIza"],
+            key_may_be_jwt: false,
+            endpoints: DefaultEndpoints {
+                api_base: "https://generativelanguage.googleapis.com",
+            },
+            takes_api_version: true,
+            models: ["gemini-2.5-pro", "gemini-2.5-flash"]
+                .into_iter()
+                .map(|id| ModelOption {
+                    id,
+                    efforts: vec![],
+                    default_effort: None,
+                })
+                .collect(),
+            efforts: vec![],
+            sign_in_methods: vec![],
+            paste: None,
+            endpoint_presets: default_presets(),
+            default_region: None,
         }
     }
-    vec![env, settings, creds, accounts]
-}
 
-/// A Google login (`oauth_creds.json`, email from `google_accounts.json` or the `id_token`)
-/// or a `GEMINI_API_KEY` line in `.env`.
-pub(super) fn read_login(paths: &CliPaths) -> Option<FoundLogin> {
-    let dir = paths.gemini_dir();
-    if let Some(creds) =
-        read_json(&dir.join("oauth_creds.json")).filter(|c| c.get("refresh_token").is_some())
-    {
-        let email = read_json(&dir.join("google_accounts.json"))
-            .and_then(|a| {
-                a.get("active")
-                    .and_then(Value::as_str)
-                    .filter(|e| !e.is_empty())
-                    .map(str::to_owned)
-            })
+    /// Gemini CLI reads `GEMINI_API_KEY` (and a gateway base URL) from `~/.gemini/.env`, and
+    /// needs `security.auth.selectedType` in `settings.json`, or it prompts.
+    fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
+        let dir = paths.gemini_dir();
+        let mut env = file(dir.join(".env"), Format::DotEnv);
+        let mut settings = file(dir.join("settings.json"), Format::Json);
+        let mut creds = file(dir.join("oauth_creds.json"), Format::Json);
+        let mut accounts = file(dir.join("google_accounts.json"), Format::Json);
+        if let Some(active) = active {
+            if let Some(api_key) = api_key(active) {
+                env = env.set(key(&["GEMINI_API_KEY"]), string(api_key));
+                if let Some(url) = base_url(active) {
+                    env = env.set(key(&["GOOGLE_GEMINI_BASE_URL"]), string(url));
+                }
+                settings = settings.set(
+                    key(&["security", "auth", "selectedType"]),
+                    string("gemini-api-key"),
+                );
+                if let Some(model) = &active.account.model {
+                    settings = settings.set(key(&["model", "name"]), string(model));
+                }
+            } else if let Some(Value::Object(tokens)) = active.secret.oauth_tokens() {
+                for (field, value) in tokens {
+                    creds = creds.set(key(&[&field]), value);
+                }
+                if let Some(email) = &active.account.email {
+                    accounts = accounts.set(key(&["active"]), string(email));
+                }
+                settings = settings.set(
+                    key(&["security", "auth", "selectedType"]),
+                    string("oauth-personal"),
+                );
+            }
+        }
+        vec![env, settings, creds, accounts]
+    }
+
+    /// A Google login (`oauth_creds.json`, email from `google_accounts.json` or the `id_token`)
+    /// or a `GEMINI_API_KEY` line in `.env`.
+    fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
+        let dir = paths.gemini_dir();
+        if let Some(creds) =
+            read_json(&dir.join("oauth_creds.json")).filter(|c| c.get("refresh_token").is_some())
+        {
+            let email = read_json(&dir.join("google_accounts.json"))
+                .and_then(|a| {
+                    a.get("active")
+                        .and_then(Value::as_str)
+                        .filter(|e| !e.is_empty())
+                        .map(str::to_owned)
+                })
+                .or_else(|| id_token_email(&creds));
+            return Some(google_login(&creds, email));
+        }
+        let text = std::fs::read_to_string(dir.join(".env")).ok()?;
+        let env = Document::parse(Format::DotEnv, Some(&text), ".env").ok()?;
+        let key = env.get(&key_path(&["GEMINI_API_KEY"]))?;
+        let key = key.as_str().filter(|k| !k.is_empty())?;
+        Some(FoundLogin {
+            provider: ProviderId::Gemini,
+            kind: AccountKind::ApiKey,
+            email: None,
+            plan: None,
+            identity: json!({}),
+            secret: AccountSecret::ApiKey(Sensitive::from(key)),
+        })
+    }
+
+    fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
+        vec![
+            paths.gemini_dir().join("oauth_creds.json"),
+            paths.gemini_dir().join(".env"),
+        ]
+    }
+
+    fn token_freshness(&self, tokens: &Value) -> Option<i64> {
+        tokens.get("expiry_date").and_then(Value::as_i64)
+    }
+
+    fn switch_caveat(&self) -> Option<&'static str> {
+        Some("Running gemini sessions keep their old login until restarted: Gemini never re-reads its files.")
+    }
+
+    fn sign_in_methods(&self) -> &'static [SignInMethod] {
+        &[SignInMethod::Browser, SignInMethod::Paste]
+    }
+
+    fn paste_kind(&self) -> PasteKind {
+        PasteKind::Code
+    }
+
+    fn needs_profile(&self) -> bool {
+        true
+    }
+
+    /// Gemini CLI's installed-app Google client [SRC: code_assist/oauth2.ts]. Its "secret" is
+    /// public by Google's design for installed apps. Unlike the CLI, Switchboard uses PKCE on the
+    /// loopback too, and asks for `prompt=consent` so a refresh token always comes back.
+    fn oauth_client(&self) -> Option<OAuthClient> {
+        Some(OAuthClient {
+            client_secret: Some("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".into()),
+            loopback_path: "/oauth2callback".into(),
+            paste_redirect_uri: Some("https://codeassist.google.com/authcode".into()),
+            userinfo_url: Some("https://www.googleapis.com/oauth2/v2/userinfo".into()),
+            revoke_url: Some("https://oauth2.googleapis.com/revoke".into()),
+            ..OAuthClient::new(
+                ProviderId::Gemini,
+                "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
+                "https://accounts.google.com/o/oauth2/v2/auth",
+                "https://oauth2.googleapis.com/token",
+                "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
+            )
+            .with_params(&[("access_type", "offline"), ("prompt", "consent")])
+        })
+    }
+
+    /// A Google sign-in as `oauth_creds.json` holds it (google-auth-library's `Credentials`),
+    /// the email from userinfo or the `id_token`.
+    fn login_from_tokens(&self, tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
+        let mut creds = json!({
+            "access_token": text(Some(tokens), "/access_token")?,
+            "refresh_token": text(Some(tokens), "/refresh_token")?,
+            "scope": text(Some(tokens), "/scope").unwrap_or_default(),
+            "token_type": "Bearer",
+            "expiry_date": expiry_ms(tokens, 3600),
+        });
+        if let Some(id_token) = text(Some(tokens), "/id_token") {
+            creds["id_token"] = Value::from(id_token);
+        }
+        let email = text(profile, "/email")
+            .map(str::to_owned)
             .or_else(|| id_token_email(&creds));
-        return Some(google_login(&creds, email));
+        Some(google_login(&creds, email))
     }
-    let text = std::fs::read_to_string(dir.join(".env")).ok()?;
-    let env = Document::parse(Format::DotEnv, Some(&text), ".env").ok()?;
-    let key = env.get(&key_path(&["GEMINI_API_KEY"]))?;
-    let key = key.as_str().filter(|k| !k.is_empty())?;
-    Some(FoundLogin {
-        provider: ProviderId::Gemini,
-        kind: AccountKind::ApiKey,
-        email: None,
-        plan: None,
-        identity: json!({}),
-        secret: AccountSecret::ApiKey(Sensitive::from(key)),
-    })
-}
 
-/// Gemini CLI's installed-app Google client [SRC: code_assist/oauth2.ts]. Its "secret" is
-/// public by Google's design for installed apps. Unlike the CLI, Switchboard uses PKCE on the
-/// loopback too, and asks for `prompt=consent` so a refresh token always comes back.
-pub(super) fn oauth_client() -> OAuthClient {
-    OAuthClient {
-        client_secret: Some("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".into()),
-        loopback_path: "/oauth2callback".into(),
-        paste_redirect_uri: Some("https://codeassist.google.com/authcode".into()),
-        userinfo_url: Some("https://www.googleapis.com/oauth2/v2/userinfo".into()),
-        revoke_url: Some("https://oauth2.googleapis.com/revoke".into()),
-        ..OAuthClient::new(
-            ProviderId::Gemini,
-            "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
-            "https://accounts.google.com/o/oauth2/v2/auth",
-            "https://oauth2.googleapis.com/token",
-            "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
-        )
-        .with_params(&[("access_type", "offline"), ("prompt", "consent")])
+    fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
+        Some(("GEMINI_CLI_HOME", paths.gemini_home()))
     }
-}
 
-/// A Google sign-in as `oauth_creds.json` holds it (google-auth-library's `Credentials`),
-/// the email from userinfo or the `id_token`.
-pub(super) fn signed_in(tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
-    let mut creds = json!({
-        "access_token": text(Some(tokens), "/access_token")?,
-        "refresh_token": text(Some(tokens), "/refresh_token")?,
-        "scope": text(Some(tokens), "/scope").unwrap_or_default(),
-        "token_type": "Bearer",
-        "expiry_date": expiry_ms(tokens, 3600),
-    });
-    if let Some(id_token) = text(Some(tokens), "/id_token") {
-        creds["id_token"] = Value::from(id_token);
+    fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
+        let Some(key) = api_key(active) else {
+            return Vec::new();
+        };
+        let mut vars = vec![("GEMINI_API_KEY", Sensitive::from(key))];
+        if let Some(url) = base_url(active) {
+            vars.push(("GOOGLE_GEMINI_BASE_URL", Sensitive::from(url)));
+        }
+        vars
     }
-    let email = text(profile, "/email")
-        .map(str::to_owned)
-        .or_else(|| id_token_email(&creds));
-    Some(google_login(&creds, email))
+
+    fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
+        Ok(Probe::Get(
+            format!("{base}/v1beta/models"),
+            vec![("x-goog-api-key", key.to_owned())],
+        ))
+    }
 }
 
 /// A Google login from `oauth_creds.json`'s content.

@@ -1,66 +1,237 @@
-//! One module per provider, each owning its catalog entry (and, as they arrive, its
-//! endpoints, identity extraction and CLI files). `info` is the single lookup.
+//! The providers behind one contract, [`Provider`]: each module knows its catalog entry, its
+//! sign-in client, how its tokens become an identity, the files its CLI reads (rendered and
+//! read back), its exec environment and its test probe. The rest of Switchboard asks the
+//! provider and never matches on a provider id. Adding a provider is one new module and one
+//! line in [`REGISTRY`] (plus its id and names in `catalog`).
 
 mod bob;
 mod claude;
 mod codex;
+mod common;
 mod cursor;
-mod env;
-mod files;
 mod gemini;
 mod grok;
 mod opencode;
-mod sign_in;
 
-use crate::catalog::{ProviderId, ProviderInfo};
+use std::path::{Path, PathBuf};
 
-pub use env::{config_dir_var, key_env};
-pub use files::{
-    desired_files, helper_command, login_files, read_login, switch_caveat, token_freshness, Active,
-    FoundLogin,
-};
-pub use sign_in::{login_from_tokens, needs_profile, oauth_client, paste_kind, sign_in_methods};
+use serde_json::Value;
 
-/// The catalog entry of one provider.
+use crate::account::Account;
+use crate::catalog::{AccountKind, PasteKind, ProviderId, ProviderInfo, SignInMethod};
+use crate::files::{CliPaths, DesiredFile};
+use crate::secret::Sensitive;
+use crate::signin::client::OAuthClient;
+use crate::vault::AccountSecret;
+
+pub use common::{helper_command, jwt_claims};
+
+/// Every provider, in display order (the order of [`ProviderId::ALL`]).
+const REGISTRY: [&dyn Provider; 7] = [
+    &claude::Claude,
+    &codex::Codex,
+    &gemini::Gemini,
+    &grok::Grok,
+    &bob::Bob,
+    &opencode::Opencode,
+    &cursor::Cursor,
+];
+
+/// The provider with this id.
+pub fn get(id: ProviderId) -> &'static dyn Provider {
+    REGISTRY
+        .into_iter()
+        .find(|p| p.id() == id)
+        .unwrap_or_else(|| unreachable!("the registry lists every provider id"))
+}
+
+/// The catalog entry of one provider (built once).
 pub fn info(id: ProviderId) -> &'static ProviderInfo {
     use std::sync::OnceLock;
     static CATALOG: OnceLock<Vec<ProviderInfo>> = OnceLock::new();
-    let catalog = CATALOG.get_or_init(|| ProviderId::ALL.into_iter().map(build).collect());
-    &catalog[ProviderId::ALL
-        .iter()
-        .position(|p| *p == id)
-        .expect("ALL lists every provider")]
+    let catalog = CATALOG.get_or_init(|| {
+        ProviderId::ALL
+            .into_iter()
+            .map(|id| {
+                let provider = get(id);
+                let mut info = provider.info();
+                info.sign_in_methods = provider.sign_in_methods().to_vec();
+                info.paste = (!info.sign_in_methods.is_empty()).then(|| provider.paste_kind());
+                info
+            })
+            .collect()
+    });
+    &catalog[id as usize]
 }
 
-/// Every provider in display order.
+/// Every provider's catalog entry, in display order.
 pub fn all() -> Vec<&'static ProviderInfo> {
     ProviderId::ALL.into_iter().map(info).collect()
 }
 
-fn build(id: ProviderId) -> ProviderInfo {
-    let mut info = match id {
-        ProviderId::Claude => claude::info(),
-        ProviderId::Codex => codex::info(),
-        ProviderId::Gemini => gemini::info(),
-        ProviderId::Grok => grok::info(),
-        ProviderId::Bob => bob::info(),
-        ProviderId::Opencode => opencode::info(),
-        ProviderId::Cursor => cursor::info(),
-    };
-    info.sign_in_methods = sign_in_methods(id);
-    info.paste = (!info.sign_in_methods.is_empty()).then(|| paste_kind(id));
-    info
+/// What one provider knows. Methods with a default are the ones a key-only provider (or one
+/// whose CLI keeps nothing Switchboard can read back) does not need.
+pub trait Provider: Sync {
+    fn id(&self) -> ProviderId;
+
+    /// The catalog entry (sign-in methods and paste kind are filled in from this trait).
+    fn info(&self) -> ProviderInfo;
+
+    // --- Sign-in -------------------------------------------------------------------------
+
+    /// The OAuth client with its real endpoints; `None` for key-only providers.
+    fn oauth_client(&self) -> Option<OAuthClient> {
+        None
+    }
+
+    /// The ways it signs in, the one the window offers first first.
+    fn sign_in_methods(&self) -> &'static [SignInMethod] {
+        &[]
+    }
+
+    /// What the user pastes back: the provider's code page's text, or the redirected address.
+    fn paste_kind(&self) -> PasteKind {
+        PasteKind::RedirectedUrl
+    }
+
+    /// Whether identity needs the userinfo/profile endpoint (the others carry an `id_token`).
+    fn needs_profile(&self) -> bool {
+        false
+    }
+
+    /// A login from a token response (and the profile, when fetched), in the shape the
+    /// provider's CLI keeps; `None` when the response lacks what the CLI needs.
+    fn login_from_tokens(&self, _tokens: &Value, _profile: Option<&Value>) -> Option<FoundLogin> {
+        None
+    }
+
+    /// The access token inside stored tokens (the CLI's own shape).
+    fn access_token(&self, tokens: &Value) -> Option<String> {
+        common::text(Some(tokens), "/access_token").map(str::to_owned)
+    }
+
+    // --- The CLI's files -----------------------------------------------------------------
+
+    /// Every file the CLI reads, with the owned keys it should hold for `active` (none when
+    /// `active` is `None`: the provider is cleared).
+    fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile>;
+
+    /// The login the CLI's files hold now, if any.
+    fn read_login(&self, _paths: &CliPaths) -> Option<FoundLogin> {
+        None
+    }
+
+    /// The files whose changes may mean a new login or refreshed tokens.
+    fn login_files(&self, _paths: &CliPaths) -> Vec<PathBuf> {
+        Vec::new()
+    }
+
+    /// How fresh a sign-in account's tokens are (Unix ms of expiry or last refresh): a token
+    /// is only ever replaced by a fresher one.
+    fn token_freshness(&self, _tokens: &Value) -> Option<i64> {
+        None
+    }
+
+    /// What a user should know after switching (running sessions that do not follow).
+    fn switch_caveat(&self) -> Option<&'static str> {
+        None
+    }
+
+    // --- Running the CLI -----------------------------------------------------------------
+
+    /// The variable that moves the CLI's config dir, and its value for `paths` (a per-account
+    /// `exec` dir); `None` for CLIs without one.
+    fn relocation(&self, _paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
+        None
+    }
+
+    /// `NAME=value` pairs that hand a key account to the CLI without any file; empty for
+    /// sign-in accounts (they live in files).
+    fn key_env(&self, _active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
+        Vec::new()
+    }
+
+    /// What the CLI's credential helper hook prints for this secret (Claude Code's
+    /// `apiKeyHelper` and `awsCredentialExport`); `None` when the CLI has no such hook.
+    fn helper_credential(&self, _secret: &AccountSecret) -> Option<Sensitive<String>> {
+        None
+    }
+
+    // --- Checking a credential -----------------------------------------------------------
+
+    /// The one request that tells whether a key works without spending or rotating
+    /// anything; `None` when there is none (the reason in words).
+    fn key_probe(&self, _key: &str, _base: &str) -> Result<Probe, &'static str> {
+        Err("this provider has no request that checks a key without spending it")
+    }
+}
+
+/// The active account of a provider, with its secret, as the renderers need it.
+pub struct Active<'a> {
+    pub account: &'a Account,
+    pub secret: &'a AccountSecret,
+    /// The provider's identity record of a sign-in account (`{}` for keys).
+    pub identity: &'a Value,
+    /// The `switchboard` executable CLIs run to fetch a secret.
+    pub helper_exe: &'a Path,
+    /// Whether the helper asks for this account by id (a per-account `exec` dir) rather
+    /// than for whichever account is active.
+    pub pinned: bool,
+}
+
+impl Active<'_> {
+    /// The helper's arguments for `provider`'s credential.
+    pub fn helper_args(&self) -> Vec<String> {
+        let mut args = vec![
+            "credential".to_owned(),
+            self.account.provider.as_str().to_owned(),
+        ];
+        if self.pinned {
+            args.extend(["--account".to_owned(), self.account.id.clone()]);
+        }
+        args
+    }
+}
+
+/// A login found in a CLI's own files or made by a sign-in, to save as an account.
+pub struct FoundLogin {
+    pub provider: ProviderId,
+    pub kind: AccountKind,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+    /// The provider's identity record (not secret), written back with the tokens.
+    pub identity: Value,
+    pub secret: AccountSecret,
+}
+
+/// The request a credential check makes. Header values may hold the credential: never log.
+pub enum Probe {
+    Get(String, Vec<(&'static str, String)>),
+    PostEmpty(String, Vec<(&'static str, String)>),
+}
+
+impl std::fmt::Debug for Probe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (method, url) = match self {
+            Probe::Get(url, _) => ("GET", url),
+            Probe::PostEmpty(url, _) => ("POST", url),
+        };
+        write!(f, "Probe({method} {url}, headers: <redacted>)")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{AccountKind, Effort};
+    use crate::catalog::Effort;
 
     #[test]
-    fn every_provider_has_an_entry_under_its_own_id() {
-        for id in ProviderId::ALL {
+    fn the_registry_follows_the_ids_and_their_order() {
+        for (index, id) in ProviderId::ALL.into_iter().enumerate() {
+            assert_eq!(id as usize, index);
+            assert_eq!(REGISTRY[index].id(), id);
             assert_eq!(info(id).id, id);
+            assert_eq!(info(id).display_name, id.display_name());
             assert!(info(id).takes(AccountKind::ApiKey), "{id:?} takes a key");
         }
     }
@@ -73,8 +244,11 @@ mod tests {
             .map(|p| p.id)
             .collect();
         assert_eq!(bedrock, vec![ProviderId::Claude]);
-        assert!(!info(ProviderId::Opencode).takes(AccountKind::Oauth));
-        assert!(!info(ProviderId::Cursor).takes(AccountKind::Oauth));
+        for id in ProviderId::ALL {
+            let signs_in = get(id).oauth_client().is_some();
+            assert_eq!(info(id).takes(AccountKind::Oauth), signs_in, "{id:?}");
+            assert_eq!(!info(id).sign_in_methods.is_empty(), signs_in, "{id:?}");
+        }
     }
 
     #[test]
@@ -102,5 +276,15 @@ mod tests {
             .and_then(|m| m.default_effort);
         assert_eq!(default, Some(Effort::Low));
         assert!(grok.efforts_for(Some("some-future-model")).is_empty());
+    }
+
+    #[test]
+    fn a_probe_never_prints_its_headers() {
+        let probe = Probe::Get(
+            "https://api.example/v1/models".into(),
+            vec![("Authorization", "Bearer sk-secret".into())],
+        );
+        let printed = format!("{probe:?}");
+        assert!(!printed.contains("sk-secret"), "{printed}");
     }
 }

@@ -24,6 +24,21 @@ pub struct DeviceGrant {
     pub expires_at: Instant,
 }
 
+impl DeviceGrant {
+    /// The page to open: with the code filled in when the provider gives one.
+    pub fn page(&self) -> &str {
+        self.verification_url_complete
+            .as_deref()
+            .unwrap_or(&self.verification_url)
+    }
+}
+
+/// A verification page the provider named, if it is one Switchboard may open: `https`
+/// (plain `http` only on this computer). Anything else is never opened.
+fn safe_page(url: String) -> Option<String> {
+    super::http::checked_url(&url).ok().map(|_| url)
+}
+
 /// One poll's outcome.
 pub enum Poll {
     Pending,
@@ -94,7 +109,7 @@ pub fn start(http: &Http, client: &OAuthClient) -> Result<DeviceGrant> {
             text(&["verification_uri", "verification_url"])
                 .or_else(|| client.device_verification_url.clone())
                 .ok_or_else(missing)?,
-            Duration::from_secs(number("expires_in").unwrap_or(900)),
+            Duration::from_secs(number("expires_in").unwrap_or(900).clamp(30, 3600)),
         ),
         DeviceDialect::OpenAi => (
             text(&["device_auth_id"]).ok_or_else(missing)?,
@@ -102,11 +117,18 @@ pub fn start(http: &Http, client: &OAuthClient) -> Result<DeviceGrant> {
             OPENAI_DEVICE_LIFETIME,
         ),
     };
+    let verification_url = safe_page(verification_url).ok_or_else(|| Error::ProviderError {
+        provider: client.provider,
+        context: context.into(),
+        detail:
+            "the page to enter the code on is not an https address, so Switchboard will not open it"
+                .into(),
+    })?;
     Ok(DeviceGrant {
         device_code: Sensitive::new(device_code),
         user_code: text(&["user_code", "usercode"]).ok_or_else(missing)?,
         verification_url,
-        verification_url_complete: text(&["verification_uri_complete"]),
+        verification_url_complete: text(&["verification_uri_complete"]).and_then(safe_page),
         interval: Duration::from_secs(number("interval").unwrap_or(5).clamp(1, 60)),
         expires_at: Instant::now() + lifetime,
     })

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod client;
 pub mod device;
+pub mod flow;
 pub mod http;
 pub mod loopback;
 pub mod paste;
@@ -15,50 +16,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::catalog::ProviderId;
+pub use crate::catalog::{PasteKind, SignInMethod};
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use client::OAuthClient;
 use device::DeviceGrant;
 use loopback::Listening;
 use pkce::{same_secret, Pkce};
-
-/// How a sign-in gets its answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SignInMethod {
-    /// The browser redirects to a loopback listener; pasting the answer works too.
-    Browser,
-    /// No listener: the user pastes what the provider's page shows.
-    Paste,
-    /// A code the user types on the provider's page, from any device.
-    Device,
-}
-
-impl SignInMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignInMethod::Browser => "browser",
-            SignInMethod::Paste => "paste",
-            SignInMethod::Device => "device",
-        }
-    }
-}
-
-/// What a user pastes back for a sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum PasteKind {
-    /// Claude's code page shows `code#state`.
-    CodeAndState,
-    /// Google's page shows a code.
-    Code,
-    /// The address the browser was redirected to (its page fails to load).
-    RedirectedUrl,
-}
 
 /// A started sign-in, as the window and the command line show it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -98,6 +66,20 @@ enum Progress {
     Failed(Error),
 }
 
+/// What a new sign-in is made of.
+pub struct SessionParts {
+    pub method: SignInMethod,
+    pub label: Option<String>,
+    pub client: OAuthClient,
+    pub pkce: Pkce,
+    pub state: String,
+    /// The redirect URIs an answer may carry (loopback, paste page).
+    pub redirect_uris: Vec<String>,
+    pub device: Option<DeviceGrant>,
+    pub paste: PasteKind,
+    pub profile: bool,
+}
+
 /// One sign-in in progress.
 pub struct Session {
     pub id: String,
@@ -110,6 +92,10 @@ pub struct Session {
     /// The redirect URIs an answer may carry (loopback, paste page).
     pub redirect_uris: Vec<String>,
     pub device: Option<DeviceGrant>,
+    /// What the provider's code page shows, for paste-back.
+    pub paste: PasteKind,
+    /// Whether identity is read from the profile endpoint after the exchange.
+    pub profile: bool,
     pub expires_at: Instant,
     progress: Mutex<Progress>,
     wake: Condvar,
@@ -118,30 +104,23 @@ pub struct Session {
 }
 
 impl Session {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        provider: ProviderId,
-        method: SignInMethod,
-        label: Option<String>,
-        client: OAuthClient,
-        pkce: Pkce,
-        state: String,
-        redirect_uris: Vec<String>,
-        device: Option<DeviceGrant>,
-    ) -> Result<Self> {
-        let expires_at = device
+    pub fn new(parts: SessionParts) -> Result<Self> {
+        let expires_at = parts
+            .device
             .as_ref()
             .map_or(Instant::now() + BROWSER_TIMEOUT, |d| d.expires_at);
         Ok(Self {
             id: uuid::Uuid::new_v4().to_string(),
-            provider,
-            method,
-            label,
-            client,
-            verifier: pkce.verifier,
-            state,
-            redirect_uris,
-            device,
+            provider: parts.client.provider,
+            method: parts.method,
+            label: parts.label,
+            client: parts.client,
+            verifier: parts.pkce.verifier,
+            state: parts.state,
+            redirect_uris: parts.redirect_uris,
+            device: parts.device,
+            paste: parts.paste,
+            profile: parts.profile,
             expires_at,
             progress: Mutex::new(Progress::Waiting),
             wake: Condvar::new(),
@@ -335,16 +314,17 @@ mod tests {
                 "",
             )
         };
-        Session::new(
-            ProviderId::Claude,
-            SignInMethod::Browser,
-            None,
+        Session::new(SessionParts {
+            method: SignInMethod::Browser,
+            label: None,
             client,
-            Pkce::new().unwrap(),
-            "the-state".into(),
-            vec!["http://localhost:1/callback".into()],
-            None,
-        )
+            pkce: Pkce::new().unwrap(),
+            state: "the-state".into(),
+            redirect_uris: vec!["http://localhost:1/callback".into()],
+            device: None,
+            paste: PasteKind::CodeAndState,
+            profile: true,
+        })
         .unwrap()
     }
 

@@ -2,10 +2,11 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{corrupt, now_ms, Tx};
+use super::{corrupt, Tx};
 use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset};
 use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::error::{Error, Result};
+use crate::time::now_ms;
 
 const COLUMNS: &str =
     "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \

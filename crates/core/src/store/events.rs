@@ -4,9 +4,10 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{corrupt, now_ms, Tx};
+use super::{corrupt, Tx};
 use crate::catalog::ProviderId;
 use crate::error::Result;
+use crate::time::now_ms;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{corrupt, now_ms, Tx};
+use super::{corrupt, Tx};
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
 use crate::files::KeyPath;
+use crate::time::now_ms;
 
 /// A CLI file whose original is backed up.
 #[derive(Debug, Clone, PartialEq, Eq)]

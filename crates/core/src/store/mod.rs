@@ -89,13 +89,6 @@ impl Tx<'_> {
     }
 }
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 fn corrupt(column: &str, value: &str) -> Error {
     Error::Storage(format!("unexpected value {value:?} in column {column}"))
 }

@@ -7,10 +7,6 @@ use crate::account::{Endpoint, EndpointInput, EndpointPreset};
 use crate::catalog::ProviderInfo;
 use crate::error::{Error, Result};
 
-/// LM Studio's default server address.
-pub const LOCAL_RESPONSES_URL: &str = "http://localhost:1234/v1";
-/// The Azure OpenAI API version Codex's docs use for the Responses API.
-pub const AZURE_DEFAULT_API_VERSION: &str = "2025-04-01-preview";
 const AZURE_HOST_SUFFIXES: [&str; 3] = [
     ".openai.azure.com",
     ".cognitiveservices.azure.com",
@@ -89,12 +85,17 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    if input.preset.codex_only() && info.id != crate::catalog::ProviderId::Codex {
+    let Some(option) = info
+        .endpoint_presets
+        .iter()
+        .find(|o| o.preset == input.preset)
+    else {
         return Err(Error::InvalidInput(format!(
-            "The endpoint type {:?} is only for Codex.",
+            "{} does not offer the endpoint type {:?}.",
+            info.display_name,
             input.preset.as_str()
         )));
-    }
+    };
     if let Some(version) = api_version {
         if !info.takes_api_version {
             return Err(Error::InvalidInput(format!(
@@ -107,7 +108,7 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
     let endpoint = match input.preset {
         EndpointPreset::Default => Endpoint::default(),
         EndpointPreset::LocalResponses => {
-            let url = parse_base_url(base_url.unwrap_or(LOCAL_RESPONSES_URL))?;
+            let url = parse_base_url(base_url.unwrap_or(option.placeholder))?;
             if !url.host().is_some_and(|h| is_loopback(&h)) {
                 return Err(Error::InvalidInput(
                     "A local endpoint must be on this machine (localhost or 127.0.0.1); use \"Responses-compatible hosted\" for a server elsewhere."
@@ -139,7 +140,9 @@ pub fn normalize_endpoint(info: &ProviderInfo, input: Option<EndpointInput>) -> 
                 preset: input.preset,
                 // Codex posts to {base_url}/responses?api-version=…; Azure serves that under /openai.
                 base_url: Some(format!("https://{host}/openai")),
-                api_version: Some(api_version.unwrap_or(AZURE_DEFAULT_API_VERSION).to_owned()),
+                api_version: api_version
+                    .or(option.default_api_version)
+                    .map(str::to_owned),
             }
         }
         EndpointPreset::ResponsesHosted | EndpointPreset::Custom => {
@@ -179,7 +182,7 @@ mod tests {
         let codex = info(ProviderId::Codex);
         let local = normalize_endpoint(codex, endpoint(EndpointPreset::LocalResponses, None, None))
             .expect("local");
-        assert_eq!(local.base_url.as_deref(), Some(LOCAL_RESPONSES_URL));
+        assert_eq!(local.base_url.as_deref(), Some("http://localhost:1234/v1"));
         let azure = normalize_endpoint(
             codex,
             endpoint(
@@ -193,10 +196,7 @@ mod tests {
             azure.base_url.as_deref(),
             Some("https://my-res.openai.azure.com/openai")
         );
-        assert_eq!(
-            azure.api_version.as_deref(),
-            Some(AZURE_DEFAULT_API_VERSION)
-        );
+        assert_eq!(azure.api_version.as_deref(), Some("2025-04-01-preview"));
         let hosted = normalize_endpoint(
             codex,
             endpoint(

@@ -4,7 +4,7 @@
 
 mod endpoint;
 
-pub use endpoint::{normalize_endpoint, AZURE_DEFAULT_API_VERSION, LOCAL_RESPONSES_URL};
+pub use endpoint::normalize_endpoint;
 
 use crate::account::KeyCredential;
 use crate::catalog::{Effort, ProviderInfo};

@@ -1,0 +1,143 @@
+//! Helpers the provider modules share: reading the CLIs' JSON, JWT claims, the helper
+//! command line, and the small builders the renderers use.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::Active;
+use crate::account::EndpointPreset;
+use crate::catalog::{AccountKind, PresetOption};
+use crate::files::{DesiredFile, Format};
+use crate::vault::AccountSecret;
+
+pub use crate::files::key_path as key;
+
+/// A JSON file's content, or `None` when it is missing or unreadable. A file half-written by
+/// a CLI (Codex and Gemini write in place) fails to parse and is read again once.
+pub fn read_json(path: &Path) -> Option<Value> {
+    for attempt in 0..2 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Ok(value) = serde_json::from_str::<Value>(&text) {
+                return Some(value);
+            }
+        }
+        if attempt == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    None
+}
+
+/// The claims of a JSON Web Token (its payload, not verified: it comes from the CLI's file).
+pub fn jwt_claims(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// A shell command line that runs the helper with `args` (Claude Code runs it with a shell).
+pub fn helper_command(exe: &Path, args: &[&str]) -> String {
+    let quote = |text: &str| {
+        if text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c))
+        {
+            text.to_owned()
+        } else {
+            format!("'{}'", text.replace('\'', "'\\''"))
+        }
+    };
+    std::iter::once(quote(&exe.to_string_lossy()))
+        .chain(args.iter().map(|a| quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The account's API key, for providers whose CLI reads it from a file.
+pub fn api_key<'a>(active: &Active<'a>) -> Option<&'a str> {
+    match active.secret {
+        AccountSecret::ApiKey(key) if active.account.kind == AccountKind::ApiKey => {
+            Some(key.expose().as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The custom base URL of a key account, if it has one.
+pub fn base_url<'a>(active: &Active<'a>) -> Option<&'a str> {
+    (active.account.endpoint.preset != EndpointPreset::Default)
+        .then_some(active.account.endpoint.base_url.as_deref())
+        .flatten()
+}
+
+pub fn string(value: &str) -> Value {
+    json!(value)
+}
+
+pub fn file(path: impl AsRef<Path>, format: Format) -> DesiredFile {
+    DesiredFile::new(path.as_ref().to_path_buf(), format)
+}
+
+/// A non-empty string at `pointer` in `value`.
+pub fn text<'a>(value: Option<&'a Value>, pointer: &str) -> Option<&'a str> {
+    value?
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Unix ms `expires_in` seconds from now (`default_secs` when the response has none),
+/// clamped: an absurd lifetime never overflows.
+pub fn expiry_ms(tokens: &Value, default_secs: i64) -> i64 {
+    let seconds = tokens
+        .get("expires_in")
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+        .unwrap_or(default_secs);
+    crate::time::ms_after(seconds)
+}
+
+/// An instant in a CLI's file: Unix seconds or ms as a number, or RFC 3339 text.
+pub fn instant_ms(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().map(|v| {
+            if v < 100_000_000_000 {
+                v.saturating_mul(1000)
+            } else {
+                v
+            }
+        }),
+        Value::String(text) => crate::time::parse_rfc3339(text),
+        _ => None,
+    }
+}
+
+/// The endpoint types every provider with a custom base URL offers.
+pub fn default_presets() -> Vec<PresetOption> {
+    vec![provider_default(), custom()]
+}
+
+pub fn provider_default() -> PresetOption {
+    PresetOption {
+        preset: EndpointPreset::Default,
+        label: "Default provider endpoint",
+        placeholder: "",
+        needs_url: false,
+        default_api_version: None,
+        note: None,
+    }
+}
+
+pub fn custom() -> PresetOption {
+    PresetOption {
+        preset: EndpointPreset::Custom,
+        label: "Custom endpoint",
+        placeholder: "",
+        needs_url: true,
+        default_api_version: None,
+        note: None,
+    }
+}

@@ -1,0 +1,60 @@
+//! Time helpers: Unix milliseconds, RFC 3339 text, and expiries computed from what a
+//! provider says, clamped so an absurd value can never overflow or panic.
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The longest lifetime a token is believed to have (ten years); anything longer is clamped.
+pub const MAX_LIFETIME_SECS: i64 = 10 * 365 * 24 * 3600;
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Unix ms `seconds` from now, with `seconds` clamped to `0..=MAX_LIFETIME_SECS`.
+pub fn ms_after(seconds: i64) -> i64 {
+    now_ms().saturating_add(seconds.clamp(0, MAX_LIFETIME_SECS) * 1000)
+}
+
+/// A Unix-ms instant clamped to the representable range of RFC 3339 dates (years 1970–9999).
+pub fn clamp_ms(ms: i64) -> i64 {
+    ms.clamp(0, 253_402_300_799_000)
+}
+
+/// Unix ms as RFC 3339 (UTC), clamped to what RFC 3339 can say.
+pub fn rfc3339(ms: i64) -> String {
+    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(clamp_ms(ms)) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// RFC 3339 text as Unix ms.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_lifetimes_are_clamped_never_a_panic() {
+        let now = now_ms();
+        assert!(ms_after(i64::MAX) <= now + MAX_LIFETIME_SECS * 1000 + 1000);
+        assert!(ms_after(-5) >= now);
+        assert_eq!(rfc3339(i64::MAX), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(i64::MIN), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn rfc3339_round_trips() {
+        let ms = 1_767_225_600_000;
+        assert_eq!(parse_rfc3339(&rfc3339(ms)), Some(ms));
+        assert_eq!(parse_rfc3339("not a date"), None);
+    }
+}
