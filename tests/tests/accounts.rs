@@ -116,6 +116,8 @@ fn relabel_describe_rotate_and_remove() {
         kinds,
         vec![
             EventKind::AccountRemoved,
+            // Removing the active account clears it first.
+            EventKind::ActiveChanged,
             EventKind::ActiveChanged,
             EventKind::SecretReplaced,
             EventKind::AccountUpdated,

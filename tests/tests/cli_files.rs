@@ -526,3 +526,80 @@ fn a_corrupt_cli_file_stops_the_switch_and_changes_nothing() {
         "the switch did not happen"
     );
 }
+
+/// A backup whose contents are missing (or gone) is an error, never an empty file, and the
+/// restore changes nothing: every original is read before the first file is written.
+#[test]
+fn a_restore_with_a_backup_missing_its_contents_fails_and_changes_nothing() {
+    let env = TestEnv::new();
+    let home = env.home();
+    std::fs::create_dir_all(home.join(".codex")).expect("mkdir");
+    std::fs::write(home.join(".codex/config.toml"), "model = \"o4\"\n").expect("config");
+    std::fs::write(
+        home.join(".codex/auth.json"),
+        "{\"auth_mode\": \"chatgpt\"}\n",
+    )
+    .expect("auth");
+    let board = env.board();
+    let id = add(
+        &board,
+        ProviderId::Codex,
+        "Key",
+        api_key(&canary("sk-proj-")),
+    );
+    board.set_active(ProviderId::Codex, Some(&id)).expect("use");
+    let switched: Vec<Vec<u8>> = ["auth.json", "config.toml"]
+        .iter()
+        .map(|f| std::fs::read(home.join(".codex").join(f)).expect("file"))
+        .collect();
+
+    // The backup of config.toml loses its contents (someone edited the keychain entry).
+    let entry = backup_entry_name(&home.join(".codex/config.toml"));
+    let mut store = env
+        .command("secret-tool")
+        .args([
+            "store",
+            "--label=tampered",
+            "service",
+            &env.config.keyring_service,
+            "username",
+            &entry,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("secret-tool store");
+    std::io::Write::write_all(
+        store.stdin.as_mut().expect("stdin"),
+        br#"{"v": 1, "type": "file_backup", "path": "x"}"#,
+    )
+    .expect("write");
+    drop(store.stdin.take());
+    assert!(store.wait().expect("wait").success());
+
+    let err = board
+        .restore_cli_files()
+        .expect_err("a backup without contents");
+    assert!(err.to_string().contains("no contents"), "{err}");
+    for (file, before) in ["auth.json", "config.toml"].iter().zip(&switched) {
+        assert_eq!(
+            &std::fs::read(home.join(".codex").join(file)).expect("file"),
+            before,
+            "{file} untouched"
+        );
+    }
+    assert_eq!(
+        board
+            .active_account(ProviderId::Codex)
+            .expect("still active")
+            .id,
+        id
+    );
+    assert!(
+        secret_tool_lookup(
+            &env.config.keyring_service,
+            &backup_entry_name(&home.join(".codex/auth.json"))
+        )
+        .is_some(),
+        "the other backup is kept"
+    );
+}

@@ -172,3 +172,46 @@ fn a_new_identity_is_offered_not_imported_and_a_torn_file_is_ignored() {
     );
     assert_eq!(env.accounts().len(), 2);
 }
+
+/// The take-back before a switch runs while the files' lock is held: a token the CLI rotates
+/// while the switch waits for another Switchboard process is taken back, not overwritten.
+#[test]
+fn a_token_rotated_while_a_switch_waits_for_the_lock_is_taken_back_not_lost() {
+    let env = TestEnv::new();
+    let board = env.board();
+    let id = imported_account(&env, &board, &canary("sk-ant-ort01-"));
+    add_key(&board, ProviderId::Claude, "Key", &canary("sk-ant-api03-"));
+    let credentials = env.home().join(".claude/.credentials.json");
+    // Another Switchboard process is in the middle of rewriting Claude's files.
+    let held =
+        switchboard_core::files::lock_files(&env.config.locks_dir(), [credentials.as_path()])
+            .expect("lock");
+    let child = env
+        .switchboard()
+        .args(["use", "claude", "Key"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("switchboard use");
+    std::thread::sleep(Duration::from_millis(300));
+    // Meanwhile Claude Code refreshes its sign-in: a new single-use refresh token.
+    let rotated = canary("sk-ant-ort01-");
+    cli_writes_credentials(&env, &rotated, EXPIRES + 3_600_000, "ada@example.com");
+    drop(held);
+    let output = child.wait_with_output().expect("wait");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stored_refresh(&env, &id),
+        rotated,
+        "the rotated token reached the keychain before the switch rewrote the file"
+    );
+    assert_eq!(
+        file_refresh(&env),
+        Value::Null,
+        "the key account is active now"
+    );
+}

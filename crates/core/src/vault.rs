@@ -156,18 +156,32 @@ impl Vault {
             .entry(&backup_entry_name(path))?
             .get_password()
             .map(Sensitive::new)
-            .map_err(|e| map_keyring("reading a CLI file backup", e))?;
+            .map_err(|e| match e {
+                keyring::Error::NoEntry => Error::Keychain {
+                    context: "reading a CLI file backup".into(),
+                    message: format!(
+                        "the original of {} is missing from the keychain; nothing was restored",
+                        path.display()
+                    ),
+                },
+                other => map_keyring("reading a CLI file backup", other),
+            })?;
         let value: Value = serde_json::from_str(raw.expose()).map_err(|_| Error::Keychain {
             context: "reading a CLI file backup".into(),
             message: "the keychain entry is not in Switchboard's format".into(),
         })?;
-        Ok(Sensitive::new(
-            value
-                .get("contents")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-        ))
+        // A backup without its contents is an error, never an empty file.
+        let contents = value
+            .get("contents")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Keychain {
+                context: "reading a CLI file backup".into(),
+                message: format!(
+                    "the backup of {} has no contents; nothing was restored",
+                    path.display()
+                ),
+            })?;
+        Ok(Sensitive::new(contents.to_owned()))
     }
 
     pub fn delete_backup(&self, path: &std::path::Path) -> Result<()> {

@@ -2,7 +2,6 @@
 
 use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{AccountKind, ProviderInfo};
-use crate::cli_files::{self, Target};
 use crate::error::{Error, Result};
 use crate::providers;
 use crate::store::{EventKind, Tx};
@@ -79,7 +78,7 @@ impl Switchboard {
         if let Some(region) = credential.region() {
             account.region = Some(region.to_owned());
         }
-        let account = self.store.transaction(|tx| {
+        let account = self.replace_stored_secret(&account.id, &secret, |tx| {
             let saved = tx.update_account(&account)?;
             tx.log_event(
                 EventKind::SecretReplaced,
@@ -87,7 +86,6 @@ impl Switchboard {
                 Some(&saved.id),
                 &saved.label,
             )?;
-            self.vault.store(&saved.id, &secret)?;
             Ok(saved)
         })?;
         self.resync_if_active(&account)?;
@@ -158,7 +156,7 @@ impl Switchboard {
             .store
             .read(|tx| tx.active_account_id(account.provider))?;
         if active.as_deref() == Some(account.id.as_str()) {
-            self.sync_files(account.provider, Some(account), |_| Ok(()))?;
+            self.write_files(account.provider, Some(account), None, |_| Ok(()))?;
         }
         Ok(())
     }
@@ -181,7 +179,6 @@ impl Switchboard {
         Ok(account)
     }
 
-    /// Removes an account and its keychain entry; if it was active, the provider has none.
     /// Asks the provider whether the account's credential works (one request, no refresh).
     pub fn check_account(&self, id: &str) -> Result<crate::check::CheckResult> {
         let account = self.account(id)?;
@@ -189,25 +186,46 @@ impl Switchboard {
         crate::check::check(&account, &secret, &self.config.endpoints)
     }
 
+    /// Removes an account and its keychain entry. If it was active, its files are cleared
+    /// first (the provider then has no active account). The keychain entry goes before the
+    /// row (outside the transaction) and comes back if the row cannot be removed, so a
+    /// failure never leaves a secret nobody can see.
     pub fn remove_account(&self, id: &str) -> Result<()> {
         let account = self.account(id)?;
-        let remove = |tx: &Tx<'_>| {
+        let active = self
+            .store
+            .read(|tx| tx.active_account_id(account.provider))?;
+        let was_active = active.as_deref() == Some(id);
+        if was_active {
+            self.set_active_quietly(account.provider, None)?;
+        }
+        let secret = match self.vault.load(id) {
+            Ok(secret) => Some(secret),
+            Err(Error::NotFound { .. }) => None,
+            Err(err) => return Err(err),
+        };
+        self.vault.delete(id)?;
+        let removed = self.store.transaction(|tx| {
             tx.delete_account(id)?;
             tx.log_event(
                 EventKind::AccountRemoved,
                 account.provider,
                 Some(id),
                 &account.label,
-            )?;
-            self.vault.delete(id)
-        };
-        let active = self
-            .store
-            .read(|tx| tx.active_account_id(account.provider))?;
-        if active.as_deref() == Some(id) {
-            self.sync_files(account.provider, None, remove)?;
-        } else {
-            self.store.transaction(remove)?;
+            )
+        });
+        if let Err(err) = removed {
+            if let Some(secret) = secret {
+                if let Err(again) = self.vault.store(id, &secret) {
+                    tracing::warn!(
+                        "could not put back the secret of an account that was not removed: {again}"
+                    );
+                }
+            }
+            return Err(err);
+        }
+        if was_active {
+            self.publish(EventKind::ActiveChanged, account.provider, None);
         }
         self.remove_exec_dir(&account)?;
         self.publish(EventKind::AccountRemoved, account.provider, Some(id));
@@ -261,21 +279,7 @@ impl Switchboard {
         };
         self.vault.store(&account.id, secret)?;
         let saved = if activate {
-            let target = Target {
-                account: &account,
-                secret,
-                identity,
-            };
-            self.take_back(provider).and_then(|_| {
-                cli_files::sync(
-                    &self.store,
-                    &self.vault,
-                    &self.config,
-                    provider,
-                    Some(target),
-                    insert,
-                )
-            })
+            self.write_files(provider, Some(&account), Some((secret, identity)), insert)
         } else {
             self.store.transaction(insert).map(|()| Vec::new())
         };
@@ -292,6 +296,32 @@ impl Switchboard {
             self.publish(EventKind::ActiveChanged, provider, Some(&account.id));
         }
         Ok(account)
+    }
+}
+
+impl Switchboard {
+    /// Replaces an account's secret in the keychain, then runs `save` in a transaction; if
+    /// the transaction fails, the previous secret is put back. The keychain is never called
+    /// inside the transaction, so a slow keychain (an unlock prompt) never holds the database.
+    pub(super) fn replace_stored_secret<T>(
+        &self,
+        id: &str,
+        secret: &AccountSecret,
+        save: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let previous = self.vault.load(id).ok();
+        self.vault.store(id, secret)?;
+        let saved = self.store.transaction(save);
+        if saved.is_err() {
+            let restored = match &previous {
+                Some(previous) => self.vault.store(id, previous),
+                None => self.vault.delete(id),
+            };
+            if let Err(err) = restored {
+                tracing::warn!("could not put back the previous secret: {err}");
+            }
+        }
+        saved
     }
 }
 

@@ -44,8 +44,23 @@ impl Switchboard {
         self.take_back_from(provider, &self.config.cli_paths)
     }
 
-    /// [`Self::take_back`] from the CLI files under `paths` (a per-account `exec` dir, say).
+    /// [`Self::take_back`] from the CLI files under `paths` (a per-account `exec` dir, say),
+    /// holding their locks, so no other Switchboard process rewrites them meanwhile.
     pub(super) fn take_back_from(
+        &self,
+        provider: ProviderId,
+        paths: &CliPaths,
+    ) -> Result<TakeBack> {
+        let lock_paths = crate::cli_files::lock_paths(provider, paths);
+        let _locks = crate::files::lock_files(
+            &self.config.locks_dir(),
+            lock_paths.iter().map(std::path::PathBuf::as_path),
+        )?;
+        self.take_back_locked(provider, paths)
+    }
+
+    /// [`Self::take_back_from`] for a caller that holds the files' locks already.
+    pub(super) fn take_back_locked(
         &self,
         provider: ProviderId,
         paths: &CliPaths,
@@ -79,14 +94,14 @@ impl Switchboard {
         if !fresher {
             return Ok(TakeBack::Nothing);
         }
+        self.vault.store(&account.id, &found.secret)?;
         self.store.transaction(|tx| {
             tx.log_event(
                 EventKind::TokensTakenBack,
                 provider,
                 Some(&account.id),
                 &account.label,
-            )?;
-            self.vault.store(&account.id, &found.secret)
+            )
         })?;
         self.publish(EventKind::TokensTakenBack, provider, Some(&account.id));
         Ok(TakeBack::Updated {

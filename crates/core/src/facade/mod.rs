@@ -19,13 +19,14 @@ pub use switching::Switched;
 
 use crate::account::Account;
 use crate::catalog::{ProviderId, ProviderInfo};
-use crate::cli_files;
+use crate::cli_files::{self, Synced};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::files::lock_files;
 use crate::providers;
 use crate::signin::SignIns;
 use crate::store::{EventKind, EventRecord, Store};
-use crate::vault::Vault;
+use crate::vault::{AccountSecret, Vault};
 
 /// Published after every change, to the window (as an event) and the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -50,6 +51,9 @@ pub struct Overview {
 }
 
 type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
+
+/// How often a switch plans its files again when the CLI keeps rewriting them meanwhile.
+const MAX_SYNC_ATTEMPTS: usize = 3;
 
 pub struct Switchboard {
     config: Config,
@@ -215,35 +219,63 @@ impl Switchboard {
 
     /// Writes `account` (or, with `None`, nothing of Switchboard's) into `provider`'s CLI
     /// files and runs `finish` in the transaction that records it (see [`cli_files::sync`]).
-    /// The secret and identity are read here, before any transaction.
-    pub(crate) fn sync_files(
+    /// Everything happens under the files' locks: first the tokens the CLI refreshed are
+    /// taken back, then the account's secret is read (so it is the newest), then the files
+    /// are written. If the CLI rewrites a file meanwhile, that is taken back and the write
+    /// planned again. `given` is the secret and identity of an account not saved yet.
+    pub(crate) fn write_files(
         &self,
         provider: ProviderId,
         account: Option<&Account>,
-        finish: impl FnOnce(&crate::store::Tx<'_>) -> Result<()>,
+        given: Option<(&AccountSecret, &serde_json::Value)>,
+        finish: impl Fn(&crate::store::Tx<'_>) -> Result<()>,
     ) -> Result<Vec<std::path::PathBuf>> {
-        let loaded = match account {
-            Some(account) => Some((
-                self.vault.load(&account.id)?,
-                self.store.read(|tx| tx.account_identity(&account.id))?,
-            )),
-            None => None,
-        };
-        let target = account
-            .zip(loaded.as_ref())
-            .map(|(account, (secret, identity))| cli_files::Target {
-                account,
-                secret,
-                identity,
-            });
-        cli_files::sync(
-            &self.store,
-            &self.vault,
-            &self.config,
-            provider,
-            target,
-            finish,
-        )
+        let paths = cli_files::lock_paths(provider, &self.config.cli_paths);
+        let _locks = lock_files(
+            &self.config.locks_dir(),
+            paths.iter().map(std::path::PathBuf::as_path),
+        )?;
+        for _ in 0..MAX_SYNC_ATTEMPTS {
+            self.take_back_locked(provider, &self.config.cli_paths)?;
+            let loaded;
+            let target = match (account, given) {
+                (Some(account), Some((secret, identity))) => Some(cli_files::Target {
+                    account,
+                    secret,
+                    identity,
+                }),
+                (Some(account), None) => {
+                    loaded = (
+                        self.vault.load(&account.id)?,
+                        self.store.read(|tx| tx.account_identity(&account.id))?,
+                    );
+                    Some(cli_files::Target {
+                        account,
+                        secret: &loaded.0,
+                        identity: &loaded.1,
+                    })
+                }
+                (None, _) => None,
+            };
+            match cli_files::sync(
+                &self.store,
+                &self.vault,
+                &self.config,
+                provider,
+                target,
+                &finish,
+            )? {
+                Synced::Written(files) => return Ok(files),
+                Synced::ChangedUnderneath(path) => tracing::info!(
+                    path = %path.display(),
+                    "the CLI rewrote its file during a switch; taking it back and planning again"
+                ),
+            }
+        }
+        Err(Error::Conflict(format!(
+            "{} kept rewriting its files while Switchboard wrote them; nothing was overwritten. Try again.",
+            provider.display_name()
+        )))
     }
 
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {

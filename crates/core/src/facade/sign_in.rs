@@ -125,9 +125,7 @@ impl Switchboard {
         if let Some(label) = label {
             account.label = label;
         }
-        let previous = self.vault.load(&account.id).ok();
-        self.vault.store(&account.id, &login.secret)?;
-        let saved = self.store.transaction(|tx| {
+        let account = self.replace_stored_secret(&account.id, &login.secret, |tx| {
             let account = tx.update_account(&account)?;
             if login.identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, &login.identity)?;
@@ -139,16 +137,7 @@ impl Switchboard {
                 &account.label,
             )?;
             Ok(account)
-        });
-        let account = match saved {
-            Ok(account) => account,
-            Err(err) => {
-                if let Some(previous) = previous {
-                    let _ = self.vault.store(&account.id, &previous);
-                }
-                return Err(err);
-            }
-        };
+        })?;
         if activate {
             self.set_active_quietly(account.provider, Some(&account))?;
         }

@@ -63,11 +63,11 @@ impl Switchboard {
         account: Option<&Account>,
     ) -> Result<Vec<std::path::PathBuf>> {
         // Tokens the CLI refreshed since the last switch go to the keychain before the files
-        // are rewritten, so switching away and back never restores a stale token.
-        self.take_back(provider)?;
+        // are rewritten (under the files' locks), so switching away and back never restores
+        // a stale token.
         let account_id = account.map(|a| a.id.as_str());
         let detail = account.map(|a| a.label.clone()).unwrap_or_default();
-        self.sync_files(provider, account, |tx| {
+        self.write_files(provider, account, None, |tx| {
             tx.set_active_account_id(provider, account_id)?;
             tx.log_event(EventKind::ActiveChanged, provider, account_id, &detail)
         })
@@ -143,20 +143,19 @@ impl Switchboard {
     /// every provider's active account (the files no longer reflect them).
     pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
         // File locks first, then the database, in the same order as a switch.
-        let files = self.store.read(|tx| tx.managed_files())?;
+        let paths = crate::cli_files::managed_paths(&self.store)?;
         let _locks = crate::files::lock_files(
             &self.config.locks_dir(),
-            files.iter().map(|f| f.path.as_path()),
+            paths.iter().map(std::path::PathBuf::as_path),
         )?;
-        let providers = self.store.transaction(|tx| {
-            let restored = crate::cli_files::restore(tx, &self.vault)?;
+        let providers = crate::cli_files::restore(&self.store, &self.vault, |tx, restored| {
             for provider in ProviderId::ALL {
                 tx.set_active_account_id(provider, None)?;
             }
-            for provider in &restored {
+            for provider in restored {
                 tx.log_event(EventKind::FilesRestored, *provider, None, "")?;
             }
-            Ok(restored)
+            Ok(())
         })?;
         for provider in ProviderId::ALL {
             self.publish(EventKind::FilesRestored, provider, None);
