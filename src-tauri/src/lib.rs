@@ -69,7 +69,7 @@ pub fn run() -> ExitCode {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(links::PendingLink::default())
+        .manage(links::Links::default())
         .setup(move |app| {
             // Only the first instance gets here: a second launch has handed over and exited.
             import_on_first_start(&board);
@@ -103,9 +103,7 @@ pub fn run() -> ExitCode {
             commands::overview,
             commands::add_key_account,
             commands::replace_secret,
-            commands::rename_account,
-            commands::set_description,
-            commands::update_settings,
+            commands::edit_account,
             commands::remove_account,
             commands::toggle_active,
             commands::set_in_pool,
@@ -117,7 +115,10 @@ pub fn run() -> ExitCode {
             commands::poll_sign_in_now,
             commands::cancel_sign_in,
             commands::take_pending_link,
+            commands::answer_link,
             commands::check_account,
+            commands::settings,
+            commands::save_settings,
         ])
         .run(tauri::generate_context!());
     match result {

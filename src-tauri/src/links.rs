@@ -1,49 +1,101 @@
 //! Links and second launches reaching the running app: `switchboard://` links from the OS
-//! (registered for the scheme) or handed over by a second launch (single instance).
-//! `open` shows the window, `connect` opens the sign-in dialog, `use` and `next` switch
-//! through the facade like everything else; a malformed link is shown and changes nothing.
+//! or handed over by a second launch (single instance). `open` shows the window, `connect`
+//! opens the sign-in dialog. `use` and `next` change which account a CLI bills, and any web
+//! page can open a link, so they ask first: the window shows what the link will do and waits
+//! for a click, unless the user allowed links to switch without asking. A malformed link is
+//! shown and changes nothing.
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::{Emitter, Manager};
 
 use switchboard_core::deep_link::{self, DeepLink, LinkRequest};
+use switchboard_core::error::{Error, Result};
 use switchboard_core::Switchboard;
 
 /// The event carrying a [`LinkRequest`] to the window.
 pub const LINK_EVENT: &str = "switchboard:link";
 
-/// A request that arrived before the window listened (the app was started by a link).
+/// Links waiting for the window: the request that arrived before the window listened (the
+/// app was started by a link), and the links that asked and wait for an answer.
 #[derive(Default)]
-pub struct PendingLink(pub Mutex<Option<LinkRequest>>);
+pub struct Links {
+    pending: Mutex<Option<LinkRequest>>,
+    asked: Mutex<HashMap<String, DeepLink>>,
+}
 
-/// Carries out one link in the running app.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Links {
+    /// The request that arrived before the window listened, once.
+    pub fn take_pending(&self) -> Option<LinkRequest> {
+        lock(&self.pending).take()
+    }
+
+    /// Keeps `link` until the user answers; returns the id the answer comes back with.
+    fn ask(&self, link: DeepLink) -> Result<String> {
+        let id = switchboard_core::signin::pkce::random_token(12)?;
+        lock(&self.asked).insert(id.clone(), link);
+        Ok(id)
+    }
+
+    /// The link an answer is for (each is answered once).
+    pub fn answer(&self, id: &str) -> Result<DeepLink> {
+        lock(&self.asked)
+            .remove(id)
+            .ok_or_else(|| Error::not_found("link waiting for an answer (it was answered already)"))
+    }
+}
+
+/// Handles one link in the running app, off the main thread (a switch reads the keychain).
 pub fn handle_link(app: &tauri::AppHandle, link: &str) {
-    let request = match deep_link::parse(link) {
-        Ok(DeepLink::Open) => None,
-        Ok(DeepLink::Connect { provider }) => Some(LinkRequest::Connect { provider }),
-        Ok(action) => {
-            let board = app.state::<Arc<Switchboard>>();
-            deep_link::carry_out(&board, &action)
-                .err()
-                .map(|err| LinkRequest::Failed {
-                    message: err.to_string(),
-                })
-        }
-        Err(err) => Some(LinkRequest::Failed {
-            message: err.to_string(),
-        }),
-    };
     tracing::info!(
         link = link.split('/').take(3).collect::<Vec<_>>().join("/"),
         "link"
     );
     crate::show_main_window(app);
-    if let Some(request) = request {
-        if let Some(pending) = app.try_state::<PendingLink>() {
-            *pending.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(request.clone());
+    let app = app.clone();
+    let link = link.to_owned();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Some(request) = request_for(&app, &link) {
+            *lock(&app.state::<Links>().pending) = Some(request.clone());
+            let _ = app.emit(LINK_EVENT, request);
         }
-        let _ = app.emit(LINK_EVENT, request);
+    });
+}
+
+/// What the window is asked to do for `link` (nothing for `open`).
+fn request_for(app: &tauri::AppHandle, link: &str) -> Option<LinkRequest> {
+    let failed = |err: Error| {
+        Some(LinkRequest::Failed {
+            message: err.to_string(),
+        })
+    };
+    let action = match deep_link::parse(link) {
+        Ok(DeepLink::Open) => return None,
+        Ok(DeepLink::Connect { provider }) => return Some(LinkRequest::Connect { provider }),
+        Ok(action) => action,
+        Err(err) => return failed(err),
+    };
+    let board = app.state::<Arc<Switchboard>>();
+    let allowed = board
+        .settings()
+        .map(|s| s.links_switch_without_asking)
+        .unwrap_or(false);
+    if allowed {
+        return match deep_link::carry_out(&board, &action) {
+            Ok(switched) => switched.map(|s| LinkRequest::Done { message: s.notice }),
+            Err(err) => failed(err),
+        };
+    }
+    let asked = deep_link::question(&board, &action)
+        .and_then(|question| Ok((app.state::<Links>().ask(action)?, question)));
+    match asked {
+        Ok((id, question)) => Some(LinkRequest::Confirm { id, question }),
+        Err(err) => failed(err),
     }
 }
 
@@ -56,8 +108,8 @@ pub fn second_launch(app: &tauri::AppHandle, args: &[String]) {
 }
 
 /// Registers the `switchboard://` scheme with the OS (Linux: the command line `cli` is the
-/// handler; Windows registers this app at run time; macOS through the bundle), follows links as they arrive, and carries out the link
-/// the app was started with.
+/// handler; Windows registers this app at run time; macOS through the bundle), follows links
+/// as they arrive, and handles the link the app was started with.
 pub fn listen(app: &tauri::App, cli: &std::path::Path) -> tauri::Result<()> {
     use tauri_plugin_deep_link::DeepLinkExt;
     #[cfg(target_os = "linux")]

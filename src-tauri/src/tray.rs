@@ -33,22 +33,25 @@ pub fn exists(app: &AppHandle) -> bool {
     app.tray_by_id(TRAY_ID).is_some()
 }
 
-/// Rebuilds the menu (menus may only be touched on the main thread).
+/// Rebuilds the menu: the model is read off the main thread (SQLite), the menu is built on
+/// it (menus may only be touched there).
 pub fn refresh(app: &AppHandle) {
     let handle = app.clone();
-    let _ = app.run_on_main_thread(move || {
-        let Some(tray) = handle.tray_by_id(TRAY_ID) else {
-            return;
-        };
-        let board = handle.state::<Arc<Switchboard>>();
-        let model = model(&board);
-        match build_menu(&handle, &model) {
-            Ok(menu) => {
-                let _ = tray.set_menu(Some(menu));
-                let _ = tray.set_tooltip(Some(&model.tooltip));
+    tauri::async_runtime::spawn_blocking(move || {
+        let model = model(&handle.state::<Arc<Switchboard>>());
+        let drawer = handle.clone();
+        let _ = handle.run_on_main_thread(move || {
+            let Some(tray) = drawer.tray_by_id(TRAY_ID) else {
+                return;
+            };
+            match build_menu(&drawer, &model) {
+                Ok(menu) => {
+                    let _ = tray.set_menu(Some(menu));
+                    let _ = tray.set_tooltip(Some(&model.tooltip));
+                }
+                Err(err) => tracing::warn!("could not rebuild the tray menu: {err}"),
             }
-            Err(err) => tracing::warn!("could not rebuild the tray menu: {err}"),
-        }
+        });
     });
 }
 
@@ -107,39 +110,41 @@ fn menu_item(app: &AppHandle, item: &TrayItem) -> tauri::Result<Box<dyn IsMenuIt
     })
 }
 
-/// Carries out a chosen item through the same facade as the window.
+/// Carries out a chosen item through the same facade as the window: a switch off the main
+/// thread (it reads the keychain and writes files), confirmed by a notification.
 fn choose(app: &AppHandle, id: &str) {
     let Some(action) = TrayAction::parse(id) else {
         return;
     };
-    let board = app.state::<Arc<Switchboard>>();
-    let switched = match &action {
-        TrayAction::Use {
-            provider,
-            account_id,
-        } => board.set_active(*provider, Some(account_id)),
-        TrayAction::Next { provider } => board.next_in_pool(*provider),
+    match action {
         TrayAction::Open => return crate::show_main_window(app),
         TrayAction::Quit => return app.exit(0),
-    };
-    let result = switched.map(|switched| confirm(app, &board, &switched));
-    if let Err(err) = result {
-        tracing::warn!("the tray could not {}: {err}", action.id());
-        notify(app, "Switchboard could not switch", &err.to_string());
-        // The menu still shows the old state; redraw it so it does not lie.
-        refresh(app);
+        TrayAction::Use { .. } | TrayAction::Next { .. } => {}
     }
-}
-
-/// Confirms a tray switch with a notification (the window may be hidden).
-fn confirm(app: &AppHandle, board: &Switchboard, switched: &switchboard_core::facade::Switched) {
-    let label = switched
-        .active_account_id
-        .as_deref()
-        .and_then(|id| board.account(id).ok())
-        .map(|a| a.label);
-    let (title, body) = switchboard_core::tray::switch_notice(switched, label.as_deref());
-    notify(app, &title, &body);
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let board = app.state::<Arc<Switchboard>>();
+        let switched = match &action {
+            TrayAction::Use {
+                provider,
+                account_id,
+            } => board.set_active(*provider, Some(account_id)),
+            TrayAction::Next { provider } => board.next_in_pool(*provider),
+            TrayAction::Open | TrayAction::Quit => return,
+        };
+        match switched {
+            Ok(switched) => {
+                let (title, body) = switchboard_core::tray::switch_notice(&switched);
+                notify(&app, &title, &body);
+            }
+            Err(err) => {
+                tracing::warn!("the tray could not {}: {err}", action.id());
+                notify(&app, "Switchboard could not switch", &err.to_string());
+                // The menu still shows the old state; redraw it so it does not lie.
+                refresh(&app);
+            }
+        }
+    });
 }
 
 /// Shows a desktop notification; without a notification service it is only logged.

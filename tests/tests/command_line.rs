@@ -6,6 +6,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::{json, Value};
 use switchboard_core::catalog::ProviderId;
+use switchboard_core::facade::Settings;
 use switchboard_tests::real_cli::read_json;
 use switchboard_tests::{canary, TestEnv};
 
@@ -214,7 +215,33 @@ fn a_link_switches_like_use_and_a_malformed_one_changes_nothing() {
         Some(&side),
     );
 
-    ok(&env, &["switchboard://use/codex/Side%20key"], None);
+    // A link that would switch asks first in the window; with no window possible (no
+    // display here), it changes nothing and says why.
+    let mut headless = env.switchboard();
+    headless
+        .arg("switchboard://use/codex/Side%20key")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let output = headless.output().expect("run");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("no display") && said.contains("Nothing changed"),
+        "{said}"
+    );
+    assert!(
+        !env.home().join(".codex/auth.json").exists(),
+        "a link that asks first changed nothing"
+    );
+
+    // With the user's leave, it switches at once, like `use`.
+    env.board()
+        .save_settings(&Settings {
+            links_switch_without_asking: true,
+        })
+        .expect("settings");
+    let said = ok(&env, &["switchboard://use/codex/Side%20key"], None);
+    assert!(said.contains("Codex now uses Side key"), "{said}");
     assert_eq!(
         read_json(&env.home().join(".codex/auth.json"))["OPENAI_API_KEY"],
         json!(side)

@@ -411,7 +411,7 @@ async fn edit_relabels_rotates_and_removes_an_account() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file() {
+async fn a_link_that_would_switch_asks_in_the_window_and_switches_only_on_a_click() {
     let _window = WINDOW.lock().await;
     let env = TestEnv::new();
     let board = env.board();
@@ -422,13 +422,36 @@ async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file()
     let check = "[data-testid=account][data-label='Side'] [data-testid=activate]";
     app.eventually(check, |e| attr_is(e, "aria-pressed", "false"))
         .await;
+    let auth = env.home().join(".codex/auth.json");
+    let open_link = |link: &str| {
+        // What the desktop runs when a page opens a link: the command line, which hands it
+        // to the running window.
+        let mut command = env.switchboard();
+        command.arg(link).stdout(std::process::Stdio::null());
+        assert!(command.status().expect("run").success(), "{link}");
+    };
 
-    let mut command = env.switchboard();
-    // A second launch with a link, as the OS does when a switchboard:// link is opened.
-    command
-        .arg("switchboard://use/codex/Side")
-        .stdout(std::process::Stdio::null());
-    assert!(command.status().expect("run").success());
+    // A link the user ignores changes nothing.
+    open_link("switchboard://use/codex/Side");
+    let question = text_content(&app.element("[data-testid=link-question]").await).await;
+    assert_eq!(
+        question,
+        "A link asks to switch Codex to \u{201c}Side\u{201d}."
+    );
+    app.screenshot("07-link-asks.png").await;
+    assert!(!auth.exists(), "nothing switched before the click");
+    app.click("[data-testid=link-ignore]").await;
+    app.eventually(
+        "[data-testid=provider-codex] [data-testid=active-summary]",
+        |e| text_is(e, "Not configured"),
+    )
+    .await;
+    assert!(!auth.exists(), "an ignored link changed nothing");
+
+    // The same link, accepted: the window and the CLI file follow.
+    open_link("switchboard://use/codex/Side");
+    app.element("[data-testid=link-question]").await;
+    app.click("[data-testid=link-accept]").await;
     app.eventually(check, |e| attr_is(e, "aria-pressed", "true"))
         .await;
     app.eventually(
@@ -436,11 +459,13 @@ async fn a_link_opened_while_the_app_runs_switches_the_window_and_the_cli_file()
         |e| text_is(e, "Active: Side"),
     )
     .await;
+    let notice = text_content(&app.element("[data-testid=notice]").await).await;
+    assert!(notice.contains("Codex now uses Side"), "{notice}");
     app.screenshot("07-switched-by-link.png").await;
-    let auth = std::fs::read_to_string(env.home().join(".codex/auth.json")).expect("auth.json");
+    let written = std::fs::read_to_string(&auth).expect("auth.json");
     assert!(
-        auth.contains("\"apikey\""),
-        "the CLI file follows the link: {auth}"
+        written.contains("\"apikey\""),
+        "the CLI file follows the link: {written}"
     );
     let log = std::fs::read_to_string(env.config.log_path()).expect("the app's log");
     assert!(

@@ -334,14 +334,11 @@ fn execute(command: Command) -> Result<()> {
         Command::Use { provider, account } => {
             let board = open()?;
             let account = board.find_account(provider, &account)?;
-            let switched = board.set_active(provider, Some(&account.id))?;
-            print_switched(&switched, Some(&account.label));
-            Ok(())
+            print_switch(&board.set_active(provider, Some(&account.id))?)
         }
         Command::Next { provider } => {
             let board = open()?;
-            let switched = board.next_in_pool(provider)?;
-            print_switch(&board, &switched)
+            print_switch(&board.next_in_pool(provider)?)
         }
         Command::Status { json } => {
             let board = open()?;
@@ -406,11 +403,7 @@ fn execute(command: Command) -> Result<()> {
             clap_complete::generate(shell, &mut command, "switchboard", &mut std::io::stdout());
             Ok(())
         }
-        Command::Clear { provider } => {
-            let switched = open()?.set_active(provider, None)?;
-            print_switched(&switched, None);
-            Ok(())
-        }
+        Command::Clear { provider } => print_switch(&open()?.set_active(provider, None)?),
         Command::Import => {
             let imported = open()?.import_logins()?;
             if imported.is_empty() {
@@ -446,32 +439,17 @@ fn execute(command: Command) -> Result<()> {
     }
 }
 
-/// [`print_switched`] with the label of the account now active.
-pub(crate) fn print_switch(
-    board: &Switchboard,
-    switched: &switchboard_core::facade::Switched,
-) -> Result<()> {
-    let account = switched
-        .active_account_id
-        .as_deref()
-        .map(|id| board.account(id))
-        .transpose()?;
-    print_switched(switched, account.as_ref().map(|a| a.label.as_str()));
-    Ok(())
-}
-
-fn print_switched(switched: &switchboard_core::facade::Switched, label: Option<&str>) {
-    let provider = switched.provider.display_name();
-    match label {
-        Some(label) => println!("{provider} now uses {label}"),
-        None => println!("{provider} has no active account"),
-    }
+/// Prints a switch: the sentence the window and tray say too, the files it changed, and (on
+/// stderr) what will not follow it.
+pub(crate) fn print_switch(switched: &switchboard_core::facade::Switched) -> Result<()> {
+    println!("{}", switched.notice);
     for file in &switched.files_changed {
         println!("  updated {file}");
     }
     if let Some(caveat) = &switched.caveat {
         eprintln!("note: {caveat}");
     }
+    Ok(())
 }
 
 fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Account]) {

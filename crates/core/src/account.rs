@@ -170,6 +170,14 @@ pub struct AccountSettings {
     pub effort: Option<Effort>,
 }
 
+/// Everything the edit dialog saves at once: all of it, or (on any error) none of it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AccountEdit {
+    pub label: String,
+    pub description: String,
+    pub settings: AccountSettings,
+}
+
 /// The result of adding or changing a key: the account and any non-fatal warnings
 /// (an unusual key prefix, say).
 #[derive(Debug, Clone, Serialize, TS)]

@@ -5,7 +5,7 @@
 use ts_rs::TS;
 
 use crate::account::{
-    Account, AccountSettings, AccountStatus, Endpoint, EndpointInput, EndpointPreset,
+    Account, AccountEdit, AccountSettings, AccountStatus, Endpoint, EndpointInput, EndpointPreset,
     KeyCredential, NewKeyAccount, Saved,
 };
 use crate::catalog::{
@@ -14,7 +14,7 @@ use crate::catalog::{
 use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
-use crate::facade::{Change, Imported, Overview, ProviderAccounts, Switched};
+use crate::facade::{Change, Imported, Overview, ProviderAccounts, Settings, Switched};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
 
@@ -51,6 +51,7 @@ pub fn typescript() -> String {
         EndpointInput::decl(),
         NewKeyAccount::decl(),
         AccountSettings::decl(),
+        AccountEdit::decl(),
         Saved::decl(),
         EventKind::decl(),
         EventRecord::decl(),
@@ -58,6 +59,7 @@ pub fn typescript() -> String {
         ProviderAccounts::decl(),
         Overview::decl(),
         Switched::decl(),
+        Settings::decl(),
         Imported::decl(),
         SignInStarted::decl(),
         SignedIn::decl(),

@@ -31,8 +31,44 @@ pub enum DeepLink {
 pub enum LinkRequest {
     /// Open the sign-in dialog for this provider.
     Connect { provider: ProviderId },
+    /// Ask before a link changes which account a CLI uses: `question` says what it will do;
+    /// the answer goes back with `id`.
+    Confirm { id: String, question: String },
+    /// Say what a link did (it switched, with the user's leave to switch without asking).
+    Done { message: String },
     /// Show what went wrong with a link (malformed, unknown account); nothing changed.
     Failed { message: String },
+}
+
+impl DeepLink {
+    /// Whether the link changes state (which account a CLI uses): such a link asks first.
+    pub fn changes_state(&self) -> bool {
+        matches!(self, DeepLink::Use { .. } | DeepLink::Next { .. })
+    }
+}
+
+/// What a state-changing link will do, as a question for the user ("Switch Codex to
+/// “Side”?"). A link naming an account that does not exist is an error, and asks nothing.
+pub fn question(board: &crate::Switchboard, link: &DeepLink) -> Result<String> {
+    match link {
+        DeepLink::Use { provider, account } => {
+            let account = board.find_account(*provider, account)?;
+            Ok(format!(
+                "A link asks to switch {} to \u{201c}{}\u{201d}.",
+                provider.display_name(),
+                account.label
+            ))
+        }
+        DeepLink::Next { provider } => {
+            let next = board.pool_next(*provider)?;
+            Ok(format!(
+                "A link asks to switch {} to the next account of its pool, \u{201c}{}\u{201d}.",
+                provider.display_name(),
+                next.label
+            ))
+        }
+        DeepLink::Open | DeepLink::Connect { .. } => Ok(String::new()),
+    }
 }
 
 const FORMS: &str = "switchboard://use/<provider>/<account>, switchboard://next/<provider>, \

@@ -20,21 +20,13 @@ pub enum TrayAction {
 }
 
 /// The notification that confirms a switch made from the tray: a title and a body.
-pub fn switch_notice(switched: &crate::facade::Switched, label: Option<&str>) -> (String, String) {
-    let provider = switched.provider.display_name();
-    let files = switched.files_changed.len();
-    let mut body = match label {
-        Some(label) => format!(
-            "Now uses {label} ({files} CLI file{} updated).",
-            if files == 1 { "" } else { "s" }
-        ),
-        None => "No active account.".to_owned(),
-    };
+pub fn switch_notice(switched: &crate::facade::Switched) -> (String, String) {
+    let mut body = switched.notice.clone();
     if let Some(caveat) = &switched.caveat {
         body.push(' ');
         body.push_str(caveat);
     }
-    (provider.to_owned(), body)
+    (switched.provider.display_name().to_owned(), body)
 }
 
 impl TrayAction {
@@ -187,33 +179,6 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_tray_switch_is_confirmed_in_words() {
-        let switched = crate::facade::Switched {
-            provider: ProviderId::Codex,
-            active_account_id: Some("id".into()),
-            files_changed: vec!["/h/.codex/auth.json".into(), "/h/.codex/config.toml".into()],
-            caveat: Some(
-                "A running codex session refuses a different account until it is restarted.".into(),
-            ),
-        };
-        let (title, body) = switch_notice(&switched, Some("Work"));
-        assert_eq!(title, "Codex");
-        assert_eq!(
-            body,
-            "Now uses Work (2 CLI files updated). A running codex session refuses a different account until it is restarted."
-        );
-        let one = crate::facade::Switched {
-            files_changed: vec!["/h/.claude.json".into()],
-            caveat: None,
-            ..switched
-        };
-        assert_eq!(
-            switch_notice(&one, Some("Side")).1,
-            "Now uses Side (1 CLI file updated)."
-        );
-    }
 
     #[test]
     fn action_ids_round_trip_and_junk_is_rejected() {

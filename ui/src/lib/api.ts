@@ -2,10 +2,11 @@
 // which is generated from the Rust types; errors arrive as `{code, message}`.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Command } from "./commands.generated";
 import type {
   Account,
+  AccountEdit,
   CheckResult,
-  AccountSettings,
   Change,
   ErrorCode,
   ErrorPayload,
@@ -20,6 +21,7 @@ import type {
   Saved,
   SignInMethod,
   SignInStarted,
+  Settings,
   SignedIn,
   Switched,
 } from "./bindings";
@@ -54,7 +56,8 @@ export function toIpcError(thrown: unknown): IpcError {
   return new IpcError({ code: "io", message });
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes an IPC command by its name, which must be one the app serves (generated list). */
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (thrown) {
@@ -67,9 +70,7 @@ export const api = {
   overview: () => call<Overview>("overview"),
   addKeyAccount: (input: NewKeyAccount) => call<Saved>("add_key_account", { input }),
   replaceSecret: (id: string, credential: KeyCredential) => call<Saved>("replace_secret", { id, credential }),
-  renameAccount: (id: string, label: string) => call<Account>("rename_account", { id, label }),
-  setDescription: (id: string, description: string) => call<Account>("set_description", { id, description }),
-  updateSettings: (id: string, settings: AccountSettings) => call<Account>("update_settings", { id, settings }),
+  editAccount: (id: string, edit: AccountEdit) => call<Account>("edit_account", { id, edit }),
   removeAccount: (id: string) => call<null>("remove_account", { id }),
   toggleActive: (id: string) => call<Switched>("toggle_active", { id }),
   restoreCliFiles: () => call<ProviderId[]>("restore_cli_files"),
@@ -83,6 +84,9 @@ export const api = {
   cancelSignIn: (id: string) => call<null>("cancel_sign_in", { id }),
   checkAccount: (id: string) => call<CheckResult>("check_account", { id }),
   takePendingLink: () => call<LinkRequest | null>("take_pending_link"),
+  answerLink: (id: string, accept: boolean) => call<Switched | null>("answer_link", { id, accept }),
+  settings: () => call<Settings>("settings"),
+  saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   onLink: (handler: (request: LinkRequest) => void): Promise<UnlistenFn> =>
     listen<LinkRequest>(LINK_EVENT, (event) => handler(event.payload)),
   onChange: (handler: (change: Change) => void): Promise<UnlistenFn> =>

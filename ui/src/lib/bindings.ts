@@ -114,6 +114,8 @@ export type NewKeyAccount = { provider: ProviderId, label: string | null, descri
 
 export type AccountSettings = { endpoint: EndpointInput | null, model: string | null, effort: Effort | null, };
 
+export type AccountEdit = { label: string, description: string, settings: AccountSettings, };
+
 export type Saved = { account: Account, warnings: Array<string>, };
 
 export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found";
@@ -128,13 +130,29 @@ export type Overview = { providers: Array<ProviderAccounts>, };
 
 export type Switched = { provider: ProviderId, active_account_id: string | null, 
 /**
+ * The label of the account now active.
+ */
+active_label: string | null, 
+/**
  * The CLI files that changed.
  */
 files_changed: Array<string>, 
 /**
  * What the user should know, e.g. that running sessions of this CLI will not follow.
  */
-caveat: string | null, };
+caveat: string | null, 
+/**
+ * The switch in one sentence, as the window, the tray and the command line say it:
+ * "Codex now uses Work (2 CLI files updated)."
+ */
+notice: string, };
+
+export type Settings = { 
+/**
+ * Whether a `switchboard://use` or `next` link (which any web page can open) switches
+ * accounts at once. Off: the window shows what the link asks and waits for a click.
+ */
+links_switch_without_asking: boolean, };
 
 export type Imported = { provider: ProviderId, account_id: string, label: string, 
 /**
@@ -178,7 +196,7 @@ created: boolean,
  */
 activated: boolean, };
 
-export type LinkRequest = { "kind": "connect", provider: ProviderId, } | { "kind": "failed", message: string, };
+export type LinkRequest = { "kind": "connect", provider: ProviderId, } | { "kind": "confirm", id: string, question: string, } | { "kind": "done", message: string, } | { "kind": "failed", message: string, };
 
 export type CheckVerdict = "works" | "refused";
 

@@ -13,7 +13,6 @@ import {
   newKeyAccount,
   basePlaceholder,
   presetOption,
-  switchedNotice,
   watchNotice,
 } from "./form";
 
@@ -159,17 +158,6 @@ describe("account details", () => {
     expect(accountDetails({ ...account, model: null, effort: null, endpoint: { ...account.endpoint, base_url: null }, region: "us-east-1" })).toEqual([
       "us-east-1",
     ]);
-  });
-});
-
-describe("switch notice", () => {
-  it("says what is active, how many files changed and what will not follow", () => {
-    const switched = { provider: "codex" as const, active_account_id: "a", files_changed: ["/h/.codex/auth.json", "/h/.codex/config.toml"], caveat: "restart codex" };
-    expect(switchedNotice("Codex", "Work", switched)).toEqual({ text: "Codex now uses Work (2 CLI files updated).", warnings: ["restart codex"] });
-    expect(switchedNotice("Codex", null, { ...switched, active_account_id: null, files_changed: [], caveat: null })).toEqual({
-      text: "Codex has no active account.",
-      warnings: [],
-    });
   });
 });
 

@@ -14,7 +14,6 @@ import type {
   Change,
   PresetOption,
   ProviderInfo,
-  Switched,
 } from "./bindings";
 
 export type KeyMode = KeyCredential["type"];
@@ -199,20 +198,6 @@ export function accountDetails(account: Account): string[] {
   if (model) details.push(model);
   if (account.endpoint.base_url) details.push(account.endpoint.base_url.replace(/^https?:\/\//, ""));
   return details;
-}
-
-/** The notice after a switch: what is active now, which files changed, and any caveat. */
-export function switchedNotice(
-  provider: string,
-  accountLabel: string | null,
-  switched: Switched,
-): { text: string; warnings: string[] } {
-  const files = switched.files_changed.length;
-  const written = files === 0 ? "" : ` (${files} CLI file${files === 1 ? "" : "s"} updated)`;
-  const text = switched.active_account_id
-    ? `${provider} now uses ${accountLabel ?? "the selected account"}${written}.`
-    : `${provider} has no active account${written}.`;
-  return { text, warnings: switched.caveat ? [switched.caveat] : [] };
 }
 
 /** What the window says when the login watcher found something in a CLI's files. */

@@ -1,6 +1,6 @@
 //! Adding, changing and removing accounts, and the rules for their labels and hints.
 
-use crate::account::{Account, AccountSettings, KeyCredential, NewKeyAccount, Saved};
+use crate::account::{Account, AccountEdit, AccountSettings, KeyCredential, NewKeyAccount, Saved};
 use crate::catalog::{AccountKind, ProviderInfo};
 use crate::error::{Error, Result};
 use crate::providers;
@@ -121,18 +121,24 @@ impl Switchboard {
     /// Changes a key account's endpoint, model and effort.
     pub fn update_settings(&self, id: &str, settings: AccountSettings) -> Result<Account> {
         self.update(id, EventKind::AccountUpdated, |_, account| {
-            let info = providers::info(account.provider);
-            let model = settings
-                .model
-                .map(|m| m.trim().to_owned())
-                .filter(|m| !m.is_empty());
-            validate::check_model_effort(info, model.as_deref(), settings.effort)?;
-            if account.kind != AccountKind::Oauth {
-                account.endpoint = validate::normalize_endpoint(info, settings.endpoint)?;
+            apply_settings(account, settings)
+        })
+    }
+
+    /// Saves the edit dialog: label, description, endpoint, model and effort, in one
+    /// transaction (all or none), then rewrites the CLI files once if the account is active.
+    pub fn edit_account(&self, id: &str, edit: AccountEdit) -> Result<Account> {
+        let label = validate::check_label(&edit.label)?;
+        let description = check_description(&edit.description)?;
+        self.update(id, EventKind::AccountUpdated, |tx, account| {
+            if tx.label_taken(account.provider, &label, Some(&account.id))? {
+                return Err(Error::Conflict(format!(
+                    "Another account of this provider is already labelled \u{201c}{label}\u{201d}."
+                )));
             }
-            account.model = model;
-            account.effort = settings.effort;
-            Ok(())
+            account.label = label;
+            account.description = description;
+            apply_settings(account, edit.settings)
         })
     }
 
@@ -323,6 +329,23 @@ impl Switchboard {
         }
         saved
     }
+}
+
+/// Checks and applies an endpoint, model and effort to `account` (sign-ins keep their
+/// provider's endpoint).
+fn apply_settings(account: &mut Account, settings: AccountSettings) -> Result<()> {
+    let info = providers::info(account.provider);
+    let model = settings
+        .model
+        .map(|m| m.trim().to_owned())
+        .filter(|m| !m.is_empty());
+    validate::check_model_effort(info, model.as_deref(), settings.effort)?;
+    if account.kind != AccountKind::Oauth {
+        account.endpoint = validate::normalize_endpoint(info, settings.endpoint)?;
+    }
+    account.model = model;
+    account.effort = settings.effort;
+    Ok(())
 }
 
 pub(super) fn kind_name(kind: AccountKind) -> &'static str {

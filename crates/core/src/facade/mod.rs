@@ -5,6 +5,7 @@
 mod accounts;
 mod exec;
 mod logins;
+mod settings;
 mod sign_in;
 mod switching;
 
@@ -15,6 +16,7 @@ use ts_rs::TS;
 
 pub use exec::{ExecAccount, ExecEnvironment};
 pub use logins::{Imported, TakeBack};
+pub use settings::Settings;
 pub use switching::Switched;
 
 use crate::account::Account;

@@ -19,10 +19,41 @@ use super::Switchboard;
 pub struct Switched {
     pub provider: ProviderId,
     pub active_account_id: Option<String>,
+    /// The label of the account now active.
+    pub active_label: Option<String>,
     /// The CLI files that changed.
     pub files_changed: Vec<String>,
     /// What the user should know, e.g. that running sessions of this CLI will not follow.
     pub caveat: Option<String>,
+    /// The switch in one sentence, as the window, the tray and the command line say it:
+    /// "Codex now uses Work (2 CLI files updated)."
+    pub notice: String,
+}
+
+impl Switched {
+    fn new(provider: ProviderId, account: Option<&Account>, files: &[std::path::PathBuf]) -> Self {
+        let count = files.len();
+        let written = match count {
+            0 => String::new(),
+            1 => " (1 CLI file updated)".to_owned(),
+            n => format!(" ({n} CLI files updated)"),
+        };
+        let name = provider.display_name();
+        let notice = match account {
+            Some(account) => format!("{name} now uses {}{written}.", account.label),
+            None => format!("{name} has no active account{written}."),
+        };
+        Self {
+            provider,
+            active_account_id: account.map(|a| a.id.clone()),
+            active_label: account.map(|a| a.label.clone()),
+            files_changed: files.iter().map(|p| p.display().to_string()).collect(),
+            caveat: account
+                .and(providers::get(provider).switch_caveat())
+                .map(str::to_owned),
+            notice,
+        }
+    }
 }
 
 impl Switchboard {
@@ -45,14 +76,7 @@ impl Switchboard {
         };
         let files = self.set_active_quietly(provider, account.as_ref())?;
         self.publish(EventKind::ActiveChanged, provider, account_id);
-        Ok(Switched {
-            provider,
-            active_account_id: account_id.map(str::to_owned),
-            files_changed: files.iter().map(|p| p.display().to_string()).collect(),
-            caveat: account_id
-                .and(providers::get(provider).switch_caveat())
-                .map(str::to_owned),
-        })
+        Ok(Switched::new(provider, account.as_ref(), &files))
     }
 
     /// [`Self::set_active`] without telling the listeners (the caller does, once its whole
@@ -82,6 +106,11 @@ impl Switchboard {
         self.store
             .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
         Ok(switched)
+    }
+
+    /// The account "next in pool" would switch to now.
+    pub fn pool_next(&self, provider: ProviderId) -> Result<Account> {
+        self.pool_successor(provider, false)
     }
 
     /// The pool account after the active one, or after where the rotation stood; with
@@ -184,5 +213,41 @@ impl Switchboard {
                     provider.display_name()
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::AccountKind;
+
+    #[test]
+    fn a_switch_is_told_in_one_sentence_with_its_files_and_caveat() {
+        let mut work = Account::new(ProviderId::Codex, AccountKind::ApiKey, "sk-…abcd".into());
+        work.label = "Work".into();
+        let files = [
+            std::path::PathBuf::from("/h/.codex/auth.json"),
+            std::path::PathBuf::from("/h/.codex/config.toml"),
+        ];
+        let switched = Switched::new(ProviderId::Codex, Some(&work), &files);
+        assert_eq!(
+            switched.notice,
+            "Codex now uses Work (2 CLI files updated)."
+        );
+        assert_eq!(
+            switched.caveat.as_deref(),
+            Some("A running codex session refuses a different account until it is restarted.")
+        );
+        let (title, body) = crate::tray::switch_notice(&switched);
+        assert_eq!(title, "Codex");
+        assert!(body.starts_with("Codex now uses Work (2 CLI files updated). A running"));
+        let one = Switched::new(ProviderId::Claude, Some(&work), &files[..1]);
+        assert_eq!(
+            one.notice,
+            "Claude Code now uses Work (1 CLI file updated)."
+        );
+        let cleared = Switched::new(ProviderId::Codex, None, &[]);
+        assert_eq!(cleared.notice, "Codex has no active account.");
+        assert_eq!(cleared.caveat, None);
     }
 }

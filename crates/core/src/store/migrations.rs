@@ -59,6 +59,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE accounts ADD COLUMN identity TEXT NOT NULL DEFAULT '{}';",
     // 4: where each provider's round-robin stands (the account "next" chose last).
     "ALTER TABLE provider_state ADD COLUMN pool_cursor TEXT;",
+    // 5: the user's settings, one row each.
+    "CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

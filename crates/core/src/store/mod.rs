@@ -5,6 +5,7 @@ mod accounts;
 mod events;
 mod files;
 mod migrations;
+mod settings;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
