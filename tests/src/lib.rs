@@ -296,3 +296,51 @@ pub fn add_key(board: &Switchboard, provider: ProviderId, label: &str, key: &str
         .account
         .id
 }
+
+/// The gnome-keyring daemon serving this test's D-Bus session (the one `make test` starts
+/// with `scripts/with-keyring.sh`), found by its session bus address.
+pub fn keyring_daemon_pid() -> Option<u32> {
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok()?;
+    let wanted = format!("DBUS_SESSION_BUS_ADDRESS={bus}");
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            if !comm.starts_with("gnome-keyring") {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes())
+                .then_some(pid)
+        })
+}
+
+/// A keychain that does not answer: the Secret Service daemon is stopped (SIGSTOP) until
+/// this is dropped (SIGCONT), even when the test fails meanwhile.
+pub struct FrozenKeychain {
+    pid: u32,
+}
+
+impl FrozenKeychain {
+    pub fn freeze() -> Self {
+        let pid = keyring_daemon_pid().expect("this test's gnome-keyring daemon");
+        let status = Command::new("kill")
+            .args(["-STOP", &pid.to_string()])
+            .status()
+            .expect("kill -STOP");
+        assert!(status.success());
+        Self { pid }
+    }
+}
+
+impl Drop for FrozenKeychain {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-CONT", &self.pid.to_string()])
+            .status();
+    }
+}

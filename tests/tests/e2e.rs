@@ -6,7 +6,7 @@ use switchboard_core::catalog::{Effort, ProviderId};
 use switchboard_core::validate::mask;
 use switchboard_core::ErrorCode;
 use switchboard_tests::webdriver::{text_content, AppSession};
-use switchboard_tests::{canary, secret_tool_lookup, TestEnv};
+use switchboard_tests::{canary, secret_tool_lookup, FrozenKeychain, TestEnv};
 use thirtyfour::prelude::*;
 use tokio::sync::Mutex;
 
@@ -472,6 +472,55 @@ async fn a_link_that_would_switch_asks_in_the_window_and_switches_only_on_a_clic
         log.contains("tray icon ready"),
         "the app started with its tray under Xvfb:\n{log}"
     );
+    app.quit().await;
+}
+
+/// While the keychain does not answer (its daemon stopped, as during an unlock prompt), a
+/// switch waits, the window goes on answering other clicks, and the command line is not
+/// blocked; once the keychain answers, the switch completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_keychain_freezes_neither_the_window_nor_the_command_line() {
+    let _window = WINDOW.lock().await;
+    let env = TestEnv::new();
+    let board = env.board();
+    switchboard_tests::add_key(&board, ProviderId::Codex, "Work", &canary("sk-"));
+    let app = AppSession::start(&env).await;
+    let check = "[data-testid=account][data-label='Work'] [data-testid=activate]";
+    app.eventually(check, |e| attr_is(e, "aria-pressed", "false"))
+        .await;
+
+    let frozen = FrozenKeychain::freeze();
+    // The switch needs the key from the keychain: it waits.
+    app.click(check).await;
+    // Meanwhile the window answers another click, which reads the database.
+    app.click("[data-testid=settings]").await;
+    app.element("[data-testid=settings-dialog] [data-testid=links-without-asking]")
+        .await;
+    app.screenshot("12-window-answers-during-a-slow-keychain.png")
+        .await;
+    // And the command line is not blocked by the waiting switch.
+    let list = tokio::task::spawn_blocking({
+        let mut command = env.switchboard();
+        command.args(["list"]);
+        move || command.output().expect("switchboard list")
+    })
+    .await
+    .expect("join");
+    assert!(
+        list.status.success() && String::from_utf8_lossy(&list.stdout).contains("Work"),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    assert!(
+        !env.home().join(".codex/auth.json").exists(),
+        "the switch is still waiting for the keychain"
+    );
+    app.click("[data-testid=settings-dialog] button[type=button]")
+        .await;
+    drop(frozen);
+    app.eventually(check, |e| attr_is(e, "aria-pressed", "true"))
+        .await;
+    assert!(env.home().join(".codex/auth.json").exists());
     app.quit().await;
 }
 
