@@ -319,3 +319,120 @@ fn test_asks_the_provider_whether_a_credential_works() {
         text(&output)
     );
 }
+
+/// A script that plays a CLI which rotates its sign-in, says it is ready, then waits for a
+/// signal; on one it records which, and exits as a CLI would.
+const ROTATE_AND_WAIT: &str = r#"
+f="$CLAUDE_CONFIG_DIR/.credentials.json"
+printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-SIGACCESS","refreshToken":"sk-ant-ort01-ROTATEDBEFORESIGNAL","expiresAt":99999999999999,"scopes":["user:inference"]}}' > "$f"
+for s in INT TERM HUP; do trap "echo $s > \"$MARK\"; exit 7" $s; done
+touch "$READY"
+while :; do sleep 0.05; done
+"#;
+
+/// Waits (up to 20 s) for `path` to exist.
+fn wait_for(path: &std::path::Path) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn signals_sent_to_exec_reach_the_command_and_the_clean_up_still_runs() {
+    let (env, fake) = world();
+    let a = sign_in(&env, &fake, ProviderId::Claude, "sig@example.com");
+    for signal in ["TERM", "HUP", "INT"] {
+        let ready = env.root().join(format!("ready-{signal}"));
+        let mark = env.root().join(format!("mark-{signal}"));
+        let mut child = env
+            .switchboard()
+            .args(["exec", "claude", "--", "sh", "-c", ROTATE_AND_WAIT])
+            .env("READY", &ready)
+            .env("MARK", &mark)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("switchboard exec");
+        wait_for(&ready);
+        // As `kill`, or a closed terminal's hang-up, would send it to `switchboard` alone.
+        let status = env
+            .command("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let exited = child.wait().expect("wait");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().expect("stderr"), &mut stderr)
+            .expect("stderr");
+        assert_eq!(
+            exited.code(),
+            Some(7),
+            "the command's own exit code: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&mark)
+                .expect("the command got the signal")
+                .trim(),
+            signal
+        );
+        let stored = secret_tool_lookup(&env.config.keyring_service, &a).expect("entry");
+        assert!(
+            stored.contains("ROTATEDBEFORESIGNAL"),
+            "{signal}: the rotated token was taken back"
+        );
+        for (path, bytes) in env.data_dir_bytes() {
+            assert!(
+                !contains(&bytes, "ROTATEDBEFORESIGNAL") && !contains(&bytes, "SIGACCESS"),
+                "{signal}: a token stayed in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Two commands as the same account at once share its dir: the first to end leaves the
+/// files the other still uses, the last clears them.
+#[test]
+fn two_execs_of_one_account_share_its_dir_and_the_last_one_clears_it() {
+    let (env, fake) = world();
+    sign_in(&env, &fake, ProviderId::Claude, "two@example.com");
+    let ready = env.root().join("long-ready");
+    let go = env.root().join("long-go");
+    let seen = env.root().join("long-saw");
+    let long = r#"touch "$READY"; while [ ! -e "$GO" ]; do sleep 0.05; done; cat "$CLAUDE_CONFIG_DIR/.credentials.json" > "$SEEN""#;
+    let mut first = env
+        .switchboard()
+        .args(["exec", "claude", "--", "sh", "-c", long])
+        .env("READY", &ready)
+        .env("GO", &go)
+        .env("SEEN", &seen)
+        .spawn()
+        .expect("first exec");
+    wait_for(&ready);
+    let second = switchboard(&env, &["exec", "claude", "--", "true"]);
+    assert!(second.status.success(), "{}", text(&second));
+    std::fs::write(&go, "").expect("go");
+    assert!(first.wait().expect("wait").success());
+    let used = std::fs::read_to_string(&seen).expect("what the first command saw");
+    assert!(
+        used.contains("refreshToken"),
+        "the second exec ending did not clear the first one's files: {used}"
+    );
+    let dir_files = env.data_dir_bytes();
+    for token in fake.issued_to("two@example.com") {
+        for (path, bytes) in &dir_files {
+            assert!(
+                !contains(bytes, &token),
+                "the last exec cleared the dir, but a token stayed in {}",
+                path.display()
+            );
+        }
+    }
+}

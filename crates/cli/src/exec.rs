@@ -1,5 +1,6 @@
 //! `switchboard exec`: a command run as one account, in that account's own config dir, with
-//! the command's exit code passed through.
+//! the command's exit code passed through. Signals that would end `switchboard` go to the
+//! command, and the take-back and clean-up run whatever way it ends.
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -39,8 +40,22 @@ pub fn run(
     for (name, value) in &env.vars {
         child.env(name, value.expose());
     }
-    let status = child.status();
-    if let Err(err) = board.finish_exec(&env) {
+    // Started before the command, so no signal slips through before it is passed on.
+    let forwarding = match crate::signals::Forwarding::start() {
+        Ok(forwarding) => Some(forwarding),
+        Err(err) => {
+            eprintln!("switchboard: signals will not be passed to the command: {err}");
+            None
+        }
+    };
+    let status = child.spawn().and_then(|mut child| {
+        if let Some(forwarding) = &forwarding {
+            forwarding.forward_to(child.id());
+        }
+        child.wait()
+    });
+    drop(forwarding);
+    if let Err(err) = board.finish_exec(env) {
         eprintln!(
             "switchboard: could not take back the tokens {} refreshed: {err}",
             provider.display_name()

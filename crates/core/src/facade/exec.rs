@@ -4,6 +4,7 @@
 //! `GEMINI_CLI_HOME`, `GROK_HOME`) or, for CLIs without one, the key in its variable; tokens
 //! the CLI refreshed there go back to the keychain afterwards.
 
+use std::fs::File;
 use std::path::PathBuf;
 
 use crate::account::Account;
@@ -34,6 +35,9 @@ pub struct ExecEnvironment {
     pub dir: PathBuf,
     /// Variables to set; key values are secrets, so this has no `Debug`.
     pub vars: Vec<(&'static str, Sensitive<String>)>,
+    /// A shared lock on the dir, held while the command runs: several commands may run as
+    /// the same account at once, sharing its dir, and the last to end clears it.
+    lease: Option<File>,
 }
 
 impl Switchboard {
@@ -56,6 +60,23 @@ impl Switchboard {
         // The global files may hold tokens the CLI refreshed: take them back first, so the
         // per-account dir gets the newest.
         self.take_back(provider)?;
+        let dir = self.exec_dir(&account);
+        let source = providers::get(provider);
+        let paths = exec_paths(&dir);
+        let lease = match source.relocation(&paths) {
+            Some(_) => {
+                let lease = self.exec_lease(&account)?;
+                lease
+                    .lock_shared()
+                    .map_err(|e| Error::io("waiting for the account's exec dir", e))?;
+                // A command killed before it could clean up may have left refreshed tokens.
+                if account.kind == AccountKind::Oauth {
+                    self.take_back_from(provider, &paths)?;
+                }
+                Some(lease)
+            }
+            None => None,
+        };
         let secret = self.vault.load(&account.id)?;
         let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
         let active = Active {
@@ -65,9 +86,6 @@ impl Switchboard {
             helper_exe: &self.config.helper_exe,
             pinned: true,
         };
-        let dir = self.exec_dir(&account);
-        let source = providers::get(provider);
-        let paths = exec_paths(&dir);
         let Some((variable, relocated)) = source.relocation(&paths) else {
             let vars = source.key_env(&active);
             if vars.is_empty() {
@@ -76,7 +94,12 @@ impl Switchboard {
                     provider.display_name()
                 )));
             }
-            return Ok(ExecEnvironment { account, dir, vars });
+            return Ok(ExecEnvironment {
+                account,
+                dir,
+                vars,
+                lease,
+            });
         };
         create_private_dir(&dir)?;
         create_private_dir(&relocated)?;
@@ -93,13 +116,15 @@ impl Switchboard {
             account,
             dir,
             vars: vec![(variable, Sensitive::new(relocated.display().to_string()))],
+            lease,
         })
     }
 
     /// After the command: tokens the CLI refreshed in the account's dir go back to the
-    /// keychain (only when fresher), then Switchboard's keys leave the dir, so no token or
-    /// key stays in the data dir; whatever else the CLI keeps there (history, settings) stays.
-    pub fn finish_exec(&self, env: &ExecEnvironment) -> Result<TakeBack> {
+    /// keychain (only when fresher); then, if no other command still runs as this account,
+    /// Switchboard's keys leave the dir, so no token or key stays in the data dir. Whatever
+    /// else the CLI keeps there (history, settings) stays.
+    pub fn finish_exec(&self, mut env: ExecEnvironment) -> Result<TakeBack> {
         let provider = env.account.provider;
         let source = providers::get(provider);
         let paths = exec_paths(&env.dir);
@@ -111,6 +136,17 @@ impl Switchboard {
         } else {
             TakeBack::Nothing
         };
+        // The last one out clears the dir: another command running as this account holds
+        // its shared lock, and keeps the files it is using.
+        drop(env.lease.take());
+        let sole = self.exec_lease(&env.account)?;
+        match sole.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(taken),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io("locking the account's exec dir", e))
+            }
+        }
         let secret = self.vault.load(&env.account.id)?;
         let identity = self.store.read(|tx| tx.account_identity(&env.account.id))?;
         let written = source.files(
@@ -143,12 +179,23 @@ impl Switchboard {
 
     /// Forgets an account's exec dir (when the account is removed).
     pub(super) fn remove_exec_dir(&self, account: &Account) -> Result<()> {
-        match std::fs::remove_dir_all(self.exec_dir(account)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(Error::io("removing the account's exec dir", e))
+        let lock = self
+            .config
+            .data_dir
+            .join("exec")
+            .join(format!("{}.lock", account.id));
+        for removed in [
+            std::fs::remove_dir_all(self.exec_dir(account)),
+            std::fs::remove_file(lock),
+        ] {
+            match removed {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io("removing the account's exec dir", e))
+                }
+                _ => {}
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     /// `export` lines for the provider's active key account.
@@ -175,6 +222,19 @@ impl Switchboard {
 
     fn exec_dir(&self, account: &Account) -> PathBuf {
         self.config.data_dir.join("exec").join(&account.id)
+    }
+
+    /// The lock file of an account's exec dir (beside it, so the dir can go).
+    fn exec_lease(&self, account: &Account) -> Result<File> {
+        let dir = self.config.data_dir.join("exec");
+        create_private_dir(&dir)?;
+        let path = dir.join(format!("{}.lock", account.id));
+        File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("opening {}", path.display()), e))
     }
 }
 
