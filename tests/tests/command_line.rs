@@ -256,3 +256,64 @@ fn a_link_switches_like_use_and_a_malformed_one_changes_nothing() {
         "refused links changed nothing"
     );
 }
+
+/// The data dir is private from the first moment: the folder and its logs folder 0700, the
+/// database, its WAL and shared-memory files and the log 0600 — even where the umask would
+/// make them readable by others, and even when a release made them so before.
+#[cfg(unix)]
+#[test]
+fn the_data_dir_and_everything_in_it_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let data = env.config.data_dir.clone();
+    let check = || {
+        assert_eq!(mode(&data), 0o700, "data dir");
+        assert_eq!(mode(&data.join("logs")), 0o700, "logs dir");
+        for file in [
+            "switchboard.sqlite3",
+            "switchboard.sqlite3-wal",
+            "switchboard.sqlite3-shm",
+            "logs/switchboard.log",
+        ] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+    };
+    // A permissive umask, as some systems have: nothing may come out readable by others.
+    let run = |args: &[&str]| {
+        let mut command = env.command("sh");
+        command
+            .arg("-c")
+            .arg("umask 002; exec \"$@\"")
+            .arg("sh")
+            .arg(switchboard_tests::switchboard_bin())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        assert!(command.status().expect("run").success(), "{args:?}");
+    };
+    run(&["list"]);
+    // The WAL and shared-memory files exist while a connection writes.
+    let held = env.board();
+    held.save_settings(&Settings::default()).expect("a write");
+    check();
+    drop(held);
+    // A data dir left readable by an older build is made private again.
+    for path in [data.clone(), data.join("logs")] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    for file in ["switchboard.sqlite3", "logs/switchboard.log"] {
+        std::fs::set_permissions(data.join(file), std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
+    }
+    run(&["status"]);
+    let held = env.board();
+    held.save_settings(&Settings::default()).expect("a write");
+    check();
+}

@@ -21,12 +21,17 @@ pub fn init(config: &Config, to_stderr: bool) {
         }
     }
     let file = config.log_path().parent().and_then(|dir| {
-        std::fs::create_dir_all(dir).ok()?;
+        crate::files::create_private_dir(&config.data_dir).ok()?;
+        crate::files::make_private(&config.data_dir).ok()?;
+        crate::files::create_private_dir(dir).ok()?;
+        crate::files::make_private(dir).ok()?;
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(config.log_path()).ok()
+        let file = options.open(config.log_path()).ok()?;
+        crate::files::make_private(&config.log_path()).ok()?;
+        Some(file)
     });
     let file_layer = file.map(|f| fmt::layer().with_ansi(false).with_writer(Mutex::new(f)));
     let stderr_layer = to_stderr.then(|| fmt::layer().with_writer(std::io::stderr));

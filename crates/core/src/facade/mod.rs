@@ -69,9 +69,10 @@ pub struct Switchboard {
 }
 
 impl Switchboard {
-    /// Opens the data dir (created 0700) and its database.
+    /// Opens the data dir (created 0700, or made so) and its database (0600).
     pub fn open(config: Config) -> Result<Self> {
         crate::files::create_private_dir(&config.data_dir)?;
+        crate::files::make_private(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
         let vault = Vault::new(config.keyring_service.clone());
         let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);

@@ -19,6 +19,28 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("creating the folder {}", dir.display()), e))
 }
 
+/// Makes an existing file or folder private: 0600 for a file, 0700 for a folder. A path
+/// that does not exist is left alone.
+pub fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+        };
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        if meta.permissions().mode() & 0o777 != wanted {
+            fs::set_permissions(path, fs::Permissions::from_mode(wanted))
+                .map_err(|e| Error::io(format!("making {} private", path.display()), e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Atomically replaces `path` with `contents` (mode 0600).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().ok_or_else(|| {

@@ -7,7 +7,7 @@ mod lock;
 mod paths;
 mod plan;
 
-pub use atomic::{create_private_dir, remove_file, write_atomic};
+pub use atomic::{create_private_dir, make_private, remove_file, write_atomic};
 pub use document::{display_key, key_path, Document, Format, KeyPath};
 pub use lock::{lock_files, lock_path, FileLocks};
 pub use paths::CliPaths;
