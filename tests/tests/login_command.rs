@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
 
 use serde_json::Value;
-use switchboard_tests::fake_provider::{paste_text_for, FakeProvider, Identity};
+use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
 use switchboard_tests::{contains, TestEnv};
 
 fn world() -> (TestEnv, FakeProvider) {
@@ -192,4 +192,34 @@ fn login_failures_exit_with_their_codes_and_store_nothing() {
         .map(|p| p["accounts"].as_array().unwrap().len())
         .sum();
     assert_eq!(total, 0);
+}
+
+/// Text from a provider (an error's description) reaches the terminal without its escape
+/// sequences or direction overrides: it cannot clear the screen or disguise itself.
+#[test]
+fn provider_text_reaches_the_terminal_without_escape_sequences() {
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("esc@example.com", "max"));
+    fake.fail_next(Route::Token, Failure::HostileText);
+    let mut child = spawn(&env, &["login", "claude", "--paste", "--no-browser"]);
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let (page, _) = read_until(&mut stderr, |line| {
+        line.trim()
+            .starts_with("http")
+            .then(|| line.trim().to_owned())
+    });
+    let answer = paste_text_for(&page);
+    writeln!(child.stdin.as_mut().expect("stdin"), "{answer}").expect("paste");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("stderr");
+    let (code, _, _) = finish(child);
+    assert_eq!(code, 6, "{rest}");
+    assert!(
+        rest.contains("deripxe"),
+        "the provider's words are shown: {rest}"
+    );
+    assert!(
+        !rest.contains('\u{1b}') && !rest.contains('\u{202E}') && !rest.contains('\u{7}'),
+        "escape sequences reached the terminal: {rest:?}"
+    );
 }

@@ -190,11 +190,21 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("switchboard: {err}");
-            ExitCode::from(exit_code(&err))
-        }
+        Err(err) => fail(&err),
     }
+}
+
+/// Reports `err` on stderr (provider text in it cleaned of escape sequences) and gives the
+/// exit code it means.
+pub(crate) fn fail(err: &Error) -> ExitCode {
+    eprintln!("switchboard: {}", safe(&err.to_string()));
+    ExitCode::from(exit_code(err))
+}
+
+/// Text that came from outside (a provider, a CLI's file), fit for a terminal: no escape
+/// sequences, no controls, no direction overrides.
+pub(crate) fn safe(text: &str) -> String {
+    switchboard_core::text::printable(text, false)
 }
 
 /// `text` in single quotes for a POSIX shell.

@@ -15,10 +15,7 @@ pub fn run(
     next: bool,
     command: &[OsString],
 ) -> ExitCode {
-    let fail = |err: Error| {
-        eprintln!("switchboard: {err}");
-        ExitCode::from(crate::commands::exit_code(&err))
-    };
+    let fail = |err: Error| crate::commands::fail(&err);
     let board = match crate::commands::open() {
         Ok(board) => board,
         Err(err) => return fail(err),

@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode, Stdio};
 use switchboard_core::deep_link;
 use switchboard_core::error::{Error, Result};
 
-use crate::commands::{exit_code, open, print_switch};
+use crate::commands::{fail, open, print_switch};
 
 pub fn run(link: &str) -> ExitCode {
     let result = deep_link::parse(link).and_then(|parsed| {
@@ -35,10 +35,7 @@ pub fn run(link: &str) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("switchboard: {err}");
-            ExitCode::from(exit_code(&err))
-        }
+        Err(err) => fail(&err),
     }
 }
 

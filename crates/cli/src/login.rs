@@ -9,6 +9,8 @@ use switchboard_core::providers;
 use switchboard_core::signin::{PasteKind, SignInMethod, SignInStarted};
 use switchboard_core::Switchboard;
 
+use crate::commands::safe;
+
 pub fn run(
     provider: ProviderId,
     paste: bool,
@@ -46,6 +48,7 @@ pub fn run(
     std::thread::spawn(move || read_answers(&reader, &id, method));
     let signed_in = board.finish_sign_in(&started.id)?;
     let account = &signed_in.account;
+    let (label, email) = (safe(&account.label), account.email.as_deref().map(safe));
     println!(
         "{} {} account \u{201c}{}\u{201d}{}{}",
         if signed_in.created {
@@ -54,11 +57,9 @@ pub fn run(
             "Updated"
         },
         provider.display_name(),
-        account.label,
-        account
-            .email
-            .as_deref()
-            .filter(|e| *e != account.label)
+        label,
+        email
+            .filter(|e| *e != label)
             .map(|e| format!(" ({e})"))
             .unwrap_or_default(),
         if signed_in.activated {
@@ -70,7 +71,7 @@ pub fn run(
             format!(
                 "; make it active with `switchboard use {} '{}'`",
                 provider.as_str(),
-                account.label
+                label
             )
         }
     );
@@ -81,11 +82,11 @@ pub fn run(
 fn explain(started: &SignInStarted) {
     let name = started.provider.display_name();
     let opened = started.browser_opened;
+    // The page and the code come from the provider: shown without escape sequences.
+    let page = safe(&started.browser_url);
     if let Some(code) = &started.user_code {
-        eprintln!(
-            "To sign in to {name}, open\n\n    {}\n\nand enter the code\n\n    {code}\n",
-            started.browser_url
-        );
+        let code = safe(code);
+        eprintln!("To sign in to {name}, open\n\n    {page}\n\nand enter the code\n\n    {code}\n");
         eprintln!("Waiting for approval. Press Enter once you have approved to check at once.");
         return;
     }
@@ -95,14 +96,12 @@ fn explain(started: &SignInStarted) {
                 "Your browser is open to sign in to {name}. Waiting for it to come back here.\n"
             )
         }
-        _ => eprintln!(
-            "To sign in to {name}, open\n\n    {}\n",
-            started.browser_url
-        ),
+        _ => eprintln!("To sign in to {name}, open\n\n    {page}\n"),
     }
     if started.method == SignInMethod::Browser {
-        if let Some(page) = &started.paste_url {
-            eprintln!("If the browser cannot reach this computer, open this page instead:\n\n    {page}\n");
+        if let Some(paste_page) = &started.paste_url {
+            let paste_page = safe(paste_page);
+            eprintln!("If the browser cannot reach this computer, open this page instead:\n\n    {paste_page}\n");
         }
     }
     let what = match started.paste {
@@ -135,7 +134,7 @@ fn read_answers(board: &Switchboard, id: &str, method: SignInMethod) {
                 eprintln!("Signing in\u{2026}");
                 return;
             }
-            Err(err @ Error::InvalidInput(_)) => eprintln!("{err} Try again:"),
+            Err(err @ Error::InvalidInput(_)) => eprintln!("{} Try again:", safe(&err.to_string())),
             // The sign-in ended (a wrong state fails it); finish_sign_in reports why.
             Err(_) => return,
         }

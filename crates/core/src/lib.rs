@@ -17,6 +17,7 @@ pub mod providers;
 pub mod secret;
 pub mod signin;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod tray;
 pub mod validate;

@@ -53,6 +53,9 @@ pub enum Route {
 pub enum Failure {
     /// Token endpoint: `400 invalid_grant`.
     InvalidGrant,
+    /// Token endpoint: `400 invalid_grant` whose description carries terminal escape
+    /// sequences and a direction override, as a hostile endpoint might send.
+    HostileText,
     /// Any route: `500`.
     ServerError,
     /// Any route: the answer comes after this long.

@@ -291,6 +291,9 @@ fn token(
     if let Some(Failure::InvalidGrant) = failure {
         return invalid("Injected: the grant is invalid");
     }
+    if let Some(Failure::HostileText) = failure {
+        return invalid("\u{1b}[2J\u{1b}]0;pwned\u{7}code \u{202E}deripxe\u{1b}[31m red");
+    }
     if get("client_id") != client_id(provider) {
         return Answer::Json(401, json!({"error": "invalid_client"}));
     }

@@ -186,9 +186,12 @@ impl Switchboard {
 
     /// A sign-in account's default label: its email, else the provider and the time.
     pub(super) fn sign_in_label(&self, login: &FoundLogin) -> Result<String> {
-        match &login.email {
-            Some(email) => validate::check_label(email),
-            None => Ok(default_label(providers::info(login.provider).display_name)),
-        }
+        // An email that would not make a valid label (a strange character in it) gives the
+        // default one instead of failing the sign-in.
+        Ok(login
+            .email
+            .as_deref()
+            .and_then(|email| validate::check_label(email).ok())
+            .unwrap_or_else(|| default_label(providers::info(login.provider).display_name)))
     }
 }

@@ -11,8 +11,9 @@ use super::document::{Document, Format, KeyPath};
 use crate::error::{Error, Result};
 
 /// What one CLI file should hold for the active account: the owned keys and their values.
-/// An empty `entries` means "nothing of ours" (the provider has no active account).
-#[derive(Debug, Clone)]
+/// An empty `entries` means "nothing of ours" (the provider has no active account). The
+/// values hold tokens and keys: `Debug` shows the keys only.
+#[derive(Clone)]
 pub struct DesiredFile {
     pub path: PathBuf,
     pub format: Format,
@@ -44,8 +45,8 @@ impl DesiredFile {
     }
 }
 
-/// The outcome for one file.
-#[derive(Debug, Clone)]
+/// The outcome for one file. Its texts hold tokens and keys: `Debug` shows neither.
+#[derive(Clone)]
 pub struct PlannedWrite {
     pub path: PathBuf,
     /// The file as it is now (`None`: it does not exist), for the first-write backup.
@@ -59,6 +60,33 @@ pub struct PlannedWrite {
     /// The owned keys the file may hold while it is rewritten: those written before and
     /// those written now, recorded before the write so a crash leaves none unaccounted for.
     pub may_hold: Vec<KeyPath>,
+}
+
+impl std::fmt::Debug for DesiredFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesiredFile")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .field(
+                "keys",
+                &self.entries.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("values", &"<redacted>")
+            .field("remove_when_empty", &self.remove_when_empty)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for PlannedWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedWrite")
+            .field("path", &self.path)
+            .field("current", &self.current.as_ref().map(|_| "<redacted>"))
+            .field("next", &self.next.as_ref().map(|_| "<redacted>"))
+            .field("changed", &self.changed)
+            .field("written_keys", &self.written_keys)
+            .finish()
+    }
 }
 
 /// Plans every file. `previously_written(path)` gives the keys Switchboard wrote to that file
@@ -114,4 +142,29 @@ pub fn plan_writes(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_contents_never_show_in_debug_output() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("auth.json");
+        std::fs::write(&path, r#"{"users_own": "sk-original-canary"}"#).expect("seed");
+        let desired = DesiredFile::new(path, Format::Json).set(
+            super::super::key_path(&["OPENAI_API_KEY"]),
+            serde_json::json!("sk-new-canary"),
+        );
+        let plans = plan_writes(
+            std::slice::from_ref(&desired),
+            |_| Ok(Vec::new()),
+            |_| Ok(false),
+        )
+        .expect("plan");
+        let printed = format!("{desired:?} {plans:?}");
+        assert!(printed.contains("OPENAI_API_KEY"), "{printed}");
+        assert!(!printed.contains("canary"), "{printed}");
+    }
 }

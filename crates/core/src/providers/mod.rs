@@ -279,6 +279,30 @@ mod tests {
     }
 
     #[test]
+    fn absurd_lifetimes_from_a_provider_are_clamped_never_a_panic() {
+        let limit = crate::time::now_ms() + (crate::time::MAX_LIFETIME_SECS + 60) * 1000;
+        for expires in [
+            serde_json::json!(i64::MAX),
+            serde_json::json!(i64::MIN),
+            serde_json::json!(1e300),
+            serde_json::json!("soon"),
+        ] {
+            for id in ProviderId::ALL {
+                let tokens = serde_json::json!({
+                    "access_token": "access", "refresh_token": "refresh", "expires_in": expires,
+                });
+                let Some(login) = get(id).login_from_tokens(&tokens, None) else {
+                    continue;
+                };
+                let stored = login.secret.oauth_tokens().expect("tokens");
+                if let Some(fresh) = get(id).token_freshness(&stored) {
+                    assert!(fresh <= limit, "{id:?}: {fresh}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_probe_never_prints_its_headers() {
         let probe = Probe::Get(
             "https://api.example/v1/models".into(),

@@ -39,20 +39,13 @@ impl Reply {
             .get("error_description")
             .and_then(Value::as_str)
             .or_else(|| self.json.pointer("/error/message").and_then(Value::as_str));
-        let mut detail = match (code, description) {
+        let detail = match (code, description) {
             (Some(c), Some(d)) => format!("{c}: {d}"),
             (Some(c), None) => c.to_owned(),
             (None, Some(d)) => d.to_owned(),
             (None, None) => format!("HTTP {}", self.status),
         };
-        if detail.len() > 200 {
-            let mut end = 200;
-            while !detail.is_char_boundary(end) {
-                end -= 1;
-            }
-            detail.truncate(end);
-        }
-        (code, detail)
+        (code, crate::text::from_provider(&detail))
     }
 }
 

@@ -1,5 +1,6 @@
-//! The loopback listener a browser sign-in redirects to: bound to 127.0.0.1 only, one
-//! redirect path, single use (it stops at the first answer), and closed on timeout, on
+//! The loopback listener a browser sign-in redirects to: bound to loopback only (127.0.0.1,
+//! and also [::1] when the redirect says `localhost`, which a browser may resolve to either),
+//! one redirect path, single use (it stops at the first answer), and closed on timeout, on
 //! cancel, or when its handle is dropped.
 
 use std::io::{Read, Write};
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::client::OAuthClient;
+use super::client::{LoopbackHost, OAuthClient};
 use crate::error::{Error, Result};
 
 /// What the browser brought back to the redirect URI.
@@ -21,9 +22,9 @@ pub struct Callback {
     pub error_description: Option<String>,
 }
 
-/// A bound, not yet listening, loopback socket and the exact redirect URI it serves.
+/// Bound, not yet listening, loopback sockets and the exact redirect URI they serve.
 pub struct Loopback {
-    socket: TcpListener,
+    sockets: Vec<TcpListener>,
     path: String,
     pub redirect_uri: String,
     pub port: u16,
@@ -43,6 +44,14 @@ pub fn bind(client: &OAuthClient, fallback: &'static str) -> Result<Loopback> {
                     .local_addr()
                     .map_err(|e| Error::io("reading the loopback port", e))?
                     .port();
+                let mut sockets = vec![socket];
+                // `localhost` may resolve to ::1 first: answer there too, on the same port.
+                // Without IPv6 (or with the port taken there) 127.0.0.1 alone serves.
+                if client.loopback_host == LoopbackHost::Localhost {
+                    if let Ok(v6) = TcpListener::bind(("::1", port)) {
+                        sockets.push(v6);
+                    }
+                }
                 return Ok(Loopback {
                     redirect_uri: format!(
                         "http://{}:{port}{}",
@@ -50,7 +59,7 @@ pub fn bind(client: &OAuthClient, fallback: &'static str) -> Result<Loopback> {
                         client.loopback_path
                     ),
                     path: client.loopback_path.clone(),
-                    socket,
+                    sockets,
                     port,
                 });
             }
@@ -94,9 +103,11 @@ impl Loopback {
         deadline: Instant,
         deliver: impl FnOnce(Callback) + Send + 'static,
     ) -> Result<Listening> {
-        self.socket
-            .set_nonblocking(true)
-            .map_err(|e| Error::io("opening the sign-in listener", e))?;
+        for socket in &self.sockets {
+            socket
+                .set_nonblocking(true)
+                .map_err(|e| Error::io("opening the sign-in listener", e))?;
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
         let thread = std::thread::Builder::new()
@@ -104,8 +115,10 @@ impl Loopback {
             .spawn(move || {
                 let mut deliver = Some(deliver);
                 while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
-                    match self.socket.accept() {
-                        Ok((stream, _)) => {
+                    let mut idle = true;
+                    for socket in &self.sockets {
+                        if let Ok((stream, _)) = socket.accept() {
+                            idle = false;
                             if let Some(callback) = answer(stream, &self.path) {
                                 if let Some(deliver) = deliver.take() {
                                     deliver(callback);
@@ -113,10 +126,9 @@ impl Loopback {
                                 return;
                             }
                         }
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                            std::thread::sleep(Duration::from_millis(25));
-                        }
-                        Err(_) => std::thread::sleep(Duration::from_millis(25)),
+                    }
+                    if idle {
+                        std::thread::sleep(Duration::from_millis(25));
                     }
                 }
             })
@@ -214,7 +226,6 @@ fn respond(stream: &mut TcpStream, status: &str, title: &str, text: &str) {
 mod tests {
     use super::*;
     use crate::catalog::ProviderId;
-    use crate::signin::client::LoopbackHost;
     use std::sync::mpsc;
 
     fn client(ports: Vec<u16>) -> OAuthClient {
@@ -265,6 +276,35 @@ mod tests {
         assert!(
             TcpStream::connect(("127.0.0.1", port)).is_err(),
             "listener must be closed"
+        );
+    }
+
+    #[test]
+    fn a_localhost_redirect_is_answered_on_ipv6_loopback_too() {
+        if TcpListener::bind(("::1", 0)).is_err() {
+            println!("skipped: this machine has no IPv6 loopback");
+            return;
+        }
+        let loopback = bind(&client(vec![]), "paste-back").unwrap();
+        let port = loopback.port;
+        let (tx, rx) = mpsc::channel();
+        let _listening = loopback
+            .listen(Instant::now() + Duration::from_secs(10), move |cb| {
+                tx.send(cb.code).unwrap();
+            })
+            .unwrap();
+        let mut stream = TcpStream::connect(("::1", port)).unwrap();
+        write!(
+            stream,
+            "GET /auth/callback?code=v6code&state=s HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.contains("Signed in"), "{reply}");
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap().as_deref(),
+            Some("v6code")
         );
     }
 

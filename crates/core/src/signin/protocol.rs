@@ -123,8 +123,8 @@ pub fn token_error(client: &OAuthClient, reply: &Reply, context: &str) -> Error 
 /// misconfigured).
 pub fn redirect_error(client: &OAuthClient, error: &str, description: Option<&str>) -> Error {
     let detail = match description {
-        Some(d) => format!("{error}: {}", d.chars().take(200).collect::<String>()),
-        None => error.to_owned(),
+        Some(d) => crate::text::from_provider(&format!("{error}: {d}")),
+        None => crate::text::from_provider(error),
     };
     if error == "access_denied" {
         Error::AccessDenied {

@@ -158,6 +158,11 @@ pub fn check_label(label: &str) -> Result<String> {
             "The label must be a single line.".to_owned(),
         ));
     }
+    if label.chars().any(crate::text::is_bidi_control) {
+        return Err(Error::InvalidInput(
+            "The label contains a character that changes the direction text is shown in; type it without.".to_owned(),
+        ));
+    }
     if label.chars().count() > MAX_LABEL_CHARS {
         return Err(Error::InvalidInput(format!(
             "The label is longer than {MAX_LABEL_CHARS} characters."
@@ -226,6 +231,18 @@ pub fn mask(secret: &str, known_prefixes: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn labels_refuse_direction_overrides_and_controls() {
+        assert!(check_label("Work\u{202E}yek").is_err());
+        assert!(check_label("a\u{2066}b").is_err());
+        assert!(check_label("two\nlines").is_err());
+        assert!(check_label("esc\u{1b}[31m").is_err());
+        assert_eq!(
+            check_label("  Perso \u{e9} ").expect("accents are fine"),
+            "Perso \u{e9}"
+        );
+    }
+
     use super::*;
     use crate::catalog::ProviderId;
     use crate::providers::info;
