@@ -37,8 +37,11 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	scripts/check-cli-deps.sh target/debug/switchboard
 	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
 	mkdir -p artifacts
+	touch artifacts/.tests-started
 	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace --no-fail-fast -- --test-threads=2 \
 	  2>&1 | tee artifacts/cargo-test.log
+	@echo "== the tests left the real HOME alone"
+	scripts/check-home-untouched.sh artifacts/.tests-started
 	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
 	  END { printf "rust tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' artifacts/cargo-test.log
 

@@ -92,6 +92,8 @@ impl TestEnv {
             ("HOME", self.home()),
             ("XDG_CONFIG_HOME", self.home().join(".config")),
             ("XDG_CACHE_HOME", self.home().join(".cache")),
+            ("XDG_DATA_HOME", self.home().join(".local/share")),
+            ("XDG_STATE_HOME", self.home().join(".local/state")),
         ]
         .into_iter()
         .chain(self.endpoints_file.iter().flat_map(|file| {
@@ -103,9 +105,18 @@ impl TestEnv {
         .collect()
     }
 
-    /// `program`, run with the environment that points it at this world (see `child_env`).
+    /// `program`, run with the environment that points it at this world (see `child_env`),
+    /// starting from a cleared environment: a developer's `CODEX_HOME`, `CLAUDE_CONFIG_DIR`,
+    /// API keys or `SWITCHBOARD_*` can never leak in. Only what reaching the display and the
+    /// test's keychain needs is passed through.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
+        command.env_clear();
+        for name in PASSED_THROUGH {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
         command.envs(self.child_env());
         command
     }
@@ -127,6 +138,19 @@ impl TestEnv {
         files
     }
 }
+
+/// The variables a test's child processes get from the test's own environment: the
+/// programs' path, the display (Xvfb) and the private D-Bus session with its keyring.
+pub const PASSED_THROUGH: [&str; 8] = [
+    "PATH",
+    "DISPLAY",
+    "XAUTHORITY",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "XDG_RUNTIME_DIR",
+    "TMPDIR",
+    "LANG",
+    "RUST_BACKTRACE",
+];
 
 impl Drop for TestEnv {
     fn drop(&mut self) {

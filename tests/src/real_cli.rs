@@ -2,7 +2,6 @@
 //! environment so nothing of the developer's (API keys, config dirs) leaks in.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -10,20 +9,9 @@ use crate::{real_cli, TestEnv};
 
 /// Runs `program` in the test's home; a helper it calls finds this test's keychain.
 pub fn run_in_home(env: &TestEnv, program: &Path, args: &[&str]) -> std::process::Output {
-    let mut command = Command::new(program);
-    command.args(args).env_clear();
-    for name in [
-        "PATH",
-        "DBUS_SESSION_BUS_ADDRESS",
-        "XDG_RUNTIME_DIR",
-        "LANG",
-    ] {
-        if let Some(value) = std::env::var_os(name) {
-            command.env(name, value);
-        }
-    }
-    command.envs(env.child_env());
+    let mut command = env.command(program);
     command
+        .args(args)
         .env("CI", "1")
         .env("DISABLE_AUTOUPDATER", "1")
         .output()

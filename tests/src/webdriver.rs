@@ -187,6 +187,24 @@ impl AppSession {
         }
     }
 
+    /// Waits up to 15 s until no element matches `css` (a banner answered, a dialog closed).
+    pub async fn gone(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self
+            .driver
+            .find_all(By::Css(css))
+            .await
+            .map(|found| found.is_empty())
+            .unwrap_or(false)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{css} was still there after 15 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a screenshot once the page has painted its current state (two animation
     /// frames; WebKit otherwise may hand back the previous frame).
     pub async fn screenshot(&self, name: &str) -> PathBuf {

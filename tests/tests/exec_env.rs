@@ -239,7 +239,8 @@ fn env_prints_export_lines_for_a_key_and_refuses_a_sign_in() {
         format!("export GEMINI_API_KEY='{key}'\n")
     );
     // The lines work in a shell.
-    let output = std::process::Command::new("sh")
+    let output = env
+        .command("sh")
         .args([
             "-c",
             &format!(
