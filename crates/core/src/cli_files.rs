@@ -10,7 +10,9 @@ use crate::account::Account;
 use crate::catalog::ProviderId;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::files::{plan_writes, remove_file, write_atomic, CliPaths, PlannedWrite};
+use crate::files::{
+    plan_writes, remove_file, replace_if_unchanged, write_atomic, CliPaths, PlannedWrite, Replaced,
+};
 use crate::providers::{self, Active};
 use crate::secret::Sensitive;
 use crate::store::{ManagedFile, Store, Tx};
@@ -107,15 +109,20 @@ pub fn sync(
     })?;
     let mut changed = Vec::new();
     for plan in plans.iter().filter(|p| p.changed) {
-        if still_as_planned(plan)? {
-            match &plan.next {
-                Some(text) => write_atomic(&plan.path, text.as_bytes())?,
-                None => remove_file(&plan.path)?,
+        let replaced = match &plan.next {
+            Some(text) => {
+                replace_if_unchanged(&plan.path, text.as_bytes(), plan.current.as_deref())?
             }
-            changed.push(plan.path.clone());
-        } else {
+            None if still_as_planned(plan)? => {
+                remove_file(&plan.path)?;
+                Replaced::Done
+            }
+            None => Replaced::Raced,
+        };
+        if replaced == Replaced::Raced {
             return Ok(Synced::ChangedUnderneath(plan.path.clone()));
         }
+        changed.push(plan.path.clone());
     }
     store.transaction(|tx| {
         for plan in &plans {

@@ -43,6 +43,105 @@ pub fn make_private(path: &Path) -> Result<()> {
 
 /// Atomically replaces `path` with `contents` (mode 0600).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let temp = write_temp(path, contents)?;
+    let context = || format!("writing {}", path.display());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let result = fs::rename(&temp, path).and_then(|()| sync_dir(dir));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(|e| Error::io(context(), e))
+}
+
+/// What [`replace_if_unchanged`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaced {
+    /// The file held what was expected and now holds the new contents.
+    Done,
+    /// Someone else (the CLI) changed the file first: it keeps their version.
+    Raced,
+}
+
+/// Atomically replaces `path` with `contents`, only if it holds `expected` (`None`: only
+/// if it does not exist). On Linux the swap is exact: the new file is exchanged with the old
+/// one (`renameat2` with `RENAME_EXCHANGE`), and if what came out is not what was expected,
+/// another writer got in first and their version is swapped back. Elsewhere the file is
+/// compared just before the rename.
+pub fn replace_if_unchanged(
+    path: &Path,
+    contents: &[u8],
+    expected: Option<&str>,
+) -> Result<Replaced> {
+    let temp = write_temp(path, contents)?;
+    let context = || format!("writing {}", path.display());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let result = swap_in(&temp, path, contents, expected).and_then(|replaced| {
+        sync_dir(dir)?;
+        Ok(replaced)
+    });
+    let _ = fs::remove_file(&temp);
+    result.map_err(|e| Error::io(context(), e))
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn swap_in(
+    temp: &Path,
+    path: &Path,
+    ours: &[u8],
+    expected: Option<&str>,
+) -> std::io::Result<Replaced> {
+    use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
+    let Some(expected) = expected else {
+        return match renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_NOREPLACE) {
+            Ok(()) => Ok(Replaced::Done),
+            Err(nix::errno::Errno::EEXIST) => Ok(Replaced::Raced),
+            Err(e) => Err(e.into()),
+        };
+    };
+    match renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_EXCHANGE) {
+        Ok(()) => {}
+        Err(nix::errno::Errno::ENOENT) => return Ok(Replaced::Raced),
+        Err(e) => return Err(e.into()),
+    }
+    // `temp` now holds what was there. Ours if it was as expected; otherwise theirs, which
+    // goes back in place (swapping again while they keep writing).
+    let mut displaced = fs::read(temp)?;
+    if displaced == expected.as_bytes() {
+        return Ok(Replaced::Done);
+    }
+    for _ in 0..8 {
+        if displaced == ours {
+            return Ok(Replaced::Raced);
+        }
+        renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_EXCHANGE)?;
+        displaced = fs::read(temp)?;
+    }
+    Err(std::io::Error::other(
+        "another program keeps rewriting this file",
+    ))
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn swap_in(
+    temp: &Path,
+    path: &Path,
+    _ours: &[u8],
+    expected: Option<&str>,
+) -> std::io::Result<Replaced> {
+    let now = match fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if now.as_deref() != expected.map(str::as_bytes) {
+        return Ok(Replaced::Raced);
+    }
+    fs::rename(temp, path)?;
+    Ok(Replaced::Done)
+}
+
+/// A fsynced, private temp file beside `path` holding `contents`.
+fn write_temp(path: &Path, contents: &[u8]) -> Result<std::path::PathBuf> {
     let dir = path.parent().ok_or_else(|| {
         Error::io(
             "writing a file",
@@ -76,15 +175,15 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     };
     let result = (|| {
         file.write_all(contents)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp_path, path)?;
-        sync_dir(dir)
+        file.sync_all()
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp_path);
+    match result {
+        Ok(()) => Ok(temp_path),
+        Err(e) => {
+            let _ = fs::remove_file(&temp_path);
+            Err(Error::io(context(), e))
+        }
     }
-    result.map_err(|e| Error::io(context(), e))
 }
 
 /// Temp files of a writer that was killed mid-write: older than a minute (a live writer's
@@ -206,6 +305,42 @@ mod tests {
             other.exists(),
             "another file's temp files are not this write's business"
         );
+    }
+
+    #[test]
+    fn a_checked_replace_swaps_in_only_over_what_was_expected() {
+        let root = tempfile::tempdir().expect("tmp");
+        let path = root.path().join("auth.json");
+        assert_eq!(
+            replace_if_unchanged(&path, b"ours-1", None).expect("create"),
+            Replaced::Done
+        );
+        assert_eq!(fs::read(&path).expect("read"), b"ours-1");
+        // Someone else wrote in between: theirs stays, ours is not written.
+        fs::write(&path, b"theirs").expect("their write");
+        assert_eq!(
+            replace_if_unchanged(&path, b"ours-2", Some("ours-1")).expect("replace"),
+            Replaced::Raced
+        );
+        assert_eq!(fs::read(&path).expect("read"), b"theirs");
+        assert_eq!(
+            replace_if_unchanged(&path, b"ours-3", None).expect("create over"),
+            Replaced::Raced,
+            "a file that appeared meanwhile is not overwritten"
+        );
+        assert_eq!(
+            replace_if_unchanged(&path, b"ours-4", Some("theirs")).expect("replace"),
+            Replaced::Done
+        );
+        assert_eq!(fs::read(&path).expect("read"), b"ours-4");
+        fs::remove_file(&path).expect("rm");
+        assert_eq!(
+            replace_if_unchanged(&path, b"ours-5", Some("ours-4")).expect("gone"),
+            Replaced::Raced
+        );
+        assert!(!path.exists());
+        let litter: Vec<_> = fs::read_dir(root.path()).expect("ls").flatten().collect();
+        assert!(litter.is_empty(), "no temp file left: {litter:?}");
     }
 
     #[test]

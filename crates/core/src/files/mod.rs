@@ -7,7 +7,9 @@ mod lock;
 mod paths;
 mod plan;
 
-pub use atomic::{create_private_dir, make_private, remove_file, write_atomic};
+pub use atomic::{
+    create_private_dir, make_private, remove_file, replace_if_unchanged, write_atomic, Replaced,
+};
 pub use document::{display_key, key_path, Document, Format, KeyPath};
 pub use lock::{lock_files, lock_path, FileLocks};
 pub use paths::CliPaths;
