@@ -29,6 +29,16 @@ fn add_key_with_bus(
         Some(address) => command.env("DBUS_SESSION_BUS_ADDRESS", address),
         None => command.env_remove("DBUS_SESSION_BUS_ADDRESS"),
     };
+    // A runtime dir of its own: a keyring daemon the private bus may start on demand must
+    // not touch the control socket of the one serving the other tests.
+    let runtime = env.root().join("runtime");
+    std::fs::create_dir_all(&runtime).expect("runtime dir");
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .expect("private runtime dir");
+    command.env("XDG_RUNTIME_DIR", &runtime);
     command
         .env_remove("DISPLAY")
         .stdin(Stdio::piped())

@@ -51,10 +51,27 @@ pub fn lock_paths(provider: ProviderId, paths: &CliPaths) -> Vec<PathBuf> {
     all
 }
 
+/// The contents of files as they were read at one moment (`None`: the file did not exist).
+pub type Snapshot = std::collections::HashMap<PathBuf, Option<String>>;
+
+/// Reads `paths` as they are now.
+pub fn snapshot(paths: &[PathBuf]) -> Result<Snapshot> {
+    paths
+        .iter()
+        .map(|path| match std::fs::read_to_string(path) {
+            Ok(text) => Ok((path.clone(), Some(text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path.clone(), None)),
+            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+        })
+        .collect()
+}
+
 /// Writes `provider`'s active account (or, with `None`, nothing of Switchboard's) into its
 /// CLI's files, then runs `finish` (the switch itself) in the transaction that records the
-/// result. The keychain is used only outside transactions. So that a crash at any moment
-/// leaves files and database consistent:
+/// result. The keychain is used only outside transactions. `seen` is what the files held
+/// when the caller took their tokens back: a file that differs now was rewritten by its CLI
+/// since, and nothing is written. So that a crash at any moment leaves files and database
+/// consistent:
 /// 1. plan every file (a corrupt one stops everything here) and back up originals in the
 ///    keychain; then record as written the union of the old and new owned keys (committed);
 /// 2. write the files atomically, each only if it still holds what was planned from;
@@ -65,6 +82,7 @@ pub fn sync(
     config: &Config,
     provider: ProviderId,
     target: Option<Target<'_>>,
+    seen: &Snapshot,
     finish: impl FnOnce(&Tx<'_>) -> Result<()>,
 ) -> Result<Synced> {
     let active = target.map(|t| Active {
@@ -89,6 +107,12 @@ pub fn sync(
         }
         Ok((plans, first_touch))
     })?;
+    if let Some(plan) = plans
+        .iter()
+        .find(|p| seen.get(&p.path).is_some_and(|seen| *seen != p.current))
+    {
+        return Ok(Synced::ChangedUnderneath(plan.path.clone()));
+    }
     for plan in plans.iter().filter(|p| first_touch.contains(&p.path)) {
         if let Some(original) = &plan.current {
             vault.store_backup(&plan.path, original)?;

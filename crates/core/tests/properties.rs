@@ -126,7 +126,8 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 #[test]
 fn a_json_merge_keeps_every_key_it_does_not_own() {
-    let users = proptest::collection::btree_map("[a-zA-Z_ \u{e9}\u{4e2d}]{1,10}", json_value(), 0..8);
+    let users =
+        proptest::collection::btree_map("[a-zA-Z_ \u{e9}\u{4e2d}]{1,10}", json_value(), 0..8);
     check("JSON merge keeps the user's keys", users, |users| {
         let mut map: serde_json::Map<String, Value> = users.into_iter().collect();
         map.remove("claudeAiOauth");
@@ -136,7 +137,8 @@ fn a_json_merge_keeps_every_key_it_does_not_own() {
         let text = serde_json::to_string_pretty(&original).expect("json");
         let mut doc = Document::parse(Format::Json, Some(&text), "settings.json").expect("parse");
         for key in owned(Format::Json) {
-            doc.set(&key, &json!("sk-owned"), "settings.json").expect("set");
+            doc.set(&key, &json!("sk-owned"), "settings.json")
+                .expect("set");
         }
         let merged: Value = serde_json::from_str(&doc.render()).expect("merged json");
         let keys: Vec<&String> = merged
@@ -152,7 +154,11 @@ fn a_json_merge_keeps_every_key_it_does_not_own() {
         for key in owned(Format::Json) {
             doc.remove(&key);
         }
-        prop_assert_eq!(doc.render(), format!("{text}\n"), "set then cleared: the file as it was");
+        prop_assert_eq!(
+            doc.render(),
+            format!("{text}\n"),
+            "set then cleared: the file as it was"
+        );
         Ok(())
     });
 }
@@ -162,12 +168,15 @@ fn toml_line() -> impl Strategy<Value = String> {
     prop_oneof![
         "# [ -~]{0,30}",
         Just(String::new()),
-        ("[a-z_]{1,10}", prop_oneof![
-            "\"[ -!#-~]{0,12}\"",
-            "-?[0-9]{1,6}",
-            Just("true".to_owned()),
-            "\\[ ?[0-9]{1,3}(, [0-9]{1,3}){0,3} ?\\]",
-        ])
+        (
+            "[a-z_]{1,10}",
+            prop_oneof![
+                "\"[ -!#-~]{0,12}\"",
+                "-?[0-9]{1,6}",
+                Just("true".to_owned()),
+                "\\[ ?[0-9]{1,3}(, [0-9]{1,3}){0,3} ?\\]",
+            ]
+        )
             .prop_map(|(k, v)| format!("{k} = {v}")),
     ]
 }
@@ -176,65 +185,83 @@ fn toml_line() -> impl Strategy<Value = String> {
 fn a_toml_merge_keeps_every_line_it_does_not_own_byte_for_byte() {
     let file = (
         proptest::collection::vec(toml_line(), 0..10),
-        proptest::collection::vec(("[a-z]{1,8}", proptest::collection::vec(toml_line(), 0..4)), 0..3),
+        proptest::collection::vec(
+            ("[a-z]{1,8}", proptest::collection::vec(toml_line(), 0..4)),
+            0..3,
+        ),
     );
-    check("TOML merge keeps the user's lines", file, |(top, tables)| {
-        let mut text = String::new();
-        let mut seen = std::collections::HashSet::new();
-        for line in &top {
-            let key = line.split(" = ").next().unwrap_or_default();
-            if line.contains(" = ") && (!seen.insert(key.to_owned()) || key.starts_with("model")) {
-                continue;
-            }
-            text.push_str(line);
-            text.push('\n');
-        }
-        let mut table_names = std::collections::HashSet::new();
-        for (name, lines) in &tables {
-            if name.starts_with("model") || seen.contains(name) || !table_names.insert(name.clone()) {
-                continue;
-            }
-            text.push_str(&format!("\n[{name}]\n"));
-            let mut keys = std::collections::HashSet::new();
-            for line in lines {
+    check(
+        "TOML merge keeps the user's lines",
+        file,
+        |(top, tables)| {
+            let mut text = String::new();
+            let mut seen = std::collections::HashSet::new();
+            for line in &top {
                 let key = line.split(" = ").next().unwrap_or_default();
-                if line.contains(" = ") && !keys.insert(key.to_owned()) {
+                if line.contains(" = ")
+                    && (!seen.insert(key.to_owned()) || key.starts_with("model"))
+                {
                     continue;
                 }
                 text.push_str(line);
                 text.push('\n');
             }
-        }
-        let Ok(mut doc) = Document::parse(Format::Toml, Some(&text), "config.toml") else {
-            // Generated text toml_edit refuses (a key used as both value and table, say).
-            return Ok(());
-        };
-        doc.set(&key_path(&["model"]), &json!("o4"), "config.toml").expect("set");
-        doc.set(&key_path(&["model_provider"]), &json!("switchboard"), "config.toml").expect("set");
-        doc.set(
-            &key_path(&["model_providers", "switchboard"]),
-            &json!({"base_url": "http://localhost:1234/v1", "wire_api": "responses"}),
-            "config.toml",
-        )
-        .expect("set");
-        let merged = doc.render();
-        let mut rest = merged.as_str();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            match rest.find(line) {
-                Some(at) => rest = &rest[at + line.len()..],
-                None => prop_assert!(false, "line {line:?} lost or moved in:\n{merged}"),
+            let mut table_names = std::collections::HashSet::new();
+            for (name, lines) in &tables {
+                if name.starts_with("model")
+                    || seen.contains(name)
+                    || !table_names.insert(name.clone())
+                {
+                    continue;
+                }
+                text.push_str(&format!("\n[{name}]\n"));
+                let mut keys = std::collections::HashSet::new();
+                for line in lines {
+                    let key = line.split(" = ").next().unwrap_or_default();
+                    if line.contains(" = ") && !keys.insert(key.to_owned()) {
+                        continue;
+                    }
+                    text.push_str(line);
+                    text.push('\n');
+                }
             }
-        }
-        for key in owned(Format::Toml) {
-            doc.remove(&key);
-        }
-        let cleared = doc.render();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            prop_assert!(cleared.contains(line), "line {line:?} lost after clearing");
-        }
-        prop_assert!(!cleared.contains("switchboard"), "{cleared}");
-        Ok(())
-    });
+            let Ok(mut doc) = Document::parse(Format::Toml, Some(&text), "config.toml") else {
+                // Generated text toml_edit refuses (a key used as both value and table, say).
+                return Ok(());
+            };
+            doc.set(&key_path(&["model"]), &json!("o4"), "config.toml")
+                .expect("set");
+            doc.set(
+                &key_path(&["model_provider"]),
+                &json!("switchboard"),
+                "config.toml",
+            )
+            .expect("set");
+            doc.set(
+                &key_path(&["model_providers", "switchboard"]),
+                &json!({"base_url": "http://localhost:1234/v1", "wire_api": "responses"}),
+                "config.toml",
+            )
+            .expect("set");
+            let merged = doc.render();
+            let mut rest = merged.as_str();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                match rest.find(line) {
+                    Some(at) => rest = &rest[at + line.len()..],
+                    None => prop_assert!(false, "line {line:?} lost or moved in:\n{merged}"),
+                }
+            }
+            for key in owned(Format::Toml) {
+                doc.remove(&key);
+            }
+            let cleared = doc.render();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                prop_assert!(cleared.contains(line), "line {line:?} lost after clearing");
+            }
+            prop_assert!(!cleared.contains("switchboard"), "{cleared}");
+            Ok(())
+        },
+    );
 }
 
 #[test]
@@ -260,7 +287,10 @@ fn a_dotenv_merge_keeps_every_line_it_does_not_own_byte_for_byte() {
                 doc.set(&key, &json!("AIza-owned"), ".env").expect("set");
             }
             let merged = doc.render();
-            prop_assert!(merged.starts_with(&text), "the user's lines first, untouched:\n{merged}");
+            prop_assert!(
+                merged.starts_with(&text),
+                "the user's lines first, untouched:\n{merged}"
+            );
             for key in owned(Format::DotEnv) {
                 doc.remove(&key);
             }

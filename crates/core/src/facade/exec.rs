@@ -71,7 +71,7 @@ impl Switchboard {
                     .map_err(|e| Error::io("waiting for the account's exec dir", e))?;
                 // A command killed before it could clean up may have left refreshed tokens.
                 if account.kind == AccountKind::Oauth {
-                    self.take_back_from(provider, &paths)?;
+                    self.take_back_from(provider, &paths, Some(&account))?;
                 }
                 Some(lease)
             }
@@ -132,7 +132,7 @@ impl Switchboard {
             return Ok(TakeBack::Nothing);
         }
         let taken = if env.account.kind == AccountKind::Oauth {
-            self.take_back_from(provider, &paths)?
+            self.take_back_from(provider, &paths, Some(&env.account))?
         } else {
             TakeBack::Nothing
         };

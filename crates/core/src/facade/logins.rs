@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::account::Account;
 use crate::catalog::{AccountKind, ProviderId};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::files::CliPaths;
 use crate::providers::{self, FoundLogin};
 use crate::store::EventKind;
@@ -41,34 +41,56 @@ impl Switchboard {
     /// ones, so an older token never replaces a newer one. A file that cannot be parsed (a
     /// CLI writing in place) is read again, and otherwise ignored, never imported half.
     pub fn take_back(&self, provider: ProviderId) -> Result<TakeBack> {
-        self.take_back_from(provider, &self.config.cli_paths)
+        self.take_back_from(provider, &self.config.cli_paths, None)
     }
 
-    /// [`Self::take_back`] from the CLI files under `paths` (a per-account `exec` dir, say),
-    /// holding their locks, so no other Switchboard process rewrites them meanwhile.
+    /// [`Self::take_back`] from the CLI files under `paths` (a per-account `exec` dir, whose
+    /// `owner` is known), holding their locks, so no other Switchboard process rewrites them
+    /// meanwhile.
     pub(super) fn take_back_from(
         &self,
         provider: ProviderId,
         paths: &CliPaths,
+        owner: Option<&Account>,
     ) -> Result<TakeBack> {
         let lock_paths = crate::cli_files::lock_paths(provider, paths);
         let _locks = crate::files::lock_files(
             &self.config.locks_dir(),
             lock_paths.iter().map(std::path::PathBuf::as_path),
         )?;
-        self.take_back_locked(provider, paths)
+        self.take_back_locked(provider, paths, owner)
     }
 
     /// [`Self::take_back_from`] for a caller that holds the files' locks already.
+    ///
+    /// A login with no identity beside its tokens is one the CLI refreshed after Switchboard
+    /// took its identity away (a switch to another account while the CLI ran): it belongs to
+    /// the files' `owner`, or else to the sign-in account Switchboard last wrote there.
     pub(super) fn take_back_locked(
         &self,
         provider: ProviderId,
         paths: &CliPaths,
+        owner: Option<&Account>,
     ) -> Result<TakeBack> {
         let Some(found) = providers::get(provider).read_login(paths) else {
+            tracing::debug!(
+                provider = provider.as_str(),
+                "take-back: no login in the files"
+            );
             return Ok(TakeBack::Nothing);
         };
-        let Some(account) = self.same_login(&found)? else {
+        let anonymous = found.kind == AccountKind::Oauth
+            && found.email.is_none()
+            && found.identity.as_object().is_none_or(|o| o.is_empty());
+        let known = match self.same_login(&found)? {
+            Some(account) => Some(account),
+            None if anonymous => match owner {
+                Some(owner) => Some(owner.clone()),
+                None => self.last_login_owner(provider)?,
+            },
+            None => None,
+        };
+        let Some(account) = known else {
             self.store
                 .transaction(|tx| tx.log_event(EventKind::NewLoginFound, provider, None, ""))?;
             self.publish(EventKind::NewLoginFound, provider, None);
@@ -80,6 +102,10 @@ impl Switchboard {
         };
         let stored = self.vault.load(&account.id)?.oauth_tokens();
         if stored.as_ref() == Some(&in_file) {
+            tracing::debug!(
+                provider = provider.as_str(),
+                "take-back: the keychain holds these tokens"
+            );
             return Ok(TakeBack::Nothing);
         }
         let source = providers::get(provider);
@@ -92,6 +118,13 @@ impl Switchboard {
             (None, _) => false,
         };
         if !fresher {
+            tracing::debug!(
+                provider = provider.as_str(),
+                account = account.id,
+                file = ?source.token_freshness(&in_file),
+                keychain = ?stored.as_ref().and_then(|s| source.token_freshness(s)),
+                "take-back: the keychain's tokens are as fresh"
+            );
             return Ok(TakeBack::Nothing);
         }
         self.vault.store(&account.id, &found.secret)?;
@@ -141,6 +174,18 @@ impl Switchboard {
             });
         }
         Ok(imported)
+    }
+
+    /// The sign-in account whose tokens were last written into `provider`'s CLI files.
+    fn last_login_owner(&self, provider: ProviderId) -> Result<Option<Account>> {
+        let Some(id) = self.store.read(|tx| tx.last_login_account(provider))? else {
+            return Ok(None);
+        };
+        match self.account(&id) {
+            Ok(account) if account.kind == AccountKind::Oauth => Ok(Some(account)),
+            Ok(_) | Err(Error::NotFound { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// The account a found login already is: same email or identity for sign-ins, the same

@@ -239,7 +239,10 @@ impl Switchboard {
             paths.iter().map(std::path::PathBuf::as_path),
         )?;
         for _ in 0..MAX_SYNC_ATTEMPTS {
-            self.take_back_locked(provider, &self.config.cli_paths)?;
+            // What take-back looks at, the plan must start from: a file the CLI rewrites in
+            // between is taken back on the next attempt instead of being written over.
+            let seen = cli_files::snapshot(&paths)?;
+            self.take_back_locked(provider, &self.config.cli_paths, None)?;
             let loaded;
             let target = match (account, given) {
                 (Some(account), Some((secret, identity))) => Some(cli_files::Target {
@@ -260,13 +263,24 @@ impl Switchboard {
                 }
                 (None, _) => None,
             };
+            // The switch itself, and which sign-in's tokens the files now hold.
+            let record = |tx: &crate::store::Tx<'_>| {
+                finish(tx)?;
+                match account {
+                    Some(account) if account.kind == crate::catalog::AccountKind::Oauth => {
+                        tx.set_last_login_account(provider, &account.id)
+                    }
+                    _ => Ok(()),
+                }
+            };
             match cli_files::sync(
                 &self.store,
                 &self.vault,
                 &self.config,
                 provider,
                 target,
-                &finish,
+                &seen,
+                record,
             )? {
                 Synced::Written(files) => return Ok(files),
                 Synced::ChangedUnderneath(path) => tracing::info!(

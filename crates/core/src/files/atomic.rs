@@ -92,29 +92,40 @@ fn swap_in(
 ) -> std::io::Result<Replaced> {
     use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
     let Some(expected) = expected else {
-        return match renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_NOREPLACE) {
+        return match renameat2(
+            AT_FDCWD,
+            temp,
+            AT_FDCWD,
+            path,
+            RenameFlags::RENAME_NOREPLACE,
+        ) {
             Ok(()) => Ok(Replaced::Done),
             Err(nix::errno::Errno::EEXIST) => Ok(Replaced::Raced),
             Err(e) => Err(e.into()),
         };
     };
-    match renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_EXCHANGE) {
-        Ok(()) => {}
-        Err(nix::errno::Errno::ENOENT) => return Ok(Replaced::Raced),
-        Err(e) => return Err(e.into()),
-    }
-    // `temp` now holds what was there. Ours if it was as expected; otherwise theirs, which
-    // goes back in place (swapping again while they keep writing).
-    let mut displaced = fs::read(temp)?;
-    if displaced == expected.as_bytes() {
-        return Ok(Replaced::Done);
-    }
-    for _ in 0..8 {
-        if displaced == ours {
-            return Ok(Replaced::Raced);
+    // Each exchange puts what `temp` holds in place and pulls out what was there. What comes
+    // out should be what we believe is there; anything else was written meanwhile, is the
+    // newest, and goes back in place with the next exchange.
+    let mut believed: Vec<u8> = expected.as_bytes().to_vec();
+    let mut placed: Vec<u8> = ours.to_vec();
+    for round in 0..8 {
+        match renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_EXCHANGE) {
+            Ok(()) => {}
+            // The file went away meanwhile: nothing to put back; ours is not written.
+            Err(nix::errno::Errno::ENOENT) => return Ok(Replaced::Raced),
+            Err(e) => return Err(e.into()),
         }
-        renameat2(AT_FDCWD, temp, AT_FDCWD, path, RenameFlags::RENAME_EXCHANGE)?;
-        displaced = fs::read(temp)?;
+        let pulled = fs::read(temp)?;
+        if pulled == believed {
+            return Ok(if round == 0 {
+                Replaced::Done
+            } else {
+                Replaced::Raced
+            });
+        }
+        believed = placed;
+        placed = pulled;
     }
     Err(std::io::Error::other(
         "another program keeps rewriting this file",

@@ -223,6 +223,28 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The sign-in account whose tokens were last written into `provider`'s CLI files.
+    pub fn last_login_account(&self, provider: ProviderId) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT last_login_account FROM provider_state WHERE provider = ?1",
+                [provider.as_str()],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_last_login_account(&self, provider: ProviderId, id: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO provider_state (provider, last_login_account) VALUES (?1, ?2)
+             ON CONFLICT (provider) DO UPDATE SET last_login_account = excluded.last_login_account",
+            params![provider.as_str(), id],
+        )?;
+        Ok(())
+    }
+
     pub fn set_active_account_id(&self, provider: ProviderId, id: Option<&str>) -> Result<()> {
         self.conn().execute(
             "INSERT INTO provider_state (provider, active_account_id) VALUES (?1, ?2)

@@ -64,6 +64,9 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 6: the sign-in account whose tokens Switchboard last wrote into each CLI's files: a
+    // token the CLI refreshes after a switch has no identity beside it, and is its.
+    "ALTER TABLE provider_state ADD COLUMN last_login_account TEXT REFERENCES accounts (id) ON DELETE SET NULL;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
