@@ -44,3 +44,6 @@ pub fn codex_status(env: &TestEnv) -> (bool, String) {
 pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }
+
+/// The Anthropic API's path, where `claude` posts its requests.
+pub const MESSAGES_PATH: &str = "/v1/messages";

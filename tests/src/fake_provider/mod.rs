@@ -152,6 +152,17 @@ impl FakeProvider {
         self.lock().keys.push((provider.to_owned(), key.to_owned()));
     }
 
+    /// The JSON bodies of the requests a CLI sent to the fake's API under `path` (after
+    /// `/api/<provider>`), oldest first.
+    pub fn api_requests(&self, path: &str) -> Vec<Value> {
+        self.lock()
+            .api_requests
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, body)| body.clone())
+            .collect()
+    }
+
     /// Every access and refresh token issued to `email`, oldest first.
     pub fn issued_to(&self, email: &str) -> Vec<String> {
         self.lock()

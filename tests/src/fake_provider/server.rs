@@ -40,6 +40,9 @@ pub(super) struct State {
     /// API keys the fake's APIs accept, per provider.
     pub(super) keys: Vec<(String, String)>,
     pub(super) polls: usize,
+    /// Every request to the providers' APIs: the path after `/api/<provider>` and the JSON
+    /// body, as a CLI sent it.
+    pub(super) api_requests: Vec<(String, Value)>,
 }
 
 pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base: &str) {
@@ -115,7 +118,11 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
     if provider == "api" {
         // The providers' APIs, as `switchboard test` asks them: known keys (or live access
         // tokens) get 200, anything else 401.
-        let (api, _) = rest.split_once('/').unwrap_or((rest, ""));
+        let (api, api_path) = rest.split_once('/').unwrap_or((rest, ""));
+        s.api_requests.push((
+            format!("/{api_path}"),
+            serde_json::from_str(&body).unwrap_or(Value::Null),
+        ));
         let presented = api_key.or(bearer).unwrap_or_default();
         let known = s.keys.iter().any(|(p, k)| p == api && *k == presented)
             || s.access_tokens.contains_key(&presented);

@@ -114,6 +114,15 @@ impl Provider for Claude {
             if let Some(model) = &account.model {
                 settings = settings.set(key(&["model"]), string(model));
             }
+            // The variable, not `effortLevel`: claude 2.1 ignores `effortLevel` in print
+            // mode and never keeps `max` there, and honours the variable for every level
+            // (checked against the real CLI's requests in tests/tests/effort.rs).
+            if let Some(effort) = account.effort {
+                settings = settings.set(
+                    key(&["env", "CLAUDE_CODE_EFFORT_LEVEL"]),
+                    string(effort.as_str()),
+                );
+            }
         }
         vec![credentials, identity, settings]
     }

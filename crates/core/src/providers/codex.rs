@@ -9,7 +9,7 @@ use super::common::{
 };
 use super::{Active, FoundLogin, Probe, Provider};
 use crate::catalog::{
-    AccountKind, DefaultEndpoints, EndpointPreset, PresetOption, ProviderId, ProviderInfo,
+    AccountKind, DefaultEndpoints, Effort, EndpointPreset, PresetOption, ProviderId, ProviderInfo,
     SignInMethod,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
@@ -80,7 +80,8 @@ impl Provider for Codex {
             },
             takes_api_version: true,
             models: vec![],
-            efforts: vec![],
+            // `model_reasoning_effort` in config.toml; Codex has no `max`.
+            efforts: vec![Effort::Low, Effort::Medium, Effort::High, Effort::Xhigh],
             sign_in_methods: vec![],
             paste: None,
             endpoint_presets: presets(),
@@ -114,9 +115,6 @@ impl Provider for Codex {
                         .set(key(&["model_provider"]), string(CODEX_PROVIDER_NAME))
                         .set(key(&["model_providers", CODEX_PROVIDER_NAME]), provider);
                 }
-                if let Some(model) = &active.account.model {
-                    config = config.set(key(&["model"]), string(model));
-                }
             } else if let Some(tokens) = active.secret.oauth_tokens() {
                 auth = auth.set(key(&["auth_mode"]), string("chatgpt"));
                 for field in ["OPENAI_API_KEY", "tokens", "last_refresh"] {
@@ -126,6 +124,12 @@ impl Provider for Codex {
                     );
                 }
                 config = config.set(key(&["cli_auth_credentials_store"]), string("file"));
+            }
+            if let Some(model) = &active.account.model {
+                config = config.set(key(&["model"]), string(model));
+            }
+            if let Some(effort) = active.account.effort {
+                config = config.set(key(&["model_reasoning_effort"]), string(effort.as_str()));
             }
         }
         vec![auth, config]

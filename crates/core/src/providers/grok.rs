@@ -66,6 +66,14 @@ impl Provider for Grok {
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
         let mut settings = file(paths.grok_dir().join("user-settings.json"), Format::Json);
         let mut sessions = file(paths.grok_dir().join("auth.json"), Format::Json);
+        let mut config = file(paths.grok_dir().join("config.toml"), Format::Toml);
+        // Grok Build reads the effort from `[models] default_reasoning_effort` [SRC docs].
+        if let Some(effort) = active.and_then(|a| a.account.effort) {
+            config = config.set(
+                key(&["models", "default_reasoning_effort"]),
+                string(effort.as_str()),
+            );
+        }
         if let Some(tokens) = active.and_then(|a| a.secret.oauth_tokens()) {
             let session_key = active
                 .and_then(|a| a.identity.get("session_key"))
@@ -81,7 +89,7 @@ impl Provider for Grok {
                 }
             }
         }
-        vec![settings, sessions]
+        vec![settings, sessions, config]
     }
 
     /// A Grok Build sign-in in `~/.grok/auth.json`: the first session with a refresh token.
