@@ -89,6 +89,16 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
         settings.contains("apiKeyHelper") && !settings.contains(&key),
         "the helper, never the key"
     );
+    // The helper is the small command line beside the app, never the app itself.
+    let helper = serde_json::from_str::<serde_json::Value>(&settings).expect("json")
+        ["apiKeyHelper"]
+        .as_str()
+        .expect("apiKeyHelper")
+        .to_owned();
+    let cli = switchboard_tests::switchboard_bin()
+        .canonicalize()
+        .expect("cli path");
+    assert_eq!(helper, format!("{} credential claude", cli.display()));
     app.screenshot("03-active.png").await;
 
     let board = env.board();
