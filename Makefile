@@ -45,10 +45,17 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
 	  END { printf "rust tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' artifacts/cargo-test.log
 
-# Release builds: the command-line figures time the binary users run.
-bench: deps-build deps-test
+AISW_VERSION := 0.3.11
+AISW_ROOT := $(CURDIR)/target/bench-tools
+
+# Release builds: the command-line figures time the binary users run, beside `aisw use`
+# (pinned; installed here, for the benchmarks only).
+bench: deps-build deps-test cli-tools
 	$(CARGO) build --release -p switchboard-cli
-	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" PATH="$(CARGO_BIN):$$PATH" \
+	@if "$(AISW_ROOT)/bin/aisw" --version 2>/dev/null | grep -q "$(AISW_VERSION)"; then :; else \
+	  echo "Installing aisw $(AISW_VERSION) to compare against"; \
+	  $(CARGO) install aisw --version $(AISW_VERSION) --locked --root "$(AISW_ROOT)"; fi
+	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" AISW_BIN="$(AISW_ROOT)/bin/aisw" PATH="$(CARGO_BIN):$$PATH" \
 	  scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
 
 deps-build:

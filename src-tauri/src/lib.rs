@@ -129,3 +129,18 @@ pub fn run() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A plain build (default features, what `cargo build --release` makes) serves the UI
+    /// embedded in the binary; only `--features dev-server` without the default would load
+    /// the Vite dev server at http://localhost:5173.
+    #[test]
+    fn a_default_build_embeds_the_ui() {
+        assert!(
+            !tauri::is_dev(),
+            "this build would load the dev server instead of its own UI"
+        );
+        assert!(cfg!(feature = "embed-ui"));
+    }
+}

@@ -134,4 +134,96 @@ fn switch_benchmarks() {
         })
         .collect();
     summarise("one fsynced write on the same disk", writes);
+
+    against_aisw(&env, &bin);
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// `switchboard use` against `aisw use` (the pinned `aisw` that `make bench` installs into
+/// `AISW_BIN`) and against one durable write (temp file, fsync, rename, fsync the folder),
+/// measured here in alternation: Codex between two API keys, each tool with its secrets in
+/// the same Secret Service and its files in a home of its own.
+fn against_aisw(env: &TestEnv, switchboard: &std::path::Path) {
+    let Some(aisw) = std::env::var_os("AISW_BIN").map(std::path::PathBuf::from) else {
+        println!(
+            "switchboard use vs aisw use: skipped (AISW_BIN is not set; `make bench` sets it)"
+        );
+        return;
+    };
+    let aisw_home = env.root().join("aisw-home");
+    std::fs::create_dir_all(&aisw_home).expect("aisw home");
+    let cli_tools =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cli-tools/node_modules/.bin");
+    let path = format!(
+        "{}:{}",
+        cli_tools.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let aisw_run = |args: &[&str]| {
+        let mut command = env.command(&aisw);
+        command
+            .args(["--non-interactive", "--quiet"])
+            .args(args)
+            .env("HOME", &aisw_home)
+            .env("PATH", &path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    for (name, key) in [("one", canary("sk-proj-")), ("two", canary("sk-proj-"))] {
+        let status = aisw_run(&[
+            "add",
+            "codex",
+            name,
+            "--api-key",
+            &key,
+            "--credential-backend",
+            "system-keyring",
+        ])
+        .status()
+        .expect("aisw add");
+        assert!(status.success(), "aisw add codex {name}");
+    }
+    let durable = env.home().join("durable-probe");
+    let (mut ours, mut theirs, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..60 {
+        let mut command = env.command(switchboard);
+        command
+            .args(["use", "codex", ["A", "B"][i % 2]])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let (status, took) = time(|| command.status().expect("switchboard use"));
+        assert!(status.success());
+        ours.push(took);
+        let mut command = aisw_run(&["use", "codex", ["one", "two"][i % 2]]);
+        let (status, took) = time(|| command.status().expect("aisw use"));
+        assert!(status.success());
+        theirs.push(took);
+        floor.push(
+            time(|| {
+                switchboard_core::files::write_atomic(
+                    &durable,
+                    format!("{{\"n\": {i}}}").as_bytes(),
+                )
+                .expect("durable write")
+            })
+            .1,
+        );
+    }
+    let (ours, theirs, floor) = (median(ours), median(theirs), median(floor));
+    println!(
+        "switchboard use {:.1} ms, aisw use {:.1} ms, one durable write {:.2} ms (medians of 60, alternating)",
+        ours.as_secs_f64() * 1e3,
+        theirs.as_secs_f64() * 1e3,
+        floor.as_secs_f64() * 1e3
+    );
+    println!(
+        "  switchboard use / aisw use = {:.2}x (goal 1.0x)   switchboard use / durable write = {:.0}x",
+        ours.as_secs_f64() / theirs.as_secs_f64(),
+        ours.as_secs_f64() / floor.as_secs_f64()
+    );
 }
