@@ -141,6 +141,5 @@ mod tests {
             !tauri::is_dev(),
             "this build would load the dev server instead of its own UI"
         );
-        assert!(cfg!(feature = "embed-ui"));
     }
 }

@@ -2,11 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::common::{api_key, expiry_ms, file, key, provider_default, string, text};
+use super::common::{api_key, bearer_probe, expiry_ms, file, key, key_provider, string, text};
 use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{
-    AccountKind, DefaultEndpoints, PasteKind, ProviderId, ProviderInfo, SignInMethod,
-};
+use crate::catalog::{AccountKind, PasteKind, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 use crate::signin::client::OAuthClient;
@@ -21,23 +19,14 @@ impl Provider for Bob {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            id: ProviderId::Bob,
-            display_name: ProviderId::Bob.display_name(),
-            cli_command: ProviderId::Bob.cli_command(),
             account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-            key_name: "Bob API key",
-            key_prefixes: vec!["bob_prod_", "sk-", "pk-"],
             key_may_be_jwt: true,
-            endpoints: DefaultEndpoints {
-                api_base: "https://api.us-east.bob.ibm.com",
-            },
-            takes_api_version: false,
-            models: vec![],
-            efforts: vec![],
-            sign_in_methods: vec![],
-            paste: None,
-            endpoint_presets: vec![provider_default()],
-            default_region: None,
+            ..key_provider(
+                ProviderId::Bob,
+                "Bob API key",
+                &["bob_prod_", "sk-", "pk-"],
+                "https://api.us-east.bob.ibm.com",
+            )
         }
     }
 
@@ -127,9 +116,6 @@ impl Provider for Bob {
     }
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
-        Ok(Probe::Get(
-            format!("{base}/admin/v1/profile"),
-            vec![("Authorization", format!("Bearer {key}"))],
-        ))
+        Ok(bearer_probe(format!("{base}/admin/v1/profile"), key))
     }
 }

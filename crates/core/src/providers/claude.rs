@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    base_url, default_presets, expiry_ms, file, helper_command, key, read_json, string, text,
+    base_url, default_presets, expiry_ms, file, helper_command, key, key_provider, read_json,
+    string, text,
 };
 use super::{Active, FoundLogin, Probe, Provider};
 use crate::catalog::{
-    AccountKind, DefaultEndpoints, Effort, ModelOption, PasteKind, ProviderId, ProviderInfo,
-    SignInMethod,
+    AccountKind, Effort, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
@@ -29,21 +29,11 @@ impl Provider for Claude {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            id: ProviderId::Claude,
-            display_name: ProviderId::Claude.display_name(),
-            cli_command: ProviderId::Claude.cli_command(),
             account_kinds: vec![
                 AccountKind::Oauth,
                 AccountKind::ApiKey,
                 AccountKind::Bedrock,
             ],
-            key_name: "Anthropic API key",
-            key_prefixes: vec!["sk-ant-api03-"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://api.anthropic.com",
-            },
-            takes_api_version: false,
             models: ["opus", "sonnet", "haiku"]
                 .into_iter()
                 .map(|id| ModelOption {
@@ -53,10 +43,14 @@ impl Provider for Claude {
                 })
                 .collect(),
             efforts: Effort::ALL.to_vec(),
-            sign_in_methods: vec![],
-            paste: None,
             endpoint_presets: default_presets(),
             default_region: Some(DEFAULT_REGION),
+            ..key_provider(
+                ProviderId::Claude,
+                "Anthropic API key",
+                &["sk-ant-api03-"],
+                "https://api.anthropic.com",
+            )
         }
     }
 

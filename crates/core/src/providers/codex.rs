@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, custom, file, jwt_claims, key, provider_default, read_json, string, text,
+    api_key, base_url, bearer_probe, custom, file, jwt_claims, key, key_provider, key_variable,
+    provider_default, read_json, string, text,
 };
 use super::{Active, FoundLogin, Probe, Provider};
 use crate::catalog::{
-    AccountKind, DefaultEndpoints, Effort, EndpointPreset, PresetOption, ProviderId, ProviderInfo,
-    SignInMethod,
+    AccountKind, Effort, EndpointPreset, PresetOption, ProviderId, ProviderInfo, SignInMethod,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
@@ -68,24 +68,17 @@ impl Provider for Codex {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            id: ProviderId::Codex,
-            display_name: ProviderId::Codex.display_name(),
-            cli_command: ProviderId::Codex.cli_command(),
             account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-            key_name: "OpenAI API key",
-            key_prefixes: vec!["sk-"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://api.openai.com/v1",
-            },
             takes_api_version: true,
-            models: vec![],
             // `model_reasoning_effort` in config.toml; Codex has no `max`.
             efforts: vec![Effort::Low, Effort::Medium, Effort::High, Effort::Xhigh],
-            sign_in_methods: vec![],
-            paste: None,
             endpoint_presets: presets(),
-            default_region: None,
+            ..key_provider(
+                ProviderId::Codex,
+                "OpenAI API key",
+                &["sk-"],
+                "https://api.openai.com/v1",
+            )
         }
     }
 
@@ -243,16 +236,11 @@ impl Provider for Codex {
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
-        api_key(active)
-            .map(|key| vec![("OPENAI_API_KEY", Sensitive::from(key))])
-            .unwrap_or_default()
+        key_variable(active, "OPENAI_API_KEY")
     }
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
-        Ok(Probe::Get(
-            format!("{base}/models"),
-            vec![("Authorization", format!("Bearer {key}"))],
-        ))
+        Ok(bearer_probe(format!("{base}/models"), key))
     }
 }
 

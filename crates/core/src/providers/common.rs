@@ -5,10 +5,11 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::Active;
+use super::{Active, Probe};
 use crate::account::EndpointPreset;
-use crate::catalog::{AccountKind, PresetOption};
+use crate::catalog::{AccountKind, DefaultEndpoints, PresetOption, ProviderId, ProviderInfo};
 use crate::files::{DesiredFile, Format};
+use crate::secret::Sensitive;
 use crate::vault::AccountSecret;
 
 pub use crate::files::key_path as key;
@@ -140,4 +141,48 @@ pub fn custom() -> PresetOption {
         default_api_version: None,
         note: None,
     }
+}
+
+/// A catalog entry for a provider that takes an API key (`key_name`, keys starting with one
+/// of `key_prefixes`) against `api_base`, and nothing else yet: the provider sets the rest
+/// with struct update syntax.
+pub fn key_provider(
+    id: ProviderId,
+    key_name: &'static str,
+    key_prefixes: &[&'static str],
+    api_base: &'static str,
+) -> ProviderInfo {
+    ProviderInfo {
+        id,
+        display_name: id.display_name(),
+        cli_command: id.cli_command(),
+        account_kinds: vec![AccountKind::ApiKey],
+        key_name,
+        key_prefixes: key_prefixes.to_vec(),
+        key_may_be_jwt: false,
+        endpoints: DefaultEndpoints { api_base },
+        takes_api_version: false,
+        models: Vec::new(),
+        efforts: Vec::new(),
+        sign_in_methods: Vec::new(),
+        paste: None,
+        endpoint_presets: vec![provider_default()],
+        default_region: None,
+    }
+}
+
+/// The one variable that hands a key account to its CLI (`OPENAI_API_KEY=...`); none for
+/// sign-ins.
+pub fn key_variable(
+    active: &Active<'_>,
+    name: &'static str,
+) -> Vec<(&'static str, Sensitive<String>)> {
+    api_key(active)
+        .map(|key| vec![(name, Sensitive::from(key))])
+        .unwrap_or_default()
+}
+
+/// A GET of `url` with the key as a bearer token.
+pub fn bearer_probe(url: String, key: &str) -> Probe {
+    Probe::Get(url, vec![("Authorization", format!("Bearer {key}"))])
 }

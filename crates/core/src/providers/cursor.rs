@@ -1,8 +1,8 @@
 //! Cursor agent: a Cursor API key (`crsr_`), exchanged by the CLI for tokens.
 
-use super::common::{api_key, file, key, provider_default, string};
+use super::common::{api_key, file, key, key_provider, key_variable, string};
 use super::{Active, Probe, Provider};
-use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
+use crate::catalog::{ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 
@@ -14,25 +14,12 @@ impl Provider for Cursor {
     }
 
     fn info(&self) -> ProviderInfo {
-        ProviderInfo {
-            id: ProviderId::Cursor,
-            display_name: ProviderId::Cursor.display_name(),
-            cli_command: ProviderId::Cursor.cli_command(),
-            account_kinds: vec![AccountKind::ApiKey],
-            key_name: "Cursor API key",
-            key_prefixes: vec!["crsr_"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://api2.cursor.sh",
-            },
-            takes_api_version: false,
-            models: vec![],
-            efforts: vec![],
-            sign_in_methods: vec![],
-            paste: None,
-            endpoint_presets: vec![provider_default()],
-            default_region: None,
-        }
+        key_provider(
+            ProviderId::Cursor,
+            "Cursor API key",
+            &["crsr_"],
+            "https://api2.cursor.sh",
+        )
     }
 
     /// `cursor-agent` keeps its login in `~/.config/cursor/auth.json` on Linux; an API key goes
@@ -46,9 +33,7 @@ impl Provider for Cursor {
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
-        api_key(active)
-            .map(|key| vec![("CURSOR_API_KEY", Sensitive::from(key))])
-            .unwrap_or_default()
+        key_variable(active, "CURSOR_API_KEY")
     }
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, default_presets, expiry_ms, file, jwt_claims, key, read_json, string, text,
+    api_key, base_url, default_presets, expiry_ms, file, jwt_claims, key, key_provider, read_json,
+    string, text,
 };
 use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{
-    AccountKind, DefaultEndpoints, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod,
-};
+use crate::catalog::{AccountKind, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
@@ -26,16 +25,7 @@ impl Provider for Gemini {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            id: ProviderId::Gemini,
-            display_name: ProviderId::Gemini.display_name(),
-            cli_command: ProviderId::Gemini.cli_command(),
             account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-            key_name: "Gemini API key",
-            key_prefixes: vec!["AIza"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://generativelanguage.googleapis.com",
-            },
             takes_api_version: true,
             models: ["gemini-2.5-pro", "gemini-2.5-flash"]
                 .into_iter()
@@ -45,11 +35,13 @@ impl Provider for Gemini {
                     default_effort: None,
                 })
                 .collect(),
-            efforts: vec![],
-            sign_in_methods: vec![],
-            paste: None,
             endpoint_presets: default_presets(),
-            default_region: None,
+            ..key_provider(
+                ProviderId::Gemini,
+                "Gemini API key",
+                &["AIza"],
+                "https://generativelanguage.googleapis.com",
+            )
         }
     }
 

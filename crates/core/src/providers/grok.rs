@@ -5,13 +5,11 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, default_presets, expiry_ms, file, instant_ms, jwt_claims, key, read_json,
-    string, text,
+    api_key, base_url, bearer_probe, default_presets, expiry_ms, file, instant_ms, jwt_claims, key,
+    key_provider, read_json, string, text,
 };
 use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{
-    AccountKind, DefaultEndpoints, Effort, ModelOption, ProviderId, ProviderInfo, SignInMethod,
-};
+use crate::catalog::{AccountKind, Effort, ModelOption, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 use crate::signin::client::{DeviceDialect, OAuthClient};
@@ -29,17 +27,7 @@ impl Provider for Grok {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            id: ProviderId::Grok,
-            display_name: ProviderId::Grok.display_name(),
-            cli_command: ProviderId::Grok.cli_command(),
             account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
-            key_name: "xAI API key",
-            key_prefixes: vec!["xai-"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://api.x.ai/v1",
-            },
-            takes_api_version: false,
             models: vec![
                 ModelOption {
                     id: "grok-4.3",
@@ -52,11 +40,13 @@ impl Provider for Grok {
                     default_effort: None,
                 },
             ],
-            efforts: vec![],
-            sign_in_methods: vec![],
-            paste: None,
             endpoint_presets: default_presets(),
-            default_region: None,
+            ..key_provider(
+                ProviderId::Grok,
+                "xAI API key",
+                &["xai-"],
+                "https://api.x.ai/v1",
+            )
         }
     }
 
@@ -198,9 +188,6 @@ impl Provider for Grok {
     }
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
-        Ok(Probe::Get(
-            format!("{base}/models"),
-            vec![("Authorization", format!("Bearer {key}"))],
-        ))
+        Ok(bearer_probe(format!("{base}/models"), key))
     }
 }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use super::common::{api_key, file, key, provider_default, read_json};
+use super::common::{api_key, bearer_probe, file, key, key_provider, key_variable, read_json};
 use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{AccountKind, DefaultEndpoints, ProviderId, ProviderInfo};
+use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 use crate::vault::AccountSecret;
@@ -19,25 +19,12 @@ impl Provider for Opencode {
     }
 
     fn info(&self) -> ProviderInfo {
-        ProviderInfo {
-            id: ProviderId::Opencode,
-            display_name: ProviderId::Opencode.display_name(),
-            cli_command: ProviderId::Opencode.cli_command(),
-            account_kinds: vec![AccountKind::ApiKey],
-            key_name: "OpenRouter key",
-            key_prefixes: vec!["sk-or-"],
-            key_may_be_jwt: false,
-            endpoints: DefaultEndpoints {
-                api_base: "https://openrouter.ai/api/v1",
-            },
-            takes_api_version: false,
-            models: vec![],
-            efforts: vec![],
-            sign_in_methods: vec![],
-            paste: None,
-            endpoint_presets: vec![provider_default()],
-            default_region: None,
-        }
+        key_provider(
+            ProviderId::Opencode,
+            "OpenRouter key",
+            &["sk-or-"],
+            "https://openrouter.ai/api/v1",
+        )
     }
 
     /// opencode's `auth.json` is a map by provider id; Switchboard owns only `openrouter`.
@@ -77,15 +64,10 @@ impl Provider for Opencode {
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
-        api_key(active)
-            .map(|key| vec![("OPENROUTER_API_KEY", Sensitive::from(key))])
-            .unwrap_or_default()
+        key_variable(active, "OPENROUTER_API_KEY")
     }
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
-        Ok(Probe::Get(
-            format!("{base}/key"),
-            vec![("Authorization", format!("Bearer {key}"))],
-        ))
+        Ok(bearer_probe(format!("{base}/key"), key))
     }
 }

@@ -190,45 +190,39 @@ impl Tx<'_> {
 
     /// The active account of `provider`, if any.
     pub fn active_account_id(&self, provider: ProviderId) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT active_account_id FROM provider_state WHERE provider = ?1",
-                [provider.as_str()],
-                |row| row.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten())
+        self.provider_state(provider, StateColumn::ActiveAccount)
+    }
+
+    pub fn set_active_account_id(&self, provider: ProviderId, id: Option<&str>) -> Result<()> {
+        self.set_provider_state(provider, StateColumn::ActiveAccount, id)
     }
 
     /// The account round-robin chose last for `provider`.
     pub fn pool_cursor(&self, provider: ProviderId) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT pool_cursor FROM provider_state WHERE provider = ?1",
-                [provider.as_str()],
-                |row| row.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten())
+        self.provider_state(provider, StateColumn::PoolCursor)
     }
 
     pub fn set_pool_cursor(&self, provider: ProviderId, id: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO provider_state (provider, pool_cursor) VALUES (?1, ?2)
-             ON CONFLICT (provider) DO UPDATE SET pool_cursor = excluded.pool_cursor",
-            params![provider.as_str(), id],
-        )?;
-        Ok(())
+        self.set_provider_state(provider, StateColumn::PoolCursor, Some(id))
     }
 
     /// The sign-in account whose tokens were last written into `provider`'s CLI files.
     pub fn last_login_account(&self, provider: ProviderId) -> Result<Option<String>> {
+        self.provider_state(provider, StateColumn::LastLogin)
+    }
+
+    pub fn set_last_login_account(&self, provider: ProviderId, id: &str) -> Result<()> {
+        self.set_provider_state(provider, StateColumn::LastLogin, Some(id))
+    }
+
+    fn provider_state(&self, provider: ProviderId, column: StateColumn) -> Result<Option<String>> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT last_login_account FROM provider_state WHERE provider = ?1",
+                &format!(
+                    "SELECT {} FROM provider_state WHERE provider = ?1",
+                    column.name()
+                ),
                 [provider.as_str()],
                 |row| row.get::<_, Option<String>>(0),
             )
@@ -236,22 +230,39 @@ impl Tx<'_> {
             .flatten())
     }
 
-    pub fn set_last_login_account(&self, provider: ProviderId, id: &str) -> Result<()> {
+    fn set_provider_state(
+        &self,
+        provider: ProviderId,
+        column: StateColumn,
+        id: Option<&str>,
+    ) -> Result<()> {
+        let name = column.name();
         self.conn().execute(
-            "INSERT INTO provider_state (provider, last_login_account) VALUES (?1, ?2)
-             ON CONFLICT (provider) DO UPDATE SET last_login_account = excluded.last_login_account",
+            &format!(
+                "INSERT INTO provider_state (provider, {name}) VALUES (?1, ?2)
+                 ON CONFLICT (provider) DO UPDATE SET {name} = excluded.{name}"
+            ),
             params![provider.as_str(), id],
         )?;
         Ok(())
     }
+}
 
-    pub fn set_active_account_id(&self, provider: ProviderId, id: Option<&str>) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO provider_state (provider, active_account_id) VALUES (?1, ?2)
-             ON CONFLICT (provider) DO UPDATE SET active_account_id = excluded.active_account_id",
-            params![provider.as_str(), id],
-        )?;
-        Ok(())
+/// The per-provider account references kept in `provider_state`.
+#[derive(Clone, Copy)]
+enum StateColumn {
+    ActiveAccount,
+    PoolCursor,
+    LastLogin,
+}
+
+impl StateColumn {
+    fn name(self) -> &'static str {
+        match self {
+            StateColumn::ActiveAccount => "active_account_id",
+            StateColumn::PoolCursor => "pool_cursor",
+            StateColumn::LastLogin => "last_login_account",
+        }
     }
 }
 
