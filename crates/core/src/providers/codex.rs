@@ -141,14 +141,7 @@ impl Provider for Codex {
             .get("OPENAI_API_KEY")
             .and_then(Value::as_str)
             .filter(|k| !k.is_empty())?;
-        Some(FoundLogin {
-            provider: ProviderId::Codex,
-            kind: AccountKind::ApiKey,
-            email: None,
-            plan: None,
-            identity: json!({}),
-            secret: AccountSecret::ApiKey(Sensitive::from(key)),
-        })
+        Some(FoundLogin::api_key(ProviderId::Codex, key))
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {

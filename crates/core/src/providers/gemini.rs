@@ -103,14 +103,7 @@ impl Provider for Gemini {
         let env = Document::parse(Format::DotEnv, Some(&text), ".env").ok()?;
         let key = env.get(&key_path(&["GEMINI_API_KEY"]))?;
         let key = key.as_str().filter(|k| !k.is_empty())?;
-        Some(FoundLogin {
-            provider: ProviderId::Gemini,
-            kind: AccountKind::ApiKey,
-            email: None,
-            plan: None,
-            identity: json!({}),
-            secret: AccountSecret::ApiKey(Sensitive::from(key)),
-        })
+        Some(FoundLogin::api_key(ProviderId::Gemini, key))
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {

@@ -204,6 +204,20 @@ pub struct FoundLogin {
     pub secret: AccountSecret,
 }
 
+impl FoundLogin {
+    /// An API key found in a CLI's files.
+    pub fn api_key(provider: ProviderId, key: &str) -> Self {
+        Self {
+            provider,
+            kind: AccountKind::ApiKey,
+            email: None,
+            plan: None,
+            identity: Value::Object(Default::default()),
+            secret: AccountSecret::ApiKey(Sensitive::from(key)),
+        }
+    }
+}
+
 /// The request a credential check makes. Header values may hold the credential: never log.
 pub enum Probe {
     Get(String, Vec<(&'static str, String)>),

@@ -6,10 +6,9 @@ use serde_json::{json, Value};
 
 use super::common::{api_key, bearer_probe, file, key, key_provider, key_variable, read_json};
 use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
+use crate::catalog::{ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
-use crate::vault::AccountSecret;
 
 pub struct Opencode;
 
@@ -49,14 +48,7 @@ impl Provider for Opencode {
             .get("key")
             .and_then(Value::as_str)
             .filter(|k| !k.is_empty())?;
-        Some(FoundLogin {
-            provider: ProviderId::Opencode,
-            kind: AccountKind::ApiKey,
-            email: None,
-            plan: None,
-            identity: json!({}),
-            secret: AccountSecret::ApiKey(Sensitive::from(key)),
-        })
+        Some(FoundLogin::api_key(ProviderId::Opencode, key))
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
