@@ -7,6 +7,7 @@ mod links;
 #[cfg(target_os = "linux")]
 mod scheme;
 mod tray;
+mod window;
 
 use std::process::ExitCode;
 
@@ -35,15 +36,6 @@ fn import_on_first_start(board: &Switchboard) {
             ),
             Err(err) => tracing::warn!("could not import the logins in CLI files: {err}"),
         }
-    }
-}
-
-/// Shows, unminimises and focuses the main window.
-pub(crate) fn show_main_window(app: &tauri::AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.show();
-        let _ = window.unminimize();
-        let _ = window.set_focus();
     }
 }
 

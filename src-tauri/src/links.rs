@@ -56,7 +56,7 @@ pub fn handle_link(app: &tauri::AppHandle, link: &str) {
         link = link.split('/').take(3).collect::<Vec<_>>().join("/"),
         "link"
     );
-    crate::show_main_window(app);
+    crate::window::show_main(app);
     let app = app.clone();
     let link = link.to_owned();
     tauri::async_runtime::spawn_blocking(move || {
@@ -103,7 +103,7 @@ fn request_for(app: &tauri::AppHandle, link: &str) -> Option<LinkRequest> {
 /// plugin) or nothing, which shows the window.
 pub fn second_launch(app: &tauri::AppHandle, args: &[String]) {
     if !args.iter().skip(1).any(|a| deep_link::is_link(a)) {
-        crate::show_main_window(app);
+        crate::window::show_main(app);
     }
 }
 

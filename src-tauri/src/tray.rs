@@ -1,4 +1,5 @@
-//! The tray icon: draws the menu model of `crate::tray` and carries out what is chosen.
+//! The tray icon: draws the menu model of `switchboard_core::tray` and carries out what is
+//! chosen.
 //! Rebuilt on the main thread after every change, wherever it was made.
 
 use std::sync::Arc;
@@ -117,7 +118,7 @@ fn choose(app: &AppHandle, id: &str) {
         return;
     };
     match action {
-        TrayAction::Open => return crate::show_main_window(app),
+        TrayAction::Open => return crate::window::show_main(app),
         TrayAction::Quit => return app.exit(0),
         TrayAction::Use { .. } | TrayAction::Next { .. } => {}
     }
