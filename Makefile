@@ -12,7 +12,7 @@ NPM ?= npm
 BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev libgtk-3-dev \
               libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev libdbus-1-dev \
               xdg-utils desktop-file-utils
-TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus libglib2.0-bin
+TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-bin libglib2.0-bin
 TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
@@ -38,8 +38,11 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
 	mkdir -p artifacts
 	touch artifacts/.tests-started
-	PATH="$(CARGO_BIN):$$PATH" $(XVFB) scripts/with-keyring.sh $(CARGO) test --workspace --no-fail-fast -- --test-threads=2 \
-	  2>&1 | tee artifacts/cargo-test.log
+	# A bound for a hang (a full run takes about 10 minutes on 2 cores), so a stuck test fails
+	# with its log rather than running into CI's own limit.
+	PATH="$(CARGO_BIN):$$PATH" timeout --kill-after=30s 40m $(XVFB) scripts/with-keyring.sh \
+	  $(CARGO) test --workspace --no-fail-fast -- --test-threads=2 2>&1 | tee artifacts/cargo-test.log \
+	  || { echo "the tests failed or did not end within 40 minutes: see artifacts/cargo-test.log"; exit 1; }
 	@echo "== the tests left the real HOME alone"
 	scripts/check-home-untouched.sh artifacts/.tests-started
 	@awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \

@@ -87,7 +87,16 @@ fn group_runs(pgid: u32) -> bool {
 
 /// The database opens and passes SQLite's integrity check.
 fn database_is_sound(env: &TestEnv, round: u32) {
-    let conn = rusqlite::Connection::open(env.config.database_path()).expect("open");
+    let path = env.config.database_path();
+    // SQLite says only "cannot open"; the file system says why.
+    if let Err(e) = std::fs::File::open(&path) {
+        panic!(
+            "round {round}: the database {} cannot be opened: {e}",
+            path.display()
+        );
+    }
+    let conn = rusqlite::Connection::open(&path)
+        .unwrap_or_else(|e| panic!("round {round}: SQLite cannot open the database: {e}"));
     let verdict: String = conn
         .query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .expect("integrity_check");
@@ -296,6 +305,9 @@ fn kills_during_import_leave_whole_files_and_a_sound_database() {
     let login = env.root().join("login.json");
     claude_login(&env, &canary("sk-ant-ort01-"), 4_102_444_800_000);
     std::fs::copy(env.home().join(".claude/.credentials.json"), &login).expect("copy");
+    // The database exists before the first kill (a kill before the first `import` created
+    // it would otherwise find none; under load that was one run in a few).
+    drop(env.board());
     // The user logs in with the CLI, Switchboard imports it, the user removes the account.
     let script = format!(
         r#"while :; do cp '{}' "$HOME/.claude/.c.tmp" && mv "$HOME/.claude/.c.tmp" "$HOME/.claude/.credentials.json"; "$SB" import; "$SB" remove claude ada@example.com; done"#,

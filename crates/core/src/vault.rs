@@ -120,24 +120,43 @@ impl Vault {
         &self.service
     }
 
-    fn entry(&self, account_id: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, account_id)
-            .map_err(|e| map_keyring("opening the keychain", e))
-    }
-
     pub fn store(&self, account_id: &str, secret: &AccountSecret) -> Result<()> {
-        self.entry(account_id)?
-            .set_password(secret.encode().expose())
+        let encoded = secret.encode();
+        self.call(account_id, |entry| entry.set_password(encoded.expose()))
             .map_err(|e| map_keyring("saving a secret", e))
     }
 
     pub fn load(&self, account_id: &str) -> Result<AccountSecret> {
         let raw = self
-            .entry(account_id)?
-            .get_password()
+            .call(account_id, keyring::Entry::get_password)
             .map(Sensitive::new)
             .map_err(|e| map_keyring("reading a secret", e))?;
         AccountSecret::decode(&raw)
+    }
+
+    /// Runs one keychain call on the entry `name`, once more on a fresh connection when the
+    /// keychain service failed (not when it answered "no such entry"). gnome-keyring-daemon
+    /// aborts now and then when a client disconnects right after a request (an upstream
+    /// race, GNOME/gnome-keyring#196), and D-Bus starts a new one on the next call; a call in
+    /// flight at that moment fails with "disconnected without replying" or "the session
+    /// wrapping the secret does not exist". Every call here is idempotent (a store replaces,
+    /// a delete of a missing entry is fine), so repeating it is safe.
+    fn call<T>(
+        &self,
+        name: &str,
+        operation: impl Fn(&keyring::Entry) -> keyring::Result<T>,
+    ) -> keyring::Result<T> {
+        let entry = keyring::Entry::new(&self.service, name)?;
+        match operation(&entry) {
+            Err(keyring::Error::PlatformFailure(first)) => {
+                tracing::warn!(
+                    error = first_line(&first.to_string()),
+                    "the keychain service failed; trying once more"
+                );
+                operation(&keyring::Entry::new(&self.service, name)?)
+            }
+            other => other,
+        }
     }
 
     /// Keeps the original of a CLI file. Originals can hold the user's own tokens, so they
@@ -145,16 +164,16 @@ impl Vault {
     pub fn store_backup(&self, path: &std::path::Path, contents: &str) -> Result<()> {
         let payload = json!({"v": 1, "type": "file_backup", "path": path.to_string_lossy(), "contents": contents});
         let payload = Sensitive::new(payload.to_string());
-        self.entry(&backup_entry_name(path))?
-            .set_password(payload.expose())
-            .map_err(|e| map_keyring("backing up a CLI file", e))
+        self.call(&backup_entry_name(path), |entry| {
+            entry.set_password(payload.expose())
+        })
+        .map_err(|e| map_keyring("backing up a CLI file", e))
     }
 
     /// The backed-up original of a CLI file.
     pub fn load_backup(&self, path: &std::path::Path) -> Result<Sensitive<String>> {
         let raw = self
-            .entry(&backup_entry_name(path))?
-            .get_password()
+            .call(&backup_entry_name(path), keyring::Entry::get_password)
             .map(Sensitive::new)
             .map_err(|e| match e {
                 keyring::Error::NoEntry => Error::Keychain {
@@ -185,7 +204,7 @@ impl Vault {
     }
 
     pub fn delete_backup(&self, path: &std::path::Path) -> Result<()> {
-        match self.entry(&backup_entry_name(path))?.delete_credential() {
+        match self.call(&backup_entry_name(path), keyring::Entry::delete_credential) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring("deleting a CLI file backup", e)),
         }
@@ -193,7 +212,7 @@ impl Vault {
 
     /// Deletes the account's entry; an entry that is already gone is not an error.
     pub fn delete(&self, account_id: &str) -> Result<()> {
-        match self.entry(account_id)?.delete_credential() {
+        match self.call(account_id, keyring::Entry::delete_credential) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring("deleting a secret", e)),
         }
