@@ -49,10 +49,10 @@ fn a_call_in_flight_when_the_keychain_daemon_dies_is_made_again() {
     let report = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{report}\n{stderr}");
-    // The reader was waiting on the stopped daemon when it died, so the restart hit a call
-    // in flight (otherwise this test would prove nothing).
     let printed = std::fs::read_to_string(&out).unwrap_or_default();
     let failed = std::fs::read_to_string(&err).unwrap_or_default();
+    // The reader was waiting on the stopped daemon when it died, so the restart hit a call
+    // in flight (otherwise this test would prove nothing).
     assert!(report.contains("blocked: yes"), "{report}\n{failed}");
     assert!(
         report.contains("status: 0"),

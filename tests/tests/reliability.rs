@@ -306,7 +306,7 @@ fn kills_during_import_leave_whole_files_and_a_sound_database() {
     claude_login(&env, &canary("sk-ant-ort01-"), 4_102_444_800_000);
     std::fs::copy(env.home().join(".claude/.credentials.json"), &login).expect("copy");
     // The database exists before the first kill (a kill before the first `import` created
-    // it would otherwise find none; under load that was one run in a few).
+    // it would otherwise find none; seen once, with the machine under extra load).
     drop(env.board());
     // The user logs in with the CLI, Switchboard imports it, the user removes the account.
     let script = format!(
