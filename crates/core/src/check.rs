@@ -7,9 +7,9 @@ use ts_rs::TS;
 
 use crate::account::{Account, EndpointPreset};
 use crate::error::{Error, Result};
+use crate::http::{Http, Reply};
 use crate::providers::{self, Probe};
 use crate::signin::client::EndpointOverrides;
-use crate::signin::http::{Http, Reply};
 use crate::vault::AccountSecret;
 
 /// What a check found.

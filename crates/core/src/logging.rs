@@ -15,7 +15,13 @@ use crate::config::Config;
 pub fn init(config: &Config, to_stderr: bool) {
     let mut filter =
         EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    for quiet in ["ureq=warn", "ureq_proto=warn", "rustls=warn"] {
+    for quiet in [
+        "reqwest=warn",
+        "hyper=warn",
+        "hyper_util=warn",
+        "h2=warn",
+        "rustls=warn",
+    ] {
         if let Ok(directive) = quiet.parse() {
             filter = filter.add_directive(directive);
         }

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::client::{DeviceDialect, OAuthClient};
-use super::http::{Body, Http};
 use super::protocol::{exchange_code, token_error, tokens_from};
 use crate::error::{Error, Result};
+use crate::http::{Body, Http};
 use crate::secret::Sensitive;
 
 /// A device code being approved.
@@ -36,7 +36,7 @@ impl DeviceGrant {
 /// A verification page the provider named, if it is one Switchboard may open: `https`
 /// (plain `http` only on this computer). Anything else is never opened.
 fn safe_page(url: String) -> Option<String> {
-    super::http::checked_url(&url).ok().map(|_| url)
+    crate::http::checked_url(&url).ok().map(|_| url)
 }
 
 /// One poll's outcome.

@@ -11,13 +11,13 @@ use serde_json::Value;
 use super::browser::{self, OpenWith};
 use super::client::OAuthClient;
 use super::device::{self, Poll};
-use super::http::Http;
 use super::loopback::{self, Callback};
 use super::pkce::{random_token, Pkce};
 use super::protocol::{authorize_url, exchange_code, redirect_error};
 use super::{paste, PasteKind, Session, SessionParts, SignInMethod, SignInStarted, SignIns};
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
+use crate::http::Http;
 
 /// What a sign-in needs to start: the provider's client (overrides applied) and how the
 /// provider signs in.

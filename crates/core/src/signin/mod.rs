@@ -6,7 +6,6 @@ pub mod browser;
 pub mod client;
 pub mod device;
 pub mod flow;
-pub mod http;
 pub mod loopback;
 pub mod paste;
 pub mod pkce;

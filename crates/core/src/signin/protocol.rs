@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 use url::Url;
 
 use super::client::{BodyEncoding, OAuthClient};
-use super::http::{Body, Http, Reply};
 use crate::error::{Error, Result};
+use crate::http::{Body, Http, Reply};
 
 /// The authorize URL for one redirect URI. `state` and the PKCE challenge tie the answer
 /// to this sign-in.
@@ -16,7 +16,7 @@ pub fn authorize_url(
     state: &str,
     challenge: &str,
 ) -> Result<String> {
-    let mut url = super::http::checked_url(&client.authorize_url)?;
+    let mut url = crate::http::checked_url(&client.authorize_url)?;
     {
         let mut query = url.query_pairs_mut();
         for (name, value) in &client.extra_authorize_params {
