@@ -11,7 +11,7 @@ use switchboard_core::catalog::{ProviderId, ProviderInfo};
 use switchboard_core::check::CheckResult;
 use switchboard_core::deep_link::LinkRequest;
 use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::{Imported, Overview, Settings, Switched};
+use switchboard_core::facade::{Imported, Overview, Revoked, Settings, Switched};
 use switchboard_core::signin::{SignInMethod, SignInStarted, SignedIn};
 use switchboard_core::Switchboard;
 
@@ -60,7 +60,7 @@ pub async fn edit_account(board: Board<'_>, id: String, edit: AccountEdit) -> Re
 }
 
 #[tauri::command]
-pub async fn remove_account(board: Board<'_>, id: String) -> Result<()> {
+pub async fn remove_account(board: Board<'_>, id: String) -> Result<Revoked> {
     off_main(board, move |b| b.remove_account(&id)).await
 }
 

@@ -15,6 +15,8 @@ use tauri::{Emitter, Manager};
 
 use std::sync::Arc;
 
+use switchboard_core::refresher::Refresher;
+use switchboard_core::store::EventKind;
 use switchboard_core::watch::LoginWatcher;
 use switchboard_core::{Config, Switchboard};
 
@@ -67,12 +69,23 @@ pub fn run() -> ExitCode {
             import_on_first_start(&board);
             app.manage(LoginWatcher::start(board.clone()));
             let handle = app.handle().clone();
+            let notices = board.clone();
             board.subscribe(move |change| {
                 if let Err(err) = handle.emit(CHANGE_EVENT, change) {
                     tracing::warn!("could not forward a change to the window: {err}");
                 }
                 tray::refresh(&handle);
+                if change.kind == EventKind::SignInNeeded {
+                    tray::notify_sign_in_needed(&handle, &notices, change.account_id.as_deref());
+                }
             });
+            // After the listeners above: a refresh it makes reaches the window and the tray.
+            match Refresher::start(board.clone()) {
+                Ok(refresher) => {
+                    app.manage(refresher);
+                }
+                Err(err) => tracing::warn!("no refresh timer: {err}"),
+            }
             if let Err(err) = tray::create(app.handle(), &board) {
                 // No tray (no StatusNotifier host, say): the window still works.
                 tracing::warn!("no tray icon: {err}");

@@ -148,6 +148,15 @@ fn choose(app: &AppHandle, id: &str) {
     });
 }
 
+/// The one notification for an account whose refresh was refused for good.
+pub fn notify_sign_in_needed(app: &AppHandle, board: &Switchboard, account_id: Option<&str>) {
+    let Some(account) = account_id.and_then(|id| board.account(id).ok()) else {
+        return;
+    };
+    let (title, body) = switchboard_core::tray::sign_in_needed_notice(&account);
+    notify(app, &title, &body);
+}
+
 /// Shows a desktop notification; without a notification service it is only logged.
 fn notify(app: &AppHandle, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;

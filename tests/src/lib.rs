@@ -17,8 +17,10 @@ use switchboard_core::{Config, Switchboard};
 pub struct TestEnv {
     root: tempfile::TempDir,
     pub config: Config,
-    /// The `SWITCHBOARD_ENDPOINTS` file, once pointed at a fake provider.
-    endpoints_file: Option<PathBuf>,
+    /// The `SWITCHBOARD_ENDPOINTS` file: a fake provider, or closed loopback ports.
+    endpoints_file: PathBuf,
+    /// Whether sign-ins go to a fake provider (and so may use the fake browser).
+    signs_in_against_fake: bool,
 }
 
 impl TestEnv {
@@ -38,10 +40,22 @@ impl TestEnv {
             root.path().join("home"),
             built_binary(),
         );
+        // Until a test points it at a fake provider, every endpoint is a closed loopback port:
+        // nothing a test does (a refresh of an imported login, say) can reach a real provider.
+        let unreachable = root.path().join("unreachable-endpoints.json");
+        std::fs::write(
+            &unreachable,
+            fake_provider::endpoints_at("http://127.0.0.1:1", [1455, 1457], 56121).to_string(),
+        )
+        .expect("endpoints file");
+        let mut config = config;
+        config.endpoints = switchboard_core::signin::client::EndpointOverrides::load(&unreachable)
+            .expect("endpoints file");
         Self {
             root,
             config,
-            endpoints_file: None,
+            endpoints_file: unreachable,
+            signs_in_against_fake: false,
         }
     }
 
@@ -54,7 +68,8 @@ impl TestEnv {
         self.config.open_with = switchboard_core::signin::browser::OpenWith::Command(
             fake_browser_bin().display().to_string(),
         );
-        self.endpoints_file = Some(file);
+        self.endpoints_file = file;
+        self.signs_in_against_fake = true;
     }
 
     /// The temporary home given to child processes (never the real one).
@@ -96,12 +111,11 @@ impl TestEnv {
             ("XDG_STATE_HOME", self.home().join(".local/state")),
         ]
         .into_iter()
-        .chain(self.endpoints_file.iter().flat_map(|file| {
-            [
-                ("SWITCHBOARD_ENDPOINTS", file.clone()),
-                ("SWITCHBOARD_OPEN_WITH", fake_browser_bin()),
-            ]
-        }))
+        .chain([("SWITCHBOARD_ENDPOINTS", self.endpoints_file.clone())])
+        .chain(
+            self.signs_in_against_fake
+                .then(|| ("SWITCHBOARD_OPEN_WITH", fake_browser_bin())),
+        )
         .collect()
     }
 

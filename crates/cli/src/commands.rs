@@ -11,10 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use switchboard_core::account::{Account, KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
 use switchboard_core::error::{Error, Result};
+use switchboard_core::facade::Revoked;
 use switchboard_core::secret::Sensitive;
 use switchboard_core::{Config, Switchboard};
 
-use crate::{exec, login};
+use crate::{exec, login, refresh};
 
 #[derive(Parser)]
 #[command(
@@ -108,6 +109,20 @@ enum Command {
         /// The account's label, email, or id prefix.
         account: String,
     },
+    /// Refresh sign-in tokens now: one account, a provider's sign-ins, or every sign-in.
+    /// Exit code 9 when an account needs signing in again, 7 when a refresh failed for now.
+    Refresh {
+        #[arg(value_parser = provider_name())]
+        provider: Option<ProviderId>,
+        /// The account's label, email, or id prefix.
+        account: Option<String>,
+        /// Only tokens that are due (what the app does on its own).
+        #[arg(long)]
+        due: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Put every CLI file back as it was before Switchboard first changed it.
@@ -188,6 +203,15 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     {
         return exec::run(provider, account, next, &command);
     }
+    if let Command::Refresh {
+        provider,
+        account,
+        due,
+        json,
+    } = cli.command
+    {
+        return refresh::run(provider, account, due, json);
+    }
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err),
@@ -252,7 +276,7 @@ fn execute(command: Command) -> Result<()> {
             std::io::Write::write_all(&mut stdout, out.as_bytes())
                 .map_err(|e| Error::io("printing the variables", e))
         }
-        Command::Exec { .. } => unreachable!("handled in run"),
+        Command::Exec { .. } | Command::Refresh { .. } => unreachable!("handled in run"),
         Command::Test { provider, account } => {
             let board = open()?;
             let account = match account {
@@ -404,8 +428,21 @@ fn execute(command: Command) -> Result<()> {
         Command::Remove { provider, account } => {
             let board = open()?;
             let account = board.find_account(provider, &account)?;
-            board.remove_account(&account.id)?;
+            let revoked = board.remove_account(&account.id)?;
             println!("Removed {} and its keychain entry", account.label);
+            match revoked {
+                Revoked::Revoked => println!("Its sign-in was revoked at {}.", provider.display_name()),
+                Revoked::NoEndpoint => println!(
+                    "{} has no way to revoke a sign-in: its tokens stay valid until they expire.",
+                    provider.display_name()
+                ),
+                Revoked::Failed(reason) => eprintln!(
+                    "Revoking its sign-in at {} failed ({}); the tokens stay valid until they expire.",
+                    provider.display_name(),
+                    safe(&reason)
+                ),
+                Revoked::NotNeeded => {}
+            }
             Ok(())
         }
         Command::Completions { shell } => {

@@ -6,6 +6,7 @@ mod commands;
 mod exec;
 mod link;
 mod login;
+mod refresh;
 mod signals;
 
 use std::process::ExitCode;

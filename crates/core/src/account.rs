@@ -66,6 +66,11 @@ pub struct Account {
     pub description: String,
     pub in_pool: bool,
     pub status: AccountStatus,
+    /// Why the account needs attention, in words (empty when it is fine).
+    pub status_reason: String,
+    /// When a sign-in account's access token expires (Unix ms), as last seen.
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
     /// Unix milliseconds.
     #[ts(type = "number")]
     pub created_at: i64,
@@ -92,6 +97,8 @@ impl Account {
             description: String::new(),
             in_pool: false,
             status: AccountStatus::Ok,
+            status_reason: String::new(),
+            expires_at: None,
             created_at: now,
             updated_at: now,
         }

@@ -14,7 +14,10 @@ use crate::catalog::{
 use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
-use crate::facade::{Change, Imported, Overview, ProviderAccounts, Settings, Switched};
+use crate::facade::{
+    Change, Imported, Overview, ProviderAccounts, RefreshOutcome, Refreshed, Revoked, Settings,
+    Switched,
+};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
 
@@ -61,6 +64,9 @@ pub fn typescript() -> String {
         Switched::decl(),
         Settings::decl(),
         Imported::decl(),
+        Revoked::decl(),
+        RefreshOutcome::decl(),
+        Refreshed::decl(),
         SignInStarted::decl(),
         SignedIn::decl(),
         LinkRequest::decl(),

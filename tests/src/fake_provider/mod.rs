@@ -173,10 +173,56 @@ impl FakeProvider {
             .collect()
     }
 
+    /// Access tokens issued for `provider` from now on live `seconds` (negative: expired).
+    pub fn set_lifetime(&self, provider: &str, seconds: i64) {
+        self.lock().lifetimes.insert(provider.to_owned(), seconds);
+    }
+
+    /// The emails whose tokens `provider`'s token endpoint refreshed, oldest first.
+    pub fn refreshes(&self, provider: &str) -> Vec<String> {
+        self.lock()
+            .refreshes
+            .iter()
+            .filter(|(p, _)| p == provider)
+            .map(|(_, email)| email.clone())
+            .collect()
+    }
+
+    /// Refresh tokens presented after they were spent (should never happen).
+    pub fn reused_refresh_tokens(&self) -> Vec<String> {
+        self.lock().reused.clone()
+    }
+
+    /// The tokens revoked at `provider`, oldest first.
+    pub fn revoked(&self, provider: &str) -> Vec<String> {
+        self.lock()
+            .revoked
+            .iter()
+            .filter(|(p, _)| p == provider)
+            .map(|(_, t)| t.clone())
+            .collect()
+    }
+
     /// The `SWITCHBOARD_ENDPOINTS` content that points every provider here.
     pub fn endpoints(&self) -> Value {
-        let b = &self.base;
-        json!({
+        endpoints_at(&self.base, self.codex_ports, self.grok_port)
+    }
+
+    /// Writes [`Self::endpoints`] to `dir/endpoints.json` and returns its path.
+    pub fn endpoints_file(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("endpoints.json");
+        std::fs::write(&path, self.endpoints().to_string()).expect("endpoints file");
+        path
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// `SWITCHBOARD_ENDPOINTS` content pointing every provider's every endpoint under `b`.
+pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
+    json!({
             "claude": {
                 "api_base": format!("{b}/api/claude"),
                 "authorize_url": format!("{b}/claude/authorize"),
@@ -189,7 +235,7 @@ impl FakeProvider {
                 "authorize_url": format!("{b}/codex/authorize"),
                 "token_url": format!("{b}/codex/token"),
                 "revoke_url": format!("{b}/codex/revoke"),
-                "loopback_ports": self.codex_ports,
+                "loopback_ports": codex_ports,
                 "device_code_url": format!("{b}/codex/deviceauth/usercode"),
                 "device_token_url": format!("{b}/codex/deviceauth/token"),
                 "device_verification_url": format!("{b}/codex/device"),
@@ -208,8 +254,9 @@ impl FakeProvider {
                 "authorize_url": format!("{b}/grok/authorize"),
                 "token_url": format!("{b}/grok/token"),
                 "userinfo_url": format!("{b}/grok/userinfo"),
+                "revoke_url": format!("{b}/grok/revoke"),
                 "device_code_url": format!("{b}/grok/device/code"),
-                "loopback_ports": [self.grok_port],
+                "loopback_ports": [grok_port],
             },
             "bob": {
                 "api_base": format!("{b}/api/bob"),
@@ -220,19 +267,7 @@ impl FakeProvider {
             },
             "opencode": { "api_base": format!("{b}/api/opencode") },
             "cursor": { "api_base": format!("{b}/api/cursor") },
-        })
-    }
-
-    /// Writes [`Self::endpoints`] to `dir/endpoints.json` and returns its path.
-    pub fn endpoints_file(&self, dir: &Path) -> PathBuf {
-        let path = dir.join("endpoints.json");
-        std::fs::write(&path, self.endpoints().to_string()).expect("endpoints file");
-        path
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
+    })
 }
 
 /// What the user would paste for a paste-back sign-in: consents at `authorize_url` without

@@ -40,6 +40,16 @@ pub(super) struct State {
     /// API keys the fake's APIs accept, per provider.
     pub(super) keys: Vec<(String, String)>,
     pub(super) polls: usize,
+    /// Refresh tokens already exchanged (rotation: each works once).
+    pub(super) spent_refresh_tokens: std::collections::HashSet<String>,
+    /// Refresh tokens presented again after they were spent: a client that raced itself.
+    pub(super) reused: Vec<String>,
+    /// Every refresh the token endpoints granted: provider and email.
+    pub(super) refreshes: Vec<(String, String)>,
+    /// Every revocation: provider and the token revoked.
+    pub(super) revoked: Vec<(String, String)>,
+    /// Access-token lifetimes (seconds) per provider, when a test sets one.
+    pub(super) lifetimes: HashMap<String, i64>,
     /// Every request to the providers' APIs: the path after `/api/<provider>` and the JSON
     /// body, as a CLI sent it.
     pub(super) api_requests: Vec<(String, Value)>,
@@ -167,8 +177,13 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
         },
         "revoke" => {
             let token = fields.get("token").cloned().unwrap_or_default();
-            s.refresh_tokens.remove(&token);
-            Answer::Json(200, json!({}))
+            if fields.get("client_id").map(String::as_str) != Some(client_id(provider)) {
+                Answer::Json(401, json!({"error": "invalid_client"}))
+            } else {
+                s.refresh_tokens.remove(&token);
+                s.revoked.push((provider.to_owned(), token));
+                Answer::Json(200, json!({}))
+            }
         }
         _ => Answer::Text(404, "not found".into()),
     };
@@ -333,12 +348,23 @@ fn token(
             let identity = grant.identity.clone();
             Answer::Json(200, issue(s, provider, &identity))
         }
-        "refresh_token" => match s.refresh_tokens.remove(&get("refresh_token")) {
-            Some((owner, identity)) if owner == provider => {
-                Answer::Json(200, issue(s, provider, &identity))
+        "refresh_token" => {
+            let presented = get("refresh_token");
+            match s.refresh_tokens.remove(&presented) {
+                Some((owner, identity)) if owner == provider => {
+                    s.spent_refresh_tokens.insert(presented);
+                    s.refreshes
+                        .push((provider.to_owned(), identity.email.clone()));
+                    Answer::Json(200, issue(s, provider, &identity))
+                }
+                _ => {
+                    if s.spent_refresh_tokens.contains(&presented) {
+                        s.reused.push(presented);
+                    }
+                    invalid("refresh_token_reused: the refresh token was already used")
+                }
             }
-            _ => invalid("refresh_token_reused: the refresh token was already used"),
-        },
+        }
         _ => Answer::Json(400, json!({"error": "unsupported_grant_type"})),
     }
 }

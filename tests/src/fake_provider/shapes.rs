@@ -18,7 +18,8 @@ pub(super) fn issue(s: &mut State, provider: &str, identity: &Identity) -> Value
         "gemini" => format!("1//{}", random()),
         _ => format!("rt_{}", random()),
     };
-    let exp = now_secs() + 3600;
+    let lifetime = s.lifetimes.get(provider).copied();
+    let exp = now_secs() as i64 + lifetime.unwrap_or(3600);
     let access = match provider {
         "claude" => format!("sk-ant-oat01-{}", random()),
         "gemini" => format!("ya29.{}", random()),
@@ -32,7 +33,7 @@ pub(super) fn issue(s: &mut State, provider: &str, identity: &Identity) -> Value
     s.issued.push((identity.email.clone(), refresh.clone()));
     match provider {
         "claude" => json!({
-            "access_token": access, "refresh_token": refresh, "expires_in": 28800, "token_type": "Bearer",
+            "access_token": access, "refresh_token": refresh, "expires_in": lifetime.unwrap_or(28800), "token_type": "Bearer",
             "scope": "user:inference user:profile user:sessions:claude_code",
             "account": {"uuid": identity.account_id, "email_address": identity.email},
             "organization": {"uuid": format!("org-{}", identity.account_id), "name": format!("{}'s Organization", identity.name)},
@@ -46,15 +47,15 @@ pub(super) fn issue(s: &mut State, provider: &str, identity: &Identity) -> Value
                     "chatgpt_user_id": format!("user-{}", identity.account_id),
                 },
             })),
-            "access_token": access, "refresh_token": refresh, "expires_in": 864000,
+            "access_token": access, "refresh_token": refresh, "expires_in": lifetime.unwrap_or(864000),
         }),
         "gemini" => json!({
-            "access_token": access, "refresh_token": refresh, "expires_in": 3599, "token_type": "Bearer",
+            "access_token": access, "refresh_token": refresh, "expires_in": lifetime.unwrap_or(3599), "token_type": "Bearer",
             "scope": "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email",
             "id_token": jwt(&json!({"email": identity.email, "sub": identity.account_id, "exp": exp})),
         }),
         "grok" => json!({
-            "access_token": access, "refresh_token": refresh, "expires_in": 3600, "token_type": "Bearer",
+            "access_token": access, "refresh_token": refresh, "expires_in": lifetime.unwrap_or(3600), "token_type": "Bearer",
             "id_token": jwt(&json!({"email": identity.email, "sub": identity.account_id, "exp": exp})),
         }),
         _ => json!({"access_token": access, "refresh_token": refresh, "expires_in": 3600}),

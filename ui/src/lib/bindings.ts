@@ -102,6 +102,14 @@ region: string | null, model: string | null, effort: Effort | null,
  */
 description: string, in_pool: boolean, status: AccountStatus, 
 /**
+ * Why the account needs attention, in words (empty when it is fine).
+ */
+status_reason: string, 
+/**
+ * When a sign-in account's access token expires (Unix ms), as last seen.
+ */
+expires_at: number | null, 
+/**
  * Unix milliseconds.
  */
 created_at: number, updated_at: number, };
@@ -118,7 +126,7 @@ export type AccountEdit = { label: string, description: string, settings: Accoun
 
 export type Saved = { account: Account, warnings: Array<string>, };
 
-export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found";
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found" | "tokens_refreshed" | "sign_in_needed" | "tokens_revoked";
 
 export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
 
@@ -159,6 +167,12 @@ export type Imported = { provider: ProviderId, account_id: string, label: string
  * `false` when the login was already an account (importing twice adds nothing).
  */
 created: boolean, };
+
+export type Revoked = { "revocation": "revoked" } | { "revocation": "no_endpoint" } | { "revocation": "failed", "reason": string } | { "revocation": "not_needed" };
+
+export type RefreshOutcome = { "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, } | { "outcome": "failed", reason: string, retry_at: number, };
+
+export type Refreshed = { provider: ProviderId, account_id: string, label: string, } & ({ "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, } | { "outcome": "failed", reason: string, retry_at: number, });
 
 export type SignInStarted = { id: string, provider: ProviderId, method: SignInMethod, 
 /**

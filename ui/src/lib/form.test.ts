@@ -13,6 +13,7 @@ import {
   newKeyAccount,
   basePlaceholder,
   presetOption,
+  removedNotice,
   watchNotice,
 } from "./form";
 
@@ -148,6 +149,8 @@ describe("account details", () => {
       description: "",
       in_pool: false,
       status: "ok" as const,
+      status_reason: "",
+      expires_at: null,
       created_at: 0,
       updated_at: 0,
     };
@@ -166,5 +169,16 @@ describe("watch notice", () => {
     const change = { kind: "new_login_found" as const, provider: "claude" as const, account_id: null };
     expect(watchNotice(change, "Claude Code")?.text).toContain("Import logins");
     expect(watchNotice({ ...change, kind: "active_changed" }, "Claude Code")).toBeNull();
+  });
+});
+
+describe("removing an account", () => {
+  it("says what happened at the provider", () => {
+    expect(removedNotice("Work", "Codex", { revocation: "revoked" })).toBe(
+      "Removed Work and its keychain entry. Its sign-in was revoked at Codex.",
+    );
+    expect(removedNotice("Home", "Claude Code", { revocation: "no_endpoint" })).toContain("no way to revoke");
+    expect(removedNotice("Home", "Gemini", { revocation: "failed", reason: "HTTP 500" })).toContain("failed (HTTP 500)");
+    expect(removedNotice("Key", "Codex", { revocation: "not_needed" })).toBe("Removed Key and its keychain entry.");
   });
 });

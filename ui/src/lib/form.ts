@@ -2,6 +2,7 @@
 // Kept free of Svelte so it can be unit-tested.
 import type {
   Account,
+  Revoked,
   AccountSettings,
   AccountKind,
   AccountStatus,
@@ -50,7 +51,7 @@ export const modeLabels: Record<KeyMode, string> = {
 export const statusLabels: Record<AccountStatus, string> = {
   ok: "Ready",
   needs_sign_in: "Needs sign-in",
-  refresh_failed: "Refresh failed",
+  refresh_failed: "Offline — retrying",
 };
 
 export function emptyKeyForm(info: ProviderInfo): KeyForm {
@@ -210,6 +211,35 @@ export function watchNotice(change: Change, provider: string): { text: string; w
       };
     case "tokens_taken_back":
       return { text: `${provider} refreshed its sign-in; Switchboard keeps the new tokens.`, warnings: [] };
+    default:
+      return null;
+  }
+}
+
+/** What removing an account did at the provider, in the notice after it. */
+export function removedNotice(label: string, providerName: string, revoked: Revoked): string {
+  const removed = `Removed ${label} and its keychain entry.`;
+  switch (revoked.revocation) {
+    case "revoked":
+      return `${removed} Its sign-in was revoked at ${providerName}.`;
+    case "no_endpoint":
+      return `${removed} ${providerName} has no way to revoke a sign-in: its tokens stay valid until they expire.`;
+    case "failed":
+      return `${removed} Revoking its sign-in at ${providerName} failed (${revoked.reason}); its tokens stay valid until they expire.`;
+    case "not_needed":
+      return removed;
+  }
+}
+
+/** What the removal confirmation warns about, for sign-ins whose provider revokes. */
+export function removeWarning(account: Account): string | null {
+  if (account.kind !== "oauth") return null;
+  switch (account.provider) {
+    case "gemini":
+      return "Removing revokes this Google sign-in: every copy of it stops working, Gemini CLI on other computers included.";
+    case "codex":
+    case "grok":
+      return "Removing revokes this sign-in at the provider: every copy of its tokens stops working.";
     default:
       return null;
   }

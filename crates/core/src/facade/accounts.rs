@@ -8,7 +8,7 @@ use crate::store::{EventKind, Tx};
 use crate::validate;
 use crate::vault::AccountSecret;
 
-use super::Switchboard;
+use super::{Revoked, Switchboard};
 
 const MAX_DESCRIPTION_CHARS: usize = 1_000;
 
@@ -195,8 +195,10 @@ impl Switchboard {
     /// Removes an account and its keychain entry. If it was active, its files are cleared
     /// first (the provider then has no active account). The keychain entry goes before the
     /// row (outside the transaction) and comes back if the row cannot be removed, so a
-    /// failure never leaves a secret nobody can see.
-    pub fn remove_account(&self, id: &str) -> Result<()> {
+    /// failure never leaves a secret nobody can see. A sign-in's refresh token is then
+    /// revoked at the provider, where it has an endpoint (after the removal, so a removal
+    /// that fails never leaves an account whose tokens are dead); what happened is returned.
+    pub fn remove_account(&self, id: &str) -> Result<Revoked> {
         let account = self.account(id)?;
         let active = self
             .store
@@ -235,7 +237,10 @@ impl Switchboard {
         }
         self.remove_exec_dir(&account)?;
         self.publish(EventKind::AccountRemoved, account.provider, Some(id));
-        Ok(())
+        Ok(match (&secret, account.kind) {
+            (Some(secret), AccountKind::Oauth) => self.revoke_sign_in(&account, secret),
+            _ => Revoked::NotNeeded,
+        })
     }
 
     /// Stores a new account: its secret first (outside any transaction; if the keychain

@@ -60,6 +60,7 @@ impl Switchboard {
         // The global files may hold tokens the CLI refreshed: take them back first, so the
         // per-account dir gets the newest.
         self.take_back(provider)?;
+        self.refresh_if_due(&account);
         let dir = self.exec_dir(&account);
         let source = providers::get(provider);
         let paths = exec_paths(&dir);
@@ -225,7 +226,7 @@ impl Switchboard {
     }
 
     /// The lock file of an account's exec dir (beside it, so the dir can go).
-    fn exec_lease(&self, account: &Account) -> Result<File> {
+    pub(super) fn exec_lease(&self, account: &Account) -> Result<File> {
         let dir = self.config.data_dir.join("exec");
         create_private_dir(&dir)?;
         let path = dir.join(format!("{}.lock", account.id));

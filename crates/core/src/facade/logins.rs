@@ -129,6 +129,8 @@ impl Switchboard {
         }
         self.vault.store(&account.id, &found.secret)?;
         self.store.transaction(|tx| {
+            // Tokens the CLI refreshed work: the account's status and expiry say so.
+            tx.record_tokens_fresh(&account.id, source.expires_at(&in_file))?;
             tx.log_event(
                 EventKind::TokensTakenBack,
                 provider,
@@ -228,6 +230,10 @@ impl Switchboard {
         let account = Account {
             email: found.email.clone(),
             plan: found.plan.clone(),
+            expires_at: found
+                .secret
+                .oauth_tokens()
+                .and_then(|tokens| providers::get(found.provider).expires_at(&tokens)),
             ..Account::new(found.provider, found.kind, hint(info, &found.secret))
         };
         let base = self.sign_in_label(found)?;

@@ -5,6 +5,7 @@
 mod accounts;
 mod exec;
 mod logins;
+mod refresh;
 mod settings;
 mod sign_in;
 mod switching;
@@ -16,6 +17,7 @@ use ts_rs::TS;
 
 pub use exec::{ExecAccount, ExecEnvironment};
 pub use logins::{Imported, TakeBack};
+pub use refresh::{RefreshOutcome, Refreshed, Revoked};
 pub use settings::Settings;
 pub use switching::Switched;
 

@@ -130,6 +130,12 @@ impl Switchboard {
             if login.identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, &login.identity)?;
             }
+            // A new sign-in works: whatever a refresh said before no longer holds.
+            let expires_at = login
+                .secret
+                .oauth_tokens()
+                .and_then(|tokens| providers::get(account.provider).expires_at(&tokens));
+            tx.record_tokens_fresh(&account.id, expires_at)?;
             tx.log_event(
                 EventKind::SecretReplaced,
                 account.provider,
@@ -174,7 +180,7 @@ impl Switchboard {
         Ok(Some(label))
     }
 
-    fn oauth_client(&self, provider: ProviderId) -> Result<OAuthClient> {
+    pub(super) fn oauth_client(&self, provider: ProviderId) -> Result<OAuthClient> {
         let client = providers::get(provider).oauth_client().ok_or_else(|| {
             Error::NotAllowed(format!(
                 "{} has no sign-in; add an API key instead.",

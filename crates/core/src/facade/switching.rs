@@ -74,6 +74,9 @@ impl Switchboard {
             }
             None => None,
         };
+        if let Some(account) = &account {
+            self.refresh_if_due(account);
+        }
         let files = self.set_active_quietly(provider, account.as_ref())?;
         self.publish(EventKind::ActiveChanged, provider, account_id);
         Ok(Switched::new(provider, account.as_ref(), &files))

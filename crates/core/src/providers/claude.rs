@@ -176,6 +176,25 @@ impl Provider for Claude {
         text(Some(tokens), "/accessToken").map(str::to_owned)
     }
 
+    fn refresh_token(&self, tokens: &Value) -> Option<String> {
+        text(Some(tokens), "/refreshToken").map(str::to_owned)
+    }
+
+    fn expires_at(&self, tokens: &Value) -> Option<i64> {
+        tokens.get("expiresAt").and_then(Value::as_i64)
+    }
+
+    /// `claudeAiOauth` with the new tokens; plan, tier and scopes stay.
+    fn refreshed(&self, stored: &Value, response: &Value) -> Option<Value> {
+        let mut tokens = stored.clone();
+        tokens["accessToken"] = Value::from(text(Some(response), "/access_token")?);
+        if let Some(refresh) = text(Some(response), "/refresh_token") {
+            tokens["refreshToken"] = Value::from(refresh);
+        }
+        tokens["expiresAt"] = Value::from(expiry_ms(response, 8 * 3600));
+        Some(tokens)
+    }
+
     /// Claude Code's public OAuth client [RE]. The loopback redirect is
     /// `http://localhost:<any port>/callback`; the paste-back page shows `code#state`.
     fn oauth_client(&self) -> Option<OAuthClient> {

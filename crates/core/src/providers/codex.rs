@@ -168,6 +168,29 @@ impl Provider for Codex {
         text(Some(tokens), "/tokens/access_token").map(str::to_owned)
     }
 
+    fn refresh_token(&self, tokens: &Value) -> Option<String> {
+        text(Some(tokens), "/tokens/refresh_token").map(str::to_owned)
+    }
+
+    /// The access token is a JWT: its `exp`.
+    fn expires_at(&self, tokens: &Value) -> Option<i64> {
+        let claims = jwt_claims(text(Some(tokens), "/tokens/access_token")?)?;
+        crate::providers::common::instant_ms(claims.get("exp")?)
+    }
+
+    /// `auth.json` with the new tokens and `last_refresh` now, as `codex` writes it.
+    fn refreshed(&self, stored: &Value, response: &Value) -> Option<Value> {
+        let mut auth = stored.clone();
+        auth["tokens"]["access_token"] = Value::from(text(Some(response), "/access_token")?);
+        for name in ["refresh_token", "id_token"] {
+            if let Some(value) = text(Some(response), &format!("/{name}")) {
+                auth["tokens"][name] = Value::from(value);
+            }
+        }
+        auth["last_refresh"] = Value::from(crate::time::rfc3339(crate::time::now_ms()));
+        Some(auth)
+    }
+
     /// Codex's ChatGPT client [SRC: codex-rs/login]: loopback `localhost:1455/auth/callback`
     /// (1457 when busy; no other ports are registered), and OpenAI's device sign-in.
     fn oauth_client(&self) -> Option<OAuthClient> {

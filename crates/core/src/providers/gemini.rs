@@ -117,6 +117,28 @@ impl Provider for Gemini {
         tokens.get("expiry_date").and_then(Value::as_i64)
     }
 
+    fn refresh_token(&self, tokens: &Value) -> Option<String> {
+        text(Some(tokens), "/refresh_token").map(str::to_owned)
+    }
+
+    fn expires_at(&self, tokens: &Value) -> Option<i64> {
+        tokens.get("expiry_date").and_then(Value::as_i64)
+    }
+
+    /// `oauth_creds.json` with the new access token (Google does not rotate the refresh
+    /// token, but one that comes is kept).
+    fn refreshed(&self, stored: &Value, response: &Value) -> Option<Value> {
+        let mut creds = stored.clone();
+        creds["access_token"] = Value::from(text(Some(response), "/access_token")?);
+        for name in ["refresh_token", "id_token"] {
+            if let Some(value) = text(Some(response), &format!("/{name}")) {
+                creds[name] = Value::from(value);
+            }
+        }
+        creds["expiry_date"] = Value::from(expiry_ms(response, 3600));
+        Some(creds)
+    }
+
     fn switch_caveat(&self) -> Option<&'static str> {
         Some("Running gemini sessions keep their old login until restarted: Gemini never re-reads its files.")
     }

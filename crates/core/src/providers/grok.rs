@@ -120,6 +120,25 @@ impl Provider for Grok {
         text(Some(tokens), "/key").map(str::to_owned)
     }
 
+    fn refresh_token(&self, tokens: &Value) -> Option<String> {
+        text(Some(tokens), "/refresh_token").map(str::to_owned)
+    }
+
+    fn expires_at(&self, tokens: &Value) -> Option<i64> {
+        instant_ms(tokens.get("expires_at")?)
+    }
+
+    /// The session with the new `key`, as the Grok CLI writes it after a refresh.
+    fn refreshed(&self, stored: &Value, response: &Value) -> Option<Value> {
+        let mut session = stored.clone();
+        session["key"] = Value::from(text(Some(response), "/access_token")?);
+        if let Some(refresh) = text(Some(response), "/refresh_token") {
+            session["refresh_token"] = Value::from(refresh);
+        }
+        session["expires_at"] = Value::from(crate::time::rfc3339(expiry_ms(response, 3600)));
+        Some(session)
+    }
+
     /// The Grok CLI's xAI client [RE: CLIProxyAPI, opencode]: device code, or the browser with
     /// the registered loopback `127.0.0.1:56121/callback` (PKCE, `nonce`, `plan=generic`).
     fn oauth_client(&self) -> Option<OAuthClient> {
@@ -129,6 +148,8 @@ impl Provider for Grok {
             userinfo_url: Some("https://auth.x.ai/oauth2/userinfo".into()),
             device_dialect: Some(DeviceDialect::Rfc8628),
             device_code_url: Some("https://auth.x.ai/oauth2/device/code".into()),
+            // `revocation_endpoint` of xAI's OpenID configuration (USAGE-AND-LIFECYCLE §3).
+            revoke_url: Some("https://auth.x.ai/oauth2/revoke".into()),
             ..OAuthClient::new(
                 ProviderId::Grok,
                 "b1a00492-073a-47ea-816f-4c329264a828",

@@ -110,6 +110,32 @@ pub trait Provider: Sync {
         common::text(Some(tokens), "/access_token").map(str::to_owned)
     }
 
+    // --- Keeping a sign-in alive ----------------------------------------------------------
+
+    /// The refresh token inside stored tokens; `None` when these tokens cannot be refreshed.
+    fn refresh_token(&self, _tokens: &Value) -> Option<String> {
+        None
+    }
+
+    /// When the access token in stored tokens expires (Unix ms).
+    fn expires_at(&self, _tokens: &Value) -> Option<i64> {
+        None
+    }
+
+    /// Stored tokens after a refresh answered `response`: the new access token, and the new
+    /// refresh token when one came (otherwise the old one stays, as every CLI does).
+    fn refreshed(&self, _stored: &Value, _response: &Value) -> Option<Value> {
+        None
+    }
+
+    /// How long before expiry Switchboard refreshes. Later than the CLIs do (Claude Code,
+    /// Grok and Google's library at 5 min, Codex at expiry or 5 min): a CLI running on the
+    /// active account refreshes it first, Switchboard takes the result back and finds it
+    /// fresh, so the two never spend the same refresh token.
+    fn refresh_margin_ms(&self) -> i64 {
+        2 * 60 * 1000
+    }
+
     // --- The CLI's files -----------------------------------------------------------------
 
     /// Every file the CLI reads, with the owned keys it should hold for `active` (none when

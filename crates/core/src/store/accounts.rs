@@ -8,9 +8,22 @@ use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::error::{Error, Result};
 use crate::time::now_ms;
 
+/// What the refresher needs of a sign-in account, from SQLite alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshPlan {
+    pub id: String,
+    pub provider: ProviderId,
+    /// When the access token expires (Unix ms), if known.
+    pub expires_at: Option<i64>,
+    /// Not before this (a backoff after a failure that may pass).
+    pub retry_at: Option<i64>,
+    pub status: AccountStatus,
+}
+
 const COLUMNS: &str =
     "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
-                       region, model, effort, description, in_pool, status, created_at, updated_at, plan";
+                       region, model, effort, description, in_pool, status, created_at, updated_at, plan, \
+                       status_reason, expires_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
     let text = |i: usize| row.get::<_, String>(i);
@@ -45,6 +58,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             created_at: row.get(15)?,
             updated_at: row.get(16)?,
             plan: row.get(17)?,
+            status_reason: text(18)?,
+            expires_at: row.get(19)?,
         })
     })();
     Ok(parsed)
@@ -54,7 +69,7 @@ impl Tx<'_> {
     pub fn insert_account(&self, account: &Account) -> Result<()> {
         self.conn()
             .execute(
-                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
+                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"),
                 params![
                     account.id,
                     account.provider.as_str(),
@@ -74,6 +89,8 @@ impl Tx<'_> {
                     account.created_at,
                     account.updated_at,
                     account.plan,
+                    account.status_reason,
+                    account.expires_at,
                 ],
             )
             .map_err(|e| label_conflict(e, &account.label))?;
@@ -155,6 +172,74 @@ impl Tx<'_> {
             return Err(Error::not_found("Account"));
         }
         self.account(&account.id)
+    }
+
+    /// Records a refresh (or a take-back) that left the account working: its new expiry,
+    /// no failure, no reason.
+    pub fn record_tokens_fresh(&self, id: &str, expires_at: Option<i64>) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET status = 'ok', status_reason = '', expires_at = ?2,
+                    refresh_failures = 0, retry_at = NULL, updated_at = ?3
+             WHERE id = ?1",
+            params![id, expires_at, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Records a refresh that failed: `status` (needs sign-in, or failed for now), the
+    /// reason in words, and when to try again (`None`: not until the user signs in).
+    pub fn record_refresh_failure(
+        &self,
+        id: &str,
+        status: AccountStatus,
+        reason: &str,
+        retry_at: Option<i64>,
+    ) -> Result<u32> {
+        self.conn().execute(
+            "UPDATE accounts SET status = ?2, status_reason = ?3, retry_at = ?4,
+                    refresh_failures = refresh_failures + 1, updated_at = ?5
+             WHERE id = ?1",
+            params![id, status.as_str(), reason, retry_at, now_ms()],
+        )?;
+        self.refresh_failures(id)
+    }
+
+    /// How many refreshes of this account failed in a row.
+    pub fn refresh_failures(&self, id: &str) -> Result<u32> {
+        Ok(self.conn().query_row(
+            "SELECT refresh_failures FROM accounts WHERE id = ?1",
+            params![id],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Every sign-in account's refresh plan: id, expiry, retry time and status.
+    pub fn refresh_plans(&self) -> Result<Vec<RefreshPlan>> {
+        let mut statement = self.conn().prepare(
+            "SELECT id, provider, expires_at, retry_at, status FROM accounts WHERE kind = 'oauth'",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+                row.get::<_, Option<i64>>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut plans = Vec::new();
+        for row in rows {
+            let (id, provider, expires_at, retry_at, status) = row?;
+            plans.push(RefreshPlan {
+                provider: ProviderId::parse(&provider)
+                    .ok_or_else(|| corrupt("provider", &provider))?,
+                status: AccountStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+                id,
+                expires_at,
+                retry_at,
+            });
+        }
+        Ok(plans)
     }
 
     /// The provider's own identity record of a sign-in account (not secret), `{}` if none.

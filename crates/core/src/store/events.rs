@@ -23,10 +23,16 @@ pub enum EventKind {
     TokensTakenBack,
     /// A login no account knows appeared in a CLI's files (the user ran the CLI's own login).
     NewLoginFound,
+    /// Switchboard refreshed a sign-in account's tokens.
+    TokensRefreshed,
+    /// A refresh was refused for good: the account needs signing in again.
+    SignInNeeded,
+    /// A sign-in account's refresh token was revoked at the provider (on removal).
+    TokensRevoked,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 9] = [
+    const ALL: [EventKind; 12] = [
         EventKind::AccountAdded,
         EventKind::AccountUpdated,
         EventKind::SecretReplaced,
@@ -36,6 +42,9 @@ impl EventKind {
         EventKind::FilesRestored,
         EventKind::TokensTakenBack,
         EventKind::NewLoginFound,
+        EventKind::TokensRefreshed,
+        EventKind::SignInNeeded,
+        EventKind::TokensRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +58,9 @@ impl EventKind {
             EventKind::FilesRestored => "files_restored",
             EventKind::TokensTakenBack => "tokens_taken_back",
             EventKind::NewLoginFound => "new_login_found",
+            EventKind::TokensRefreshed => "tokens_refreshed",
+            EventKind::SignInNeeded => "sign_in_needed",
+            EventKind::TokensRevoked => "tokens_revoked",
         }
     }
 

@@ -67,6 +67,13 @@ const MIGRATIONS: &[&str] = &[
     // 6: the sign-in account whose tokens Switchboard last wrote into each CLI's files: a
     // token the CLI refreshes after a switch has no identity beside it, and is its.
     "ALTER TABLE provider_state ADD COLUMN last_login_account TEXT REFERENCES accounts (id) ON DELETE SET NULL;",
+    // 7: keeping sign-ins alive: why an account needs attention (in words), when its access
+    // token expires (metadata for the refresh timers, so planning reads no keychain), and
+    // the backoff of a refresh that failed for a reason that may pass.
+    "ALTER TABLE accounts ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
+     ALTER TABLE accounts ADD COLUMN expires_at INTEGER;
+     ALTER TABLE accounts ADD COLUMN refresh_failures INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE accounts ADD COLUMN retry_at INTEGER;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

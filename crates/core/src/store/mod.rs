@@ -12,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use accounts::RefreshPlan;
 pub use events::{EventKind, EventRecord};
 pub use files::ManagedFile;
 

@@ -1,0 +1,110 @@
+//! `switchboard refresh`: refreshes sign-in tokens now and says, per account, what happened.
+//! The exit code tells a script whether every account still works.
+
+use std::process::ExitCode;
+
+use switchboard_core::catalog::ProviderId;
+use switchboard_core::error::{Error, Result};
+use switchboard_core::facade::{RefreshOutcome, Refreshed};
+
+use crate::commands::{fail, open, safe};
+
+/// Exit code when an account needs signing in again.
+const NEEDS_SIGN_IN: u8 = 9;
+/// Exit code when a refresh failed for a reason that may pass (network, provider down).
+const FAILED: u8 = 7;
+
+pub fn run(
+    provider: Option<ProviderId>,
+    account: Option<String>,
+    due: bool,
+    json: bool,
+) -> ExitCode {
+    match refresh(provider, account, due) {
+        Ok(done) => report(&done, json),
+        Err(err) => fail(&err),
+    }
+}
+
+fn refresh(
+    provider: Option<ProviderId>,
+    account: Option<String>,
+    due: bool,
+) -> Result<Vec<Refreshed>> {
+    let board = open()?;
+    match (provider, account) {
+        (Some(provider), Some(name)) => {
+            let account = board.find_account(provider, &name)?;
+            Ok(vec![board.refresh_account(&account.id, !due)?])
+        }
+        (provider, None) if due => board.refresh_due(provider),
+        (provider, None) => board.refresh_sign_ins(provider),
+        (None, Some(_)) => Err(Error::InvalidInput(
+            "Name the provider before the account.".into(),
+        )),
+    }
+}
+
+fn report(done: &[Refreshed], json: bool) -> ExitCode {
+    if json {
+        match serde_json::to_string_pretty(done) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return fail(&Error::io("printing", e)),
+        }
+    } else if done.is_empty() {
+        println!("No sign-in account to refresh.");
+    }
+    let mut code = 0;
+    for refreshed in done {
+        let name = format!(
+            "{} \u{201c}{}\u{201d}",
+            refreshed.provider.display_name(),
+            safe(&refreshed.label)
+        );
+        let line = match &refreshed.outcome {
+            RefreshOutcome::Refreshed { expires_at } => {
+                format!("{name}: refreshed{}", until(*expires_at))
+            }
+            RefreshOutcome::Fresh { expires_at } => {
+                format!("{name}: not due{}", until(*expires_at))
+            }
+            RefreshOutcome::InUse => {
+                format!("{name}: in use by a running `switchboard exec`; its CLI refreshes it")
+            }
+            RefreshOutcome::NeedsSignIn { reason } => {
+                code = NEEDS_SIGN_IN;
+                format!(
+                    "{name}: needs signing in again ({}). Run `switchboard login {}`.",
+                    safe(reason),
+                    refreshed.provider.as_str()
+                )
+            }
+            RefreshOutcome::Failed { reason, .. } => {
+                if code == 0 {
+                    code = FAILED;
+                }
+                format!(
+                    "{name}: not refreshed ({}); tried again later",
+                    safe(reason)
+                )
+            }
+        };
+        if json {
+            continue;
+        }
+        match refreshed.outcome {
+            RefreshOutcome::NeedsSignIn { .. } | RefreshOutcome::Failed { .. } => {
+                eprintln!("{line}")
+            }
+            _ => println!("{line}"),
+        }
+    }
+    ExitCode::from(code)
+}
+
+/// ", valid until 14:05" for an expiry.
+fn until(expires_at: Option<i64>) -> String {
+    expires_at
+        .map(|at| format!(", valid until {}", switchboard_core::time::rfc3339(at)))
+        .unwrap_or_default()
+}

@@ -1,0 +1,222 @@
+//! The app's refresh timer: one thread that sleeps until the next sign-in is due, refreshes
+//! whatever is due, and plans again. Nothing wakes it in between but a change ([`poke`]).
+//!
+//! Deadlines are wall-clock instants (an expiry is one). On Linux the thread waits on a
+//! `timerfd` of `CLOCK_REALTIME` with an absolute deadline, so time spent asleep counts: after
+//! a resume, every timer that came due meanwhile fires at once (and a clock change wakes it
+//! too). Elsewhere it waits on a condition variable for at most [`MAX_NAP`], because those
+//! timeouts run on a clock that stops while the machine sleeps.
+//!
+//! [`poke`]: Refresher::poke
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::facade::Switchboard;
+
+/// How late a timer must fire to count as a resume from sleep.
+const RESUMED_LATE_MS: i64 = 60_000;
+/// After a resume, the network may not be up yet: wait this long before refreshing.
+const AFTER_RESUME: Duration = Duration::from_secs(5);
+/// When planning fails (the database is busy), try again after this long.
+const RETRY_PLANNING_MS: i64 = 60_000;
+/// The longest wait where the timer's clock may stop during sleep (not Linux).
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+const MAX_NAP: Duration = Duration::from_secs(10 * 60);
+
+/// The running refresh timer. Dropping it does not stop the thread (it lives as long as
+/// the app).
+pub struct Refresher {
+    alarm: Arc<Alarm>,
+}
+
+impl Refresher {
+    /// Starts the thread, and replans whenever the board publishes a change (an account
+    /// added, signed in again or refreshed elsewhere).
+    pub fn start(board: Arc<Switchboard>) -> std::io::Result<Self> {
+        let alarm = Arc::new(Alarm::new()?);
+        {
+            let alarm = alarm.clone();
+            board.subscribe(move |_| alarm.poke());
+        }
+        let worker = alarm.clone();
+        std::thread::Builder::new()
+            .name("refresher".into())
+            .spawn(move || run(&board, &worker))?;
+        Ok(Self { alarm })
+    }
+
+    /// Plans again now (something changed).
+    pub fn poke(&self) {
+        self.alarm.poke();
+    }
+}
+
+fn run(board: &Switchboard, alarm: &Alarm) {
+    loop {
+        let now = crate::time::now_ms();
+        let deadline = match board.next_refresh_at() {
+            Ok(next) => next,
+            Err(err) => {
+                tracing::warn!("could not plan the next refresh: {err}");
+                Some(now + RETRY_PLANNING_MS)
+            }
+        };
+        if deadline.is_none_or(|at| at > now) {
+            tracing::debug!(deadline, "refresher: waiting");
+            alarm.wait_until(deadline);
+            let late = deadline.map(|at| crate::time::now_ms() - at);
+            if late.is_some_and(|ms| ms > RESUMED_LATE_MS) {
+                tracing::info!(
+                    late_ms = late,
+                    "refresher: woke after sleep; re-checking every account"
+                );
+                std::thread::sleep(AFTER_RESUME);
+            }
+            continue;
+        }
+        match board.refresh_due(None) {
+            Ok(done) => tracing::info!(count = done.len(), "refresher: refreshed what was due"),
+            Err(err) => {
+                tracing::warn!("refresher: {err}");
+                // Do not spin on a failure that repeats: wait before planning again.
+                alarm.wait_until(Some(crate::time::now_ms() + RETRY_PLANNING_MS));
+            }
+        }
+    }
+}
+
+/// A wait that ends at a wall-clock deadline or when poked.
+struct Alarm {
+    poked: AtomicBool,
+    #[cfg(target_os = "linux")]
+    timer: nix::sys::timerfd::TimerFd,
+    #[cfg(not(target_os = "linux"))]
+    signal: (std::sync::Mutex<()>, std::sync::Condvar),
+}
+
+#[cfg(target_os = "linux")]
+impl Alarm {
+    fn new() -> std::io::Result<Self> {
+        use nix::sys::timerfd::{ClockId, TimerFd, TimerFlags};
+        let timer = TimerFd::new(ClockId::CLOCK_REALTIME, TimerFlags::TFD_CLOEXEC)
+            .map_err(std::io::Error::from)?;
+        Ok(Self {
+            poked: AtomicBool::new(false),
+            timer,
+        })
+    }
+
+    fn wait_until(&self, deadline_ms: Option<i64>) {
+        use nix::sys::time::TimeSpec;
+        use nix::sys::timerfd::{Expiration, TimerSetTimeFlags};
+        let armed = match deadline_ms {
+            Some(ms) => self.timer.set(
+                Expiration::OneShot(TimeSpec::new(
+                    ms.div_euclid(1000),
+                    ms.rem_euclid(1000) * 1_000_000,
+                )),
+                TimerSetTimeFlags::TFD_TIMER_ABSTIME | TimerSetTimeFlags::TFD_TIMER_CANCEL_ON_SET,
+            ),
+            None => self.timer.unset(),
+        };
+        if let Err(err) = armed {
+            tracing::warn!("refresher: could not set its timer: {err}");
+            std::thread::sleep(Duration::from_secs(60));
+            return;
+        }
+        // A poke that came while planning: plan again rather than wait.
+        if self.poked.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        if let Err(err) = self.timer.wait() {
+            tracing::warn!("refresher: waiting failed: {err}");
+            std::thread::sleep(Duration::from_secs(60));
+        }
+        self.poked.store(false, Ordering::SeqCst);
+    }
+
+    fn poke(&self) {
+        use nix::sys::time::TimeSpec;
+        use nix::sys::timerfd::{Expiration, TimerSetTimeFlags};
+        self.poked.store(true, Ordering::SeqCst);
+        // One nanosecond from now: the waiting thread wakes at once.
+        if let Err(err) = self.timer.set(
+            Expiration::OneShot(TimeSpec::new(0, 1)),
+            TimerSetTimeFlags::empty(),
+        ) {
+            tracing::warn!("refresher: could not wake its thread: {err}");
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+impl Alarm {
+    fn new() -> std::io::Result<Self> {
+        Ok(Self {
+            poked: AtomicBool::new(false),
+            signal: Default::default(),
+        })
+    }
+
+    fn wait_until(&self, deadline_ms: Option<i64>) {
+        let (lock, condvar) = &self.signal;
+        let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if self.poked.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        let wait = deadline_ms
+            .map(|at| Duration::from_millis((at - crate::time::now_ms()).max(0) as u64))
+            .unwrap_or(MAX_NAP)
+            .min(MAX_NAP);
+        let _ = condvar.wait_timeout(guard, wait);
+        self.poked.store(false, Ordering::SeqCst);
+    }
+
+    fn poke(&self) {
+        let (lock, condvar) = &self.signal;
+        let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.poked.store(true, Ordering::SeqCst);
+        condvar.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_wall_clock_deadline_ends_the_wait() {
+        let alarm = Alarm::new().expect("alarm");
+        let started = Instant::now();
+        alarm.wait_until(Some(crate::time::now_ms() + 150));
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(100), "{waited:?}");
+        assert!(waited < Duration::from_secs(5), "{waited:?}");
+    }
+
+    #[test]
+    fn a_poke_ends_a_wait_without_deadline() {
+        let alarm = Arc::new(Alarm::new().expect("alarm"));
+        let poker = alarm.clone();
+        let started = Instant::now();
+        let thread = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            poker.poke();
+        });
+        alarm.wait_until(None);
+        thread.join().expect("poker");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_poke_before_the_wait_is_not_lost() {
+        let alarm = Alarm::new().expect("alarm");
+        alarm.poke();
+        let started = Instant::now();
+        alarm.wait_until(Some(crate::time::now_ms() + 60_000));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}

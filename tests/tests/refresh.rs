@@ -1,0 +1,295 @@
+//! Keeping sign-ins alive, against the fake provider: due accounts are refreshed once, the
+//! rotated tokens land in the keychain (and the CLI's file when active), concurrent refreshes
+//! never spend a refresh token twice, a refusal needs sign-in (and a new sign-in fixes it in
+//! place), a failure that may pass is tried again later, `use` refreshes an expired account
+//! first, and removing a sign-in revokes it where the provider can.
+
+use std::process::Output;
+
+use serde_json::Value;
+use switchboard_tests::fake_provider::{Failure, FakeProvider, Identity, Route};
+use switchboard_tests::{secret_tool_lookup, TestEnv};
+
+fn world() -> (TestEnv, FakeProvider) {
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    (env, fake)
+}
+
+fn run(env: &TestEnv, args: &[&str]) -> Output {
+    env.switchboard().args(args).output().expect("switchboard")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Signs in through the (fake) browser as `email`; returns the account's id.
+fn login(env: &TestEnv, fake: &FakeProvider, provider: &str, email: &str) -> String {
+    fake.sign_in_as(Identity::new(email, "max"));
+    let out = run(env, &["login", provider, "--label", email]);
+    assert!(
+        out.status.success(),
+        "login {provider} {email}: {}",
+        text(&out)
+    );
+    account(env, provider, email)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+/// One account of `list --json`, by label.
+fn account(env: &TestEnv, provider: &str, label: &str) -> Value {
+    let out = run(env, &["list", "--json"]);
+    let list: Value = serde_json::from_slice(&out.stdout).expect("list --json");
+    list["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .filter(|p| p["provider"] == provider)
+        .flat_map(|p| p["accounts"].as_array().cloned().unwrap_or_default())
+        .find(|a| a["label"] == label)
+        .unwrap_or_else(|| panic!("no {provider} account {label} in {list}"))
+}
+
+/// The tokens the keychain holds for an account, read with `secret-tool`.
+fn keychain_tokens(env: &TestEnv, id: &str) -> Value {
+    let stored = secret_tool_lookup(&env.config.keyring_service, id).expect("keychain entry");
+    let value: Value = serde_json::from_str(&stored).expect("stored secret is JSON");
+    // The vault keeps `{"v": 1, "type": "oauth_tokens", "tokens": "<the CLI's JSON>"}`.
+    assert_eq!(value["type"], "oauth_tokens");
+    serde_json::from_str(value["tokens"].as_str().expect("tokens")).expect("tokens are JSON")
+}
+
+fn claude_file(env: &TestEnv) -> Value {
+    let path = env.home().join(".claude/.credentials.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("credentials")).expect("json")
+}
+
+fn codex_file(env: &TestEnv) -> Value {
+    let path = env.home().join(".codex/auth.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("auth.json")).expect("json")
+}
+
+#[test]
+fn due_sign_ins_are_refreshed_once_and_the_new_tokens_land_where_they_belong() {
+    let (env, fake) = world();
+    // Tokens that expire within the refresh margin: due at once.
+    fake.set_lifetime("claude", 60);
+    fake.set_lifetime("codex", 60);
+    let claude_active = login(&env, &fake, "claude", "ca@example.com");
+    let claude_pool = login(&env, &fake, "claude", "cb@example.com");
+    let codex_active = login(&env, &fake, "codex", "xa@example.com");
+    let codex_pool = login(&env, &fake, "codex", "xb@example.com");
+    let board = env.board();
+    board.set_in_pool(&claude_pool, true).expect("pool");
+    board.set_in_pool(&codex_pool, true).expect("pool");
+    let before = keychain_tokens(&env, &claude_pool);
+    // From now on the fake hands out tokens that live an hour.
+    fake.set_lifetime("claude", 3600);
+    fake.set_lifetime("codex", 3600);
+
+    let out = run(&env, &["refresh", "--due"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut claude = fake.refreshes("claude");
+    claude.sort();
+    assert_eq!(claude, ["ca@example.com", "cb@example.com"]);
+    let mut codex = fake.refreshes("codex");
+    codex.sort();
+    assert_eq!(codex, ["xa@example.com", "xb@example.com"]);
+
+    // The pooled accounts' rotated tokens are in the keychain.
+    let after = keychain_tokens(&env, &claude_pool);
+    assert_ne!(after["refreshToken"], before["refreshToken"]);
+    assert!(fake
+        .issued_to("cb@example.com")
+        .contains(&after["refreshToken"].as_str().unwrap().to_owned()));
+    let codex_after = keychain_tokens(&env, &codex_pool);
+    assert!(fake.issued_to("xb@example.com").contains(
+        &codex_after["tokens"]["refresh_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    ));
+    // The active accounts' new tokens are in the CLI files too.
+    assert_eq!(
+        claude_file(&env)["claudeAiOauth"]["accessToken"],
+        keychain_tokens(&env, &claude_active)["accessToken"]
+    );
+    assert_eq!(
+        codex_file(&env)["tokens"]["access_token"],
+        keychain_tokens(&env, &codex_active)["tokens"]["access_token"]
+    );
+    let listed = account(&env, "claude", "cb@example.com");
+    assert_eq!(listed["status"], "ok");
+    assert!(
+        listed["expires_at"].as_i64().unwrap() > switchboard_core::time::now_ms() + 3000 * 1000
+    );
+
+    // Nothing is due any more: a second pass sends nothing.
+    let out = run(&env, &["refresh", "--due"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fake.refreshes("claude").len(), 2);
+    assert_eq!(fake.refreshes("codex").len(), 2);
+    assert!(fake.reused_refresh_tokens().is_empty());
+}
+
+#[test]
+fn twenty_concurrent_refreshes_of_one_account_never_spend_a_refresh_token_twice() {
+    let (env, fake) = world();
+    login(&env, &fake, "codex", "busy@example.com");
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            env.switchboard()
+                .args(["refresh", "codex", "busy@example.com"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    assert!(
+        fake.reused_refresh_tokens().is_empty(),
+        "a refresh token was spent twice"
+    );
+    assert_eq!(fake.refreshes("codex").len(), 20);
+    // The account still works: the stored refresh token is live, and the CLI has the newest.
+    let out = run(&env, &["refresh", "codex", "busy@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let id = account(&env, "codex", "busy@example.com")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        codex_file(&env)["tokens"]["refresh_token"],
+        keychain_tokens(&env, &id)["tokens"]["refresh_token"]
+    );
+}
+
+#[test]
+fn a_refused_refresh_needs_sign_in_and_a_new_sign_in_fixes_the_same_account() {
+    let (env, fake) = world();
+    let id = login(&env, &fake, "claude", "gone@example.com");
+    fake.fail_next(Route::Token, Failure::InvalidGrant);
+    let out = run(&env, &["refresh", "claude", "gone@example.com"]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs signing in again"), "{stderr}");
+    assert!(stderr.contains("switchboard login claude"), "{stderr}");
+    let listed = account(&env, "claude", "gone@example.com");
+    assert_eq!(listed["status"], "needs_sign_in");
+    assert!(
+        listed["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("invalid_grant"),
+        "{listed}"
+    );
+    // The refresher leaves it alone until the user signs in again.
+    let out = run(&env, &["refresh", "--due"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fake.refreshes("claude").is_empty());
+
+    // Reconnect: the same identity signs in again (no label: the account has one), and the
+    // same account works.
+    fake.sign_in_as(Identity::new("gone@example.com", "max"));
+    let out = run(&env, &["login", "claude"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = account(&env, "claude", "gone@example.com");
+    assert_eq!(listed["id"], id.as_str());
+    assert_eq!(listed["status"], "ok");
+    assert_eq!(listed["status_reason"], "");
+    let out = run(&env, &["refresh", "claude", "gone@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn a_failure_that_may_pass_is_tried_again_later_without_needing_sign_in() {
+    let (env, fake) = world();
+    login(&env, &fake, "gemini", "flaky@example.com");
+    fake.fail_next(Route::Token, Failure::ServerError);
+    let out = run(&env, &["refresh", "gemini", "flaky@example.com"]);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tried again later"),
+        "{}",
+        text(&out)
+    );
+    let listed = account(&env, "gemini", "flaky@example.com");
+    assert_eq!(listed["status"], "refresh_failed");
+    assert!(!listed["status_reason"].as_str().unwrap().is_empty());
+    // In backoff: the refresher does not try before its time, even though it is due.
+    fake.set_lifetime("gemini", 3600);
+    let out = run(&env, &["refresh", "--due"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fake.refreshes("gemini").is_empty());
+    // Asked for by name, it is tried at once, and works.
+    let out = run(&env, &["refresh", "gemini", "flaky@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(account(&env, "gemini", "flaky@example.com")["status"], "ok");
+}
+
+#[test]
+fn use_refreshes_an_expired_sign_in_before_handing_it_to_the_cli() {
+    let (env, fake) = world();
+    login(&env, &fake, "codex", "first@example.com");
+    fake.set_lifetime("codex", -60);
+    login(&env, &fake, "codex", "stale@example.com");
+    fake.set_lifetime("codex", 3600);
+    assert!(fake.refreshes("codex").is_empty());
+    let out = run(&env, &["use", "codex", "stale@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fake.refreshes("codex"), ["stale@example.com"]);
+    let access = codex_file(&env)["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let newest = fake.issued_to("stale@example.com");
+    assert_eq!(
+        newest[newest.len() - 2],
+        access,
+        "the CLI got the refreshed token"
+    );
+}
+
+#[test]
+fn removing_a_sign_in_revokes_it_where_the_provider_can() {
+    let (env, fake) = world();
+    let codex = login(&env, &fake, "codex", "c@example.com");
+    let gemini = login(&env, &fake, "gemini", "g@example.com");
+    login(&env, &fake, "claude", "a@example.com");
+    let codex_token = keychain_tokens(&env, &codex)["tokens"]["refresh_token"].clone();
+    let gemini_token = keychain_tokens(&env, &gemini)["refresh_token"].clone();
+
+    for (provider, label) in [("codex", "c@example.com"), ("gemini", "g@example.com")] {
+        let out = run(&env, &["remove", provider, label]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("revoked"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(fake.revoked("codex"), [codex_token.as_str().unwrap()]);
+    assert_eq!(fake.revoked("gemini"), [gemini_token.as_str().unwrap()]);
+    assert!(secret_tool_lookup(&env.config.keyring_service, &codex).is_none());
+
+    let out = run(&env, &["remove", "claude", "a@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no way to revoke"),
+        "{}",
+        text(&out)
+    );
+}
