@@ -43,6 +43,7 @@ fn import_on_first_start(board: &Switchboard) {
 
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {
+    switchboard_core::http::install_crypto();
     let board = match Config::from_env().and_then(|mut config| {
         switchboard_core::logging::init(&config, true);
         config.helper_exe = cli_binary::locate(&config.data_dir);

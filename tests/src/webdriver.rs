@@ -69,6 +69,9 @@ impl AppSession {
     }
 
     async fn launch(env: &TestEnv, extra_env: &[(&str, &str)], args: &[&str]) -> Self {
+        // The WebDriver client is reqwest too, built with the product's TLS (no default
+        // crypto): it needs the process's provider chosen first.
+        switchboard_core::http::install_crypto();
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the end-to-end tests need a display: run them with `make test` (xvfb-run)"

@@ -199,3 +199,59 @@ async fn started_by_a_connect_link_the_window_opens_at_that_sign_in() {
     app.screenshot("sign-in-10-started-by-link.png").await;
     app.quit().await;
 }
+
+/// The app's own refresh timer finds a due sign-in at start; the fake refuses the refresh.
+/// The row says "Needs sign-in" with the reason, and Reconnect signs in again, fixing the
+/// same account in place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account() {
+    let _window = WINDOW.lock().await;
+    let (env, fake) = world();
+    fake.sign_in_as(Identity::new("lapsed@example.com", "max"));
+    // Due at once: a token that lives less than the refresh margin.
+    fake.set_lifetime("claude", 60);
+    let out = env
+        .switchboard()
+        .args(["login", "claude"])
+        .output()
+        .expect("login");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = env.accounts()[0].id.clone();
+    fake.set_lifetime("claude", 3600);
+    fake.fail_next(Route::Token, Failure::InvalidGrant);
+
+    let app = AppSession::start(&env).await;
+    let row = account_row(&app, ProviderId::Claude, "lapsed@example.com").await;
+    let status = app
+        .eventually(&format!("{row} [data-testid=status]"), |e| async move {
+            text_content(&e).await.contains("Needs sign-in")
+        })
+        .await;
+    let reason = status.attr("title").await.unwrap().unwrap_or_default();
+    assert!(reason.contains("invalid_grant"), "{reason}");
+    app.element(&format!("{row} [data-testid=reconnect]")).await;
+    app.screenshot("refresh-01-needs-sign-in.png").await;
+    assert!(
+        fake.refreshes("claude").is_empty(),
+        "the refresh was refused"
+    );
+
+    app.click(&format!("{row} [data-testid=reconnect]")).await;
+    app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
+        .await;
+    app.click("[data-testid=start-sign-in]").await;
+    app.eventually(&format!("{row} [data-testid=status]"), |e| async move {
+        text_content(&e).await.contains("Ready")
+    })
+    .await;
+    app.gone(&format!("{row} [data-testid=reconnect]")).await;
+    app.screenshot("refresh-02-reconnected.png").await;
+    let accounts = env.accounts();
+    assert_eq!(accounts.len(), 1, "the same account, not a new one");
+    assert_eq!(accounts[0].id, id);
+    app.quit().await;
+}

@@ -190,8 +190,9 @@ impl Http {
     }
 }
 
-/// rustls's crypto, chosen once per process (reqwest is built without a default).
-fn install_crypto() {
+/// rustls's crypto (ring), chosen once per process: reqwest is built without a default, so
+/// anything in the process that makes a reqwest client (Tauri too) needs this first.
+pub fn install_crypto() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         // Fails only when another part of the process installed one first: that one serves.
