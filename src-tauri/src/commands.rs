@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use tauri::State;
 
-use switchboard_core::account::{Account, AccountEdit, KeyCredential, NewKeyAccount, Saved};
+use switchboard_core::account::{
+    Account, AccountEdit, Fallback, KeyCredential, NewKeyAccount, Saved,
+};
 use switchboard_core::catalog::{ProviderId, ProviderInfo};
 use switchboard_core::check::CheckResult;
 use switchboard_core::deep_link::LinkRequest;
@@ -82,6 +84,15 @@ pub async fn restore_cli_files(board: Board<'_>) -> Result<Vec<ProviderId>> {
 #[tauri::command]
 pub async fn set_in_pool(board: Board<'_>, id: String, in_pool: bool) -> Result<Account> {
     off_main(board, move |b| b.set_in_pool(&id, in_pool)).await
+}
+
+#[tauri::command]
+pub async fn set_fallback(
+    board: Board<'_>,
+    provider: ProviderId,
+    fallback: Fallback,
+) -> Result<Fallback> {
+    off_main(board, move |b| b.set_fallback(provider, fallback)).await
 }
 
 #[tauri::command]

@@ -113,6 +113,7 @@ pub fn run() -> ExitCode {
             commands::remove_account,
             commands::toggle_active,
             commands::set_in_pool,
+            commands::set_fallback,
             commands::restore_cli_files,
             commands::import_logins,
             commands::start_sign_in,

@@ -150,11 +150,10 @@ fn choose(app: &AppHandle, id: &str) {
 
 /// The one notification for an account whose refresh was refused for good.
 pub fn notify_sign_in_needed(app: &AppHandle, board: &Switchboard, account_id: Option<&str>) {
-    let Some(account) = account_id.and_then(|id| board.account(id).ok()) else {
-        return;
-    };
-    let (title, body) = switchboard_core::tray::sign_in_needed_notice(&account);
-    notify(app, &title, &body);
+    let notice = account_id.and_then(|id| board.sign_in_needed_notice(id).ok().flatten());
+    if let Some((title, body)) = notice {
+        notify(app, &title, &body);
+    }
 }
 
 /// Shows a desktop notification; without a notification service it is only logged.

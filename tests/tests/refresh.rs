@@ -293,3 +293,106 @@ fn removing_a_sign_in_revokes_it_where_the_provider_can() {
         text(&out)
     );
 }
+
+/// The label of the provider's active account, from `status --json`.
+fn active_label(env: &TestEnv, provider: &str) -> Option<String> {
+    let out = run(env, &["status", "--json"]);
+    let status: Value = serde_json::from_slice(&out.stdout).expect("status --json");
+    status
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|p| p["provider"] == provider)
+        .and_then(|p| p["active"]["label"].as_str().map(str::to_owned))
+}
+
+#[test]
+fn the_fallback_policy_switches_to_a_chosen_key_or_the_pool_and_says_so() {
+    let (env, fake) = world();
+    // Claude: a sign-in, with a key account as its fallback.
+    let claude = login(&env, &fake, "claude", "work@example.com");
+    let mut add = env
+        .switchboard()
+        .args(["add-key", "claude", "--label", "Team key"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("add-key");
+    std::io::Write::write_all(
+        add.stdin.as_mut().expect("stdin"),
+        b"sk-ant-api03-fallback-key-000000",
+    )
+    .expect("key");
+    drop(add.stdin.take());
+    assert!(add.wait().expect("add-key").success());
+    let out = run(&env, &["fallback", "claude", "Team key"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\u{201c}Team key\u{201d} becomes active")
+    );
+
+    fake.fail_next(Route::Token, Failure::InvalidGrant);
+    let out = run(&env, &["refresh", "claude", "work@example.com"]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Claude Code now uses \u{201c}Team key\u{201d} (its fallback)"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(active_label(&env, "claude").as_deref(), Some("Team key"));
+    let (title, body) = env
+        .board()
+        .sign_in_needed_notice(&claude)
+        .expect("events")
+        .expect("a notice");
+    assert_eq!(title, "Claude Code: sign in again");
+    assert!(
+        body.starts_with("Claude Code refused to renew \u{201c}work@example.com\u{201d} (invalid_grant")
+            && body.ends_with("Claude Code now uses \u{201c}Team key\u{201d} instead. Reconnect \u{201c}work@example.com\u{201d} to use it again."),
+        "{body}"
+    );
+
+    // Codex: the next account of the pool.
+    let first = login(&env, &fake, "codex", "one@example.com");
+    let second = login(&env, &fake, "codex", "two@example.com");
+    let board = env.board();
+    board.set_in_pool(&first, true).expect("pool");
+    board.set_in_pool(&second, true).expect("pool");
+    assert!(run(&env, &["fallback", "codex", "pool"]).status.success());
+    assert_eq!(
+        active_label(&env, "codex").as_deref(),
+        Some("one@example.com")
+    );
+    fake.fail_next(Route::Token, Failure::InvalidGrant);
+    let out = run(&env, &["refresh", "codex", "one@example.com"]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    assert_eq!(
+        active_label(&env, "codex").as_deref(),
+        Some("two@example.com")
+    );
+    let (_, body) = board
+        .sign_in_needed_notice(&first)
+        .expect("events")
+        .expect("a notice");
+    assert!(
+        body.contains("Codex now uses \u{201c}two@example.com\u{201d} instead"),
+        "{body}"
+    );
+    let events = board.recent_events(20).expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.detail == "from one@example.com to two@example.com"),
+        "the event log records the fallback"
+    );
+
+    // Gemini, with no policy: nothing moves.
+    login(&env, &fake, "gemini", "g@example.com");
+    fake.fail_next(Route::Token, Failure::InvalidGrant);
+    let out = run(&env, &["refresh", "gemini", "g@example.com"]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    assert_eq!(
+        active_label(&env, "gemini").as_deref(),
+        Some("g@example.com")
+    );
+}

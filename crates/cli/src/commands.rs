@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use switchboard_core::account::{Account, KeyCredential, NewKeyAccount};
+use switchboard_core::account::{Account, Fallback, KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
 use switchboard_core::error::{Error, Result};
 use switchboard_core::facade::Revoked;
@@ -122,6 +122,14 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Show or set what becomes active when the active sign-in needs signing in again:
+    /// `none` (the default), `pool` (the next ready pool account) or an account's name.
+    Fallback {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+        /// `none`, `pool`, or the account's label, email, or id prefix.
+        policy: Option<String>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -442,6 +450,37 @@ fn execute(command: Command) -> Result<()> {
                     safe(&reason)
                 ),
                 Revoked::NotNeeded => {}
+            }
+            Ok(())
+        }
+        Command::Fallback { provider, policy } => {
+            let board = open()?;
+            let fallback = match policy.as_deref() {
+                None => board.fallback(provider)?,
+                Some("none") => board.set_fallback(provider, Fallback::None)?,
+                Some("pool") => board.set_fallback(provider, Fallback::Pool)?,
+                Some(name) => {
+                    let account = board.find_account(provider, name)?;
+                    board.set_fallback(
+                        provider,
+                        Fallback::Account {
+                            account_id: account.id,
+                        },
+                    )?
+                }
+            };
+            let name = provider.display_name();
+            match fallback {
+                Fallback::None => println!(
+                    "When the active {name} sign-in needs signing in again, nothing switches."
+                ),
+                Fallback::Pool => println!(
+                    "When the active {name} sign-in needs signing in again, the next ready pool account becomes active."
+                ),
+                Fallback::Account { account_id } => println!(
+                    "When the active {name} sign-in needs signing in again, \u{201c}{}\u{201d} becomes active.",
+                    safe(&board.account(&account_id)?.label)
+                ),
             }
             Ok(())
         }

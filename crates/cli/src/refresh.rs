@@ -71,10 +71,23 @@ fn report(done: &[Refreshed], json: bool) -> ExitCode {
             RefreshOutcome::InUse => {
                 format!("{name}: in use by a running `switchboard exec`; its CLI refreshes it")
             }
-            RefreshOutcome::NeedsSignIn { reason } => {
+            RefreshOutcome::NeedsSignIn {
+                reason,
+                fell_back_to,
+            } => {
                 code = NEEDS_SIGN_IN;
+                let fallback = fell_back_to
+                    .as_ref()
+                    .map(|label| {
+                        format!(
+                            " {} now uses \u{201c}{}\u{201d} (its fallback).",
+                            refreshed.provider.display_name(),
+                            safe(label)
+                        )
+                    })
+                    .unwrap_or_default();
                 format!(
-                    "{name}: needs signing in again ({}). Run `switchboard login {}`.",
+                    "{name}: needs signing in again ({}).{fallback} Run `switchboard login {}`.",
                     safe(reason),
                     refreshed.provider.as_str()
                 )

@@ -37,6 +37,20 @@ impl AccountStatus {
     }
 }
 
+/// What happens when a provider's active sign-in needs signing in again. Never silent: a
+/// notification and the event log say what changed. Default: nothing changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(tag = "policy", rename_all = "snake_case")]
+pub enum Fallback {
+    /// Nothing switches; the account waits for Reconnect.
+    #[default]
+    None,
+    /// The next ready account of the round-robin pool becomes active.
+    Pool,
+    /// This account (an API key, say) becomes active.
+    Account { account_id: String },
+}
+
 /// A key account's endpoint, normalised and validated.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct Endpoint {

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::account::{
     Account, AccountEdit, AccountSettings, AccountStatus, Endpoint, EndpointInput, EndpointPreset,
-    KeyCredential, NewKeyAccount, Saved,
+    Fallback, KeyCredential, NewKeyAccount, Saved,
 };
 use crate::catalog::{
     AccountKind, DefaultEndpoints, Effort, ModelOption, PresetOption, ProviderId, ProviderInfo,
@@ -48,6 +48,7 @@ pub fn typescript() -> String {
         ProviderInfo::decl(),
         AccountStatus::decl(),
         EndpointPreset::decl(),
+        Fallback::decl(),
         Endpoint::decl(),
         Account::decl(),
         KeyCredential::decl(),

@@ -29,23 +29,6 @@ pub fn switch_notice(switched: &crate::facade::Switched) -> (String, String) {
     (switched.provider.display_name().to_owned(), body)
 }
 
-/// The one notification when a refresh is refused for good: which account, why, and what
-/// to do. The reason comes from the provider, cleaned.
-pub fn sign_in_needed_notice(account: &crate::account::Account) -> (String, String) {
-    let provider = account.provider.display_name();
-    let why = match account.status_reason.as_str() {
-        "" => String::new(),
-        reason => format!(" ({reason})"),
-    };
-    (
-        format!("{provider}: sign in again"),
-        format!(
-            "{provider} refused to renew \u{201c}{}\u{201d}{why}. Open Switchboard and click Reconnect.",
-            account.label
-        ),
-    )
-}
-
 impl TrayAction {
     /// The menu item id that carries this action.
     pub fn id(&self) -> String {

@@ -10,6 +10,7 @@ import type {
   Change,
   ErrorCode,
   ErrorPayload,
+  Fallback,
   Imported,
   KeyCredential,
   LinkRequest,
@@ -77,6 +78,7 @@ export const api = {
   restoreCliFiles: () => call<ProviderId[]>("restore_cli_files"),
   importLogins: () => call<Imported[]>("import_logins"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
+  setFallback: (provider: ProviderId, fallback: Fallback) => call<Fallback>("set_fallback", { provider, fallback }),
   startSignIn: (provider: ProviderId, method: SignInMethod, label: string | null) =>
     call<SignInStarted>("start_sign_in", { provider, method, label }),
   finishSignIn: (id: string) => call<SignedIn>("finish_sign_in", { id }),

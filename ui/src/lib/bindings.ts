@@ -82,6 +82,8 @@ export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed";
 
 export type EndpointPreset = "default" | "responses_hosted" | "local_responses" | "azure_openai" | "custom";
 
+export type Fallback = { "policy": "none" } | { "policy": "pool" } | { "policy": "account", account_id: string, };
+
 export type Endpoint = { preset: EndpointPreset, base_url: string | null, api_version: string | null, };
 
 export type Account = { id: string, provider: ProviderId, kind: AccountKind, label: string, email: string | null, 
@@ -126,13 +128,17 @@ export type AccountEdit = { label: string, description: string, settings: Accoun
 
 export type Saved = { account: Account, warnings: Array<string>, };
 
-export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found" | "tokens_refreshed" | "sign_in_needed" | "tokens_revoked";
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found" | "tokens_refreshed" | "sign_in_needed" | "tokens_revoked" | "fell_back";
 
 export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
 
 export type Change = { kind: EventKind, provider: ProviderId, account_id: string | null, };
 
-export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<Account>, };
+export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<Account>, 
+/**
+ * What becomes active when the active sign-in needs signing in again.
+ */
+fallback: Fallback, };
 
 export type Overview = { providers: Array<ProviderAccounts>, };
 
@@ -170,9 +176,9 @@ created: boolean, };
 
 export type Revoked = { "revocation": "revoked" } | { "revocation": "no_endpoint" } | { "revocation": "failed", "reason": string } | { "revocation": "not_needed" };
 
-export type RefreshOutcome = { "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, } | { "outcome": "failed", reason: string, retry_at: number, };
+export type RefreshOutcome = { "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, fell_back_to: string | null, } | { "outcome": "failed", reason: string, retry_at: number, };
 
-export type Refreshed = { provider: ProviderId, account_id: string, label: string, } & ({ "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, } | { "outcome": "failed", reason: string, retry_at: number, });
+export type Refreshed = { provider: ProviderId, account_id: string, label: string, } & ({ "outcome": "refreshed", expires_at: number | null, } | { "outcome": "fresh", expires_at: number | null, } | { "outcome": "in_use" } | { "outcome": "needs_sign_in", reason: string, fell_back_to: string | null, } | { "outcome": "failed", reason: string, retry_at: number, });
 
 export type SignInStarted = { id: string, provider: ProviderId, method: SignInMethod, 
 /**

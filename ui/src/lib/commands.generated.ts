@@ -10,6 +10,7 @@ export type Command =
   | "remove_account"
   | "toggle_active"
   | "set_in_pool"
+  | "set_fallback"
   | "restore_cli_files"
   | "import_logins"
   | "start_sign_in"

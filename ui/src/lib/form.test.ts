@@ -14,6 +14,8 @@ import {
   basePlaceholder,
   presetOption,
   removedNotice,
+  fallbackChoice,
+  fallbackFromChoice,
   watchNotice,
 } from "./form";
 
@@ -180,5 +182,17 @@ describe("removing an account", () => {
     expect(removedNotice("Home", "Claude Code", { revocation: "no_endpoint" })).toContain("no way to revoke");
     expect(removedNotice("Home", "Gemini", { revocation: "failed", reason: "HTTP 500" })).toContain("failed (HTTP 500)");
     expect(removedNotice("Key", "Codex", { revocation: "not_needed" })).toBe("Removed Key and its keychain entry.");
+  });
+});
+
+describe("the fallback select", () => {
+  it("round-trips every policy through its value", () => {
+    for (const fallback of [
+      { policy: "none" as const },
+      { policy: "pool" as const },
+      { policy: "account" as const, account_id: "3f2a-key" },
+    ]) {
+      expect(fallbackFromChoice(fallbackChoice(fallback))).toEqual(fallback);
+    }
   });
 });

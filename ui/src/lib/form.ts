@@ -2,6 +2,7 @@
 // Kept free of Svelte so it can be unit-tested.
 import type {
   Account,
+  Fallback,
   Revoked,
   AccountSettings,
   AccountKind,
@@ -243,4 +244,24 @@ export function removeWarning(account: Account): string | null {
     default:
       return null;
   }
+}
+
+/** The fallback choices of a provider's accounts, as the select shows them. */
+export function fallbackChoices(accounts: Account[]): { value: string; label: string }[] {
+  return [
+    { value: "none", label: "Nothing switches" },
+    { value: "pool", label: "Next in pool" },
+    ...accounts.map((a) => ({ value: `account:${a.id}`, label: `Use ${a.label}` })),
+  ];
+}
+
+/** The select's value for a fallback policy. */
+export function fallbackChoice(fallback: Fallback): string {
+  return fallback.policy === "account" ? `account:${fallback.account_id}` : fallback.policy;
+}
+
+/** The fallback policy a select value stands for. */
+export function fallbackFromChoice(value: string): Fallback {
+  if (value.startsWith("account:")) return { policy: "account", account_id: value.slice("account:".length) };
+  return value === "pool" ? { policy: "pool" } : { policy: "none" };
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod exec;
+mod fallback;
 mod logins;
 mod refresh;
 mod settings;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use exec::{ExecAccount, ExecEnvironment};
+pub use fallback::sign_in_needed_text;
 pub use logins::{Imported, TakeBack};
 pub use refresh::{RefreshOutcome, Refreshed, Revoked};
 pub use settings::Settings;
@@ -46,6 +48,8 @@ pub struct ProviderAccounts {
     pub provider: ProviderId,
     pub active_account_id: Option<String>,
     pub accounts: Vec<Account>,
+    /// What becomes active when the active sign-in needs signing in again.
+    pub fallback: crate::account::Fallback,
 }
 
 /// Everything the main window shows, providers in catalog order.
@@ -155,6 +159,7 @@ impl Switchboard {
                     Ok(ProviderAccounts {
                         provider,
                         active_account_id: tx.active_account_id(provider)?,
+                        fallback: tx.fallback(provider)?,
                         accounts: accounts
                             .iter()
                             .filter(|a| a.provider == provider)

@@ -35,8 +35,12 @@ pub enum RefreshOutcome {
     /// A command started with `switchboard exec` runs as this account: its CLI refreshes
     /// the tokens, and they come back when it ends.
     InUse,
-    /// The provider refused the refresh token: the account needs signing in again.
-    NeedsSignIn { reason: String },
+    /// The provider refused the refresh token: the account needs signing in again. When it
+    /// was active, the provider's fallback policy may have made another account active.
+    NeedsSignIn {
+        reason: String,
+        fell_back_to: Option<String>,
+    },
     /// The provider could not be reached or failed; tried again later.
     Failed {
         reason: String,
@@ -181,21 +185,38 @@ impl Switchboard {
                         AccountStatus::NeedsSignIn,
                         &reason,
                         None,
-                    )?;
-                    if first {
-                        tx.log_event(
-                            EventKind::SignInNeeded,
-                            account.provider,
-                            Some(&account.id),
-                            &reason,
-                        )?;
-                    }
-                    Ok(())
+                    )
+                    .map(|_| ())
                 })?;
-                if first {
-                    self.publish(EventKind::SignInNeeded, account.provider, Some(&account.id));
+                if !first {
+                    return Ok(RefreshOutcome::NeedsSignIn {
+                        reason,
+                        fell_back_to: None,
+                    });
                 }
-                Ok(RefreshOutcome::NeedsSignIn { reason })
+                let active = self
+                    .store
+                    .read(|tx| tx.active_account_id(account.provider))?;
+                let fell_back_to = if active.as_deref() == Some(account.id.as_str()) {
+                    self.fall_back(account)?
+                } else {
+                    None
+                };
+                let notice =
+                    super::fallback::sign_in_needed_text(account, &reason, fell_back_to.as_ref());
+                self.store.transaction(|tx| {
+                    tx.log_event(
+                        EventKind::SignInNeeded,
+                        account.provider,
+                        Some(&account.id),
+                        &notice,
+                    )
+                })?;
+                self.publish(EventKind::SignInNeeded, account.provider, Some(&account.id));
+                Ok(RefreshOutcome::NeedsSignIn {
+                    reason,
+                    fell_back_to: fell_back_to.map(|a| a.label),
+                })
             }
             _ => {
                 let failures = self.store.read(|tx| tx.refresh_failures(&account.id))?;

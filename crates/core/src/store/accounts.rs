@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{corrupt, Tx};
-use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset};
+use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset, Fallback};
 use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::error::{Error, Result};
 use crate::time::now_ms;
@@ -300,6 +300,28 @@ impl Tx<'_> {
         self.set_provider_state(provider, StateColumn::LastLogin, Some(id))
     }
 
+    /// What happens when the provider's active sign-in needs signing in again.
+    pub fn fallback(&self, provider: ProviderId) -> Result<Fallback> {
+        let policy = self.provider_state(provider, StateColumn::FallbackPolicy)?;
+        let account = self.provider_state(provider, StateColumn::FallbackAccount)?;
+        Ok(match (policy.as_deref(), account) {
+            (Some("pool"), _) => Fallback::Pool,
+            // The chosen account was removed: nothing to fall back to.
+            (Some("account"), Some(id)) => Fallback::Account { account_id: id },
+            _ => Fallback::None,
+        })
+    }
+
+    pub fn set_fallback(&self, provider: ProviderId, fallback: &Fallback) -> Result<()> {
+        let (policy, account) = match fallback {
+            Fallback::None => (None, None),
+            Fallback::Pool => (Some("pool"), None),
+            Fallback::Account { account_id } => (Some("account"), Some(account_id.as_str())),
+        };
+        self.set_provider_state(provider, StateColumn::FallbackPolicy, policy)?;
+        self.set_provider_state(provider, StateColumn::FallbackAccount, account)
+    }
+
     fn provider_state(&self, provider: ProviderId, column: StateColumn) -> Result<Option<String>> {
         Ok(self
             .conn()
@@ -339,6 +361,8 @@ enum StateColumn {
     ActiveAccount,
     PoolCursor,
     LastLogin,
+    FallbackPolicy,
+    FallbackAccount,
 }
 
 impl StateColumn {
@@ -347,6 +371,8 @@ impl StateColumn {
             StateColumn::ActiveAccount => "active_account_id",
             StateColumn::PoolCursor => "pool_cursor",
             StateColumn::LastLogin => "last_login_account",
+            StateColumn::FallbackPolicy => "fallback_policy",
+            StateColumn::FallbackAccount => "fallback_account",
         }
     }
 }

@@ -29,10 +29,13 @@ pub enum EventKind {
     SignInNeeded,
     /// A sign-in account's refresh token was revoked at the provider (on removal).
     TokensRevoked,
+    /// The active sign-in needed signing in again and the provider's fallback policy made
+    /// another account active.
+    FellBack,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 12] = [
+    const ALL: [EventKind; 13] = [
         EventKind::AccountAdded,
         EventKind::AccountUpdated,
         EventKind::SecretReplaced,
@@ -45,6 +48,7 @@ impl EventKind {
         EventKind::TokensRefreshed,
         EventKind::SignInNeeded,
         EventKind::TokensRevoked,
+        EventKind::FellBack,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +65,7 @@ impl EventKind {
             EventKind::TokensRefreshed => "tokens_refreshed",
             EventKind::SignInNeeded => "sign_in_needed",
             EventKind::TokensRevoked => "tokens_revoked",
+            EventKind::FellBack => "fell_back",
         }
     }
 

@@ -74,6 +74,10 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE accounts ADD COLUMN expires_at INTEGER;
      ALTER TABLE accounts ADD COLUMN refresh_failures INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE accounts ADD COLUMN retry_at INTEGER;",
+    // 8: what happens when the active sign-in needs signing in again: nothing (NULL), the
+    // next pool account ('pool'), or a chosen account ('account', gone with that account).
+    "ALTER TABLE provider_state ADD COLUMN fallback_policy TEXT CHECK (fallback_policy IN ('pool', 'account'));
+     ALTER TABLE provider_state ADD COLUMN fallback_account TEXT REFERENCES accounts (id) ON DELETE SET NULL;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
