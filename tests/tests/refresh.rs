@@ -396,3 +396,48 @@ fn the_fallback_policy_switches_to_a_chosen_key_or_the_pool_and_says_so() {
         Some("g@example.com")
     );
 }
+
+#[test]
+fn grok_files_are_written_only_under_grok_own_auth_lock() {
+    let (env, fake) = world();
+    login(&env, &fake, "grok", "first@example.com");
+    login(&env, &fake, "grok", "second@example.com");
+    let auth = env.home().join(".grok/auth.json");
+    let lock_path = env.home().join(".grok/auth.json.lock");
+    let before = std::fs::read_to_string(&auth).expect("auth.json");
+    assert!(before.contains("first@example.com"), "{before}");
+
+    // Grok is refreshing: it holds its lock. The switch waits for it.
+    let held = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .expect("lock file");
+    held.lock().expect("grok's lock");
+    let switching = env
+        .switchboard()
+        .args(["use", "grok", "second@example.com"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("use");
+    let pid = switching.id();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert_eq!(
+        std::fs::read_to_string(&auth).expect("auth.json"),
+        before,
+        "nothing is written while Grok holds its lock"
+    );
+    drop(held);
+    let out = switching.wait_with_output().expect("use");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(std::fs::read_to_string(&auth)
+        .unwrap()
+        .contains("second@example.com"));
+    // It held the lock as Grok's own holders do: its PID and the time.
+    let holder = std::fs::read_to_string(&lock_path).expect("lock file");
+    let (holder_pid, seconds) = holder.split_once(':').expect("PID:seconds");
+    assert_eq!(holder_pid, pid.to_string());
+    assert!(seconds.parse::<i64>().is_ok(), "{holder}");
+}

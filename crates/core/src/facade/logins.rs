@@ -58,6 +58,7 @@ impl Switchboard {
             &self.config.locks_dir(),
             lock_paths.iter().map(std::path::PathBuf::as_path),
         )?;
+        let _cli_lock = self.lock_cli(provider, paths)?;
         self.take_back_locked(provider, paths, owner)
     }
 

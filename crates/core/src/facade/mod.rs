@@ -245,6 +245,7 @@ impl Switchboard {
             &self.config.locks_dir(),
             paths.iter().map(std::path::PathBuf::as_path),
         )?;
+        let _cli_lock = self.lock_cli(provider, &self.config.cli_paths)?;
         for _ in 0..MAX_SYNC_ATTEMPTS {
             // What take-back looks at, the plan must start from: a file the CLI rewrites in
             // between is taken back on the next attempt instead of being written over.
@@ -300,6 +301,19 @@ impl Switchboard {
             "{} kept rewriting its files while Switchboard wrote them; nothing was overwritten. Try again.",
             provider.display_name()
         )))
+    }
+
+    /// The CLI's own lock on its files under `paths`, where it has one (after Switchboard's
+    /// locks, always in that order).
+    pub(crate) fn lock_cli(
+        &self,
+        provider: ProviderId,
+        paths: &crate::files::CliPaths,
+    ) -> Result<Option<crate::files::CliLock>> {
+        match providers::get(provider).cli_lock_file(paths) {
+            Some(path) => crate::files::lock_cli_file(&path),
+            None => Ok(None),
+        }
     }
 
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {

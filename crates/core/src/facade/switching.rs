@@ -180,6 +180,10 @@ impl Switchboard {
             &self.config.locks_dir(),
             paths.iter().map(std::path::PathBuf::as_path),
         )?;
+        let _cli_locks = ProviderId::ALL
+            .into_iter()
+            .map(|provider| self.lock_cli(provider, &self.config.cli_paths))
+            .collect::<Result<Vec<_>>>()?;
         let providers = crate::cli_files::restore(&self.store, &self.vault, |tx, restored| {
             for provider in ProviderId::ALL {
                 tx.set_active_account_id(provider, None)?;

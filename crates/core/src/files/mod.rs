@@ -2,6 +2,7 @@
 //! how to write them without ever leaving a torn file.
 
 mod atomic;
+mod cli_lock;
 mod document;
 mod lock;
 mod paths;
@@ -10,6 +11,7 @@ mod plan;
 pub use atomic::{
     create_private_dir, make_private, remove_file, replace_if_unchanged, write_atomic, Replaced,
 };
+pub use cli_lock::{lock_cli_file, CliLock};
 pub use document::{display_key, key_path, Document, Format, KeyPath};
 pub use lock::{lock_files, lock_path, FileLocks};
 pub use paths::CliPaths;

@@ -108,6 +108,12 @@ impl Provider for Grok {
         vec![paths.grok_dir().join("auth.json")]
     }
 
+    /// Grok Build takes `auth.json.lock` around every refresh and write of `auth.json`
+    /// (USAGE-AND-LIFECYCLE §2): Switchboard takes it too, so neither writes over the other.
+    fn cli_lock_file(&self, paths: &CliPaths) -> Option<PathBuf> {
+        Some(paths.grok_dir().join("auth.json.lock"))
+    }
+
     fn token_freshness(&self, tokens: &Value) -> Option<i64> {
         instant_ms(tokens.get("expires_at")?)
     }

@@ -147,6 +147,12 @@ pub trait Provider: Sync {
         None
     }
 
+    /// The CLI's own lock on its credential file, which Switchboard takes too while it reads
+    /// and writes that file; `None` when the CLI has none.
+    fn cli_lock_file(&self, _paths: &CliPaths) -> Option<PathBuf> {
+        None
+    }
+
     /// The files whose changes may mean a new login or refreshed tokens.
     fn login_files(&self, _paths: &CliPaths) -> Vec<PathBuf> {
         Vec::new()
