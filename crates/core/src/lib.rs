@@ -15,6 +15,7 @@ pub mod files;
 pub mod http;
 pub mod lifecycle;
 pub mod logging;
+pub mod oauth;
 pub mod providers;
 pub mod refresher;
 pub mod runtime;

@@ -11,7 +11,7 @@ use crate::catalog::{AccountKind, ProviderId};
 use crate::error::{Error, Result};
 use crate::files::lock_files;
 use crate::http::Http;
-use crate::lifecycle::{self, oauth, Failure};
+use crate::lifecycle::{self, requests, Failure};
 use crate::providers;
 use crate::store::EventKind;
 use crate::vault::AccountSecret;
@@ -125,7 +125,7 @@ impl Switchboard {
             );
         };
         let http = Http::new(account.provider);
-        let response = match oauth::refresh(&http, &client, &refresh_token) {
+        let response = match requests::refresh(&http, &client, &refresh_token) {
             Ok(response) => response,
             Err(failure) => return self.refresh_failed(account, &failure),
         };
@@ -339,7 +339,7 @@ impl Switchboard {
         if client.revoke_url.is_none() {
             return Revoked::NoEndpoint;
         }
-        match oauth::revoke(&Http::new(account.provider), &client, &refresh_token) {
+        match requests::revoke(&Http::new(account.provider), &client, &refresh_token) {
             Ok(_) => {
                 let logged = self.store.transaction(|tx| {
                     tx.log_event(

@@ -2,7 +2,7 @@
 //! refresh or revocation means (sign in again, or try later), and the backoff between tries.
 //! The requests themselves are in [`oauth`]; the facade runs them under one lock per account.
 
-pub mod oauth;
+pub mod requests;
 
 use crate::http::Reply;
 

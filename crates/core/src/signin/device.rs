@@ -1,6 +1,11 @@
 //! Device sign-in: a code the user types on another device while Switchboard polls. Two
 //! dialects: RFC 8628 (xAI) and OpenAI's `deviceauth` endpoints (Codex), which end in an
-//! authorization code exchanged with PKCE.
+//! authorization code exchanged with PKCE (through `oauth2`, see `protocol`).
+//!
+//! The polling itself is not `oauth2`'s: its RFC 8628 loop runs until the code is approved
+//! or expires, with no way to stop it when the user cancels, nor to poll at once when they
+//! click "I've entered the code", and it treats a transport error as a reason to keep
+//! polling. Here each poll is one request and the session decides what comes next.
 
 use std::time::{Duration, Instant};
 

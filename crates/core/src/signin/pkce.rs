@@ -14,12 +14,15 @@ pub struct Pkce {
 }
 
 impl Pkce {
+    /// A fresh verifier (32 random bytes) and its S256 challenge, made by the `oauth2` crate.
     pub fn new() -> Result<Self> {
-        let verifier = random_token(32)?;
-        let challenge = challenge_of(&verifier);
+        let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
+        if challenge.method().as_str() != "S256" {
+            return Err(Error::InvalidInput("PKCE must be S256".into()));
+        }
         Ok(Self {
-            verifier: Sensitive::new(verifier),
-            challenge,
+            challenge: challenge.as_str().to_owned(),
+            verifier: Sensitive::new(verifier.secret().clone()),
         })
     }
 }
@@ -48,6 +51,14 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_pair_is_s256_of_a_43_character_verifier() {
+        let pkce = Pkce::new().unwrap();
+        assert_eq!(pkce.verifier.expose().len(), 43);
+        assert_eq!(pkce.challenge, challenge_of(pkce.verifier.expose()));
+        assert_ne!(Pkce::new().unwrap().challenge, pkce.challenge);
+    }
 
     #[test]
     fn challenge_is_unpadded_base64url_of_sha256() {

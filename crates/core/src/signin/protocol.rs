@@ -34,7 +34,9 @@ pub fn authorize_url(
     Ok(url.to_string())
 }
 
-/// Exchanges an authorization code for tokens (the raw token response).
+/// Exchanges an authorization code for tokens (the raw token response): through the
+/// `oauth2` crate (RFC 6749 form, PKCE verifier), except for Claude, whose token endpoint
+/// takes JSON and wants the `state` back, which `oauth2` cannot send.
 pub fn exchange_code(
     http: &Http,
     client: &OAuthClient,
@@ -43,32 +45,51 @@ pub fn exchange_code(
     verifier: &str,
     state: &str,
 ) -> Result<Value> {
-    let body = match client.token_body {
-        // Claude's token endpoint takes JSON and wants the state back.
-        BodyEncoding::Json => Body::Json(json!({
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": client.client_id,
-            "code_verifier": verifier,
-            "state": state,
-        })),
-        BodyEncoding::Form => {
-            let mut fields = vec![
-                ("grant_type", "authorization_code".to_owned()),
-                ("code", code.to_owned()),
-                ("redirect_uri", redirect_uri.to_owned()),
-                ("client_id", client.client_id.clone()),
-                ("code_verifier", verifier.to_owned()),
-            ];
-            if let Some(secret) = &client.client_secret {
-                fields.push(("client_secret", secret.clone()));
-            }
-            Body::Form(fields)
-        }
-    };
-    let reply = http.post(&client.token_url, body, "exchanging the sign-in code")?;
-    tokens_from(client, reply, "exchanging the sign-in code")
+    const CONTEXT: &str = "exchanging the sign-in code";
+    if client.token_body == BodyEncoding::Form {
+        return exchange_code_form(http, client, code, redirect_uri, verifier);
+    }
+    let body = Body::Json(json!({
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "client_id": client.client_id,
+        "code_verifier": verifier,
+        "state": state,
+    }));
+    let reply = http.post(&client.token_url, body, CONTEXT)?;
+    tokens_from(client, reply, CONTEXT)
+}
+
+fn exchange_code_form(
+    http: &Http,
+    client: &OAuthClient,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Result<Value> {
+    const CONTEXT: &str = "exchanging the sign-in code";
+    let invalid = |message: String| Error::InvalidInput(message);
+    let redirect = oauth2::RedirectUrl::new(redirect_uri.to_owned())
+        .map_err(|e| invalid(format!("the redirect URI is not a URL: {e}")))?;
+    let transport = crate::oauth::Transport::new(http, CONTEXT);
+    let answer = crate::oauth::client(client)
+        .map_err(invalid)?
+        .exchange_code(oauth2::AuthorizationCode::new(code.to_owned()))
+        .set_pkce_verifier(oauth2::PkceCodeVerifier::new(verifier.to_owned()))
+        .set_redirect_uri(std::borrow::Cow::Owned(redirect))
+        .request(&|request| transport.call(request));
+    match answer {
+        Ok(tokens) => serde_json::to_value(&tokens).map_err(|_| Error::ProviderError {
+            provider: client.provider,
+            context: CONTEXT.into(),
+            detail: "the answer could not be read".into(),
+        }),
+        Err(err) => match transport.reply_to(err) {
+            Ok(reply) => Err(token_error(client, &reply, CONTEXT)),
+            Err(err) => Err(err),
+        },
+    }
 }
 
 /// A token response's JSON, or the error it means.
