@@ -139,8 +139,10 @@ impl Vault {
     /// aborts now and then when a client disconnects right after a request (an upstream
     /// race, GNOME/gnome-keyring#196), and D-Bus starts a new one on the next call; a call in
     /// flight at that moment fails with "disconnected without replying" or "the session
-    /// wrapping the secret does not exist". Every call here is idempotent (a store replaces,
-    /// a delete of a missing entry is fine), so repeating it is safe.
+    /// wrapping the secret does not exist". A daemon that has just been started may answer
+    /// "no such entry" before it has loaded its keyring from disk, so after a failure that
+    /// answer is checked once more a moment later. Every call here is idempotent (a store
+    /// replaces, a delete of a missing entry is fine), so repeating it is safe.
     fn call<T>(
         &self,
         name: &str,
@@ -153,7 +155,13 @@ impl Vault {
                     error = first_line(&first.to_string()),
                     "the keychain service failed; trying once more"
                 );
-                operation(&keyring::Entry::new(&self.service, name)?)
+                match operation(&keyring::Entry::new(&self.service, name)?) {
+                    Err(keyring::Error::NoEntry) => {
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                        operation(&keyring::Entry::new(&self.service, name)?)
+                    }
+                    other => other,
+                }
             }
             other => other,
         }
