@@ -58,8 +58,9 @@ bench: deps-build deps-test cli-tools
 	@if "$(AISW_ROOT)/bin/aisw" --version 2>/dev/null | grep -q "$(AISW_VERSION)"; then :; else \
 	  echo "Installing aisw $(AISW_VERSION) to compare against"; \
 	  $(CARGO) install aisw --version $(AISW_VERSION) --locked --root "$(AISW_ROOT)"; fi
+	$(CARGO) build --release -p switchboard-tests --bins
 	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" AISW_BIN="$(AISW_ROOT)/bin/aisw" PATH="$(CARGO_BIN):$$PATH" \
-	  scripts/with-keyring.sh $(CARGO) run --release -p switchboard-tests --bin bench
+	  scripts/with-keyring.sh target/release/bench
 
 deps-build:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }

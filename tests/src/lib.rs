@@ -258,9 +258,14 @@ pub fn secret_tool_lookup(service: &str, account_id: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The fake browser built beside the test binaries (`target/<profile>/fake-browser`).
+/// The fake browser built beside the test binaries (`target/<profile>/fake-browser`), or
+/// beside a binary of this crate (the bench, in `target/<profile>`).
 pub fn fake_browser_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
+    let beside = exe.with_file_name("fake-browser");
+    if beside.exists() {
+        return beside;
+    }
     let dir = exe
         .parent()
         .and_then(|deps| deps.parent())

@@ -441,3 +441,73 @@ fn grok_files_are_written_only_under_grok_own_auth_lock() {
     assert_eq!(holder_pid, pid.to_string());
     assert!(seconds.parse::<i64>().is_ok(), "{holder}");
 }
+
+#[test]
+fn the_app_refresher_and_twenty_command_lines_at_once_never_spend_a_refresh_token_twice() {
+    let (env, fake) = world();
+    // Due at once: the app's timer refreshes it as soon as it starts.
+    fake.set_lifetime("codex", 60);
+    login(&env, &fake, "codex", "busy@example.com");
+    fake.set_lifetime("codex", 3600);
+    // The app's refresh is slow to answer, and the twenty start while it is in flight.
+    let before = fake.token_requests();
+    fake.fail_next(
+        Route::Token,
+        Failure::Slow(std::time::Duration::from_secs(2)),
+    );
+    let mut app = env
+        .app()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the app");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fake.token_requests() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the app never refreshed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            env.switchboard()
+                .args(["refresh", "codex", "busy@example.com"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // The app's timer refreshed it (it logs each pass) before it is stopped.
+    let log = env.config.log_path();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("refresher: refreshed what was due count=1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the app's refresher never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+    assert!(
+        fake.reused_refresh_tokens().is_empty(),
+        "a refresh token was spent twice"
+    );
+    // The app's, then twenty forced ones, each with the token the one before stored.
+    assert_eq!(fake.refreshes("codex").len(), 21);
+    let out = run(&env, &["refresh", "codex", "busy@example.com"]);
+    assert!(
+        out.status.success(),
+        "the account still works: {}",
+        text(&out)
+    );
+}

@@ -83,6 +83,82 @@ fn main() {
     summarise("open facade (database + migrations check)", cold);
 
     switch_benchmarks();
+    refresher_idle();
+}
+
+/// The refresh timer with four sign-ins due in about an hour: over an idle minute it should
+/// not wake at all (it sleeps on a wall-clock `timerfd` until the first is due).
+fn refresher_idle() {
+    use switchboard_tests::fake_provider::{FakeProvider, Identity};
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    for (provider, email) in [
+        ("claude", "a@example.com"),
+        ("codex", "b@example.com"),
+        ("gemini", "c@example.com"),
+        ("grok", "d@example.com"),
+    ] {
+        fake.sign_in_as(Identity::new(email, "max"));
+        let out = env
+            .switchboard()
+            .args(["login", provider])
+            .output()
+            .expect("login");
+        assert!(out.status.success(), "login {provider}");
+    }
+    let board = std::sync::Arc::new(env.board());
+    let _refresher = switchboard_core::refresher::Refresher::start(board).expect("refresher");
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = Duration::from_secs(60);
+    let (wakes_before, cpu_before) = (thread_switches("refresher"), process_cpu());
+    std::thread::sleep(idle);
+    let (wakes_after, cpu_after) = (thread_switches("refresher"), process_cpu());
+    println!(
+        "refresh timer, idle {} s, 4 sign-ins due in ~1 h: {} wake-ups, {:.1} ms CPU (whole bench process, mostly idle)",
+        idle.as_secs(),
+        wakes_after.saturating_sub(wakes_before),
+        (cpu_after - cpu_before).as_secs_f64() * 1e3
+    );
+    assert!(fake.refreshes("claude").is_empty(), "nothing was due");
+}
+
+/// Context switches of the thread named `name` in this process (each wake is one).
+fn thread_switches(name: &str) -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    for task in tasks.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() != name {
+            continue;
+        }
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        return status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches"))
+            .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
+            .sum();
+    }
+    0
+}
+
+/// User and system CPU time of this process so far.
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat
+        .rsplit_once(") ")
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 (1-based), 11 and 12 after the name; 100 Hz.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 /// A switch, end to end: Codex between two key accounts with a custom endpoint (two CLI

@@ -188,6 +188,11 @@ impl FakeProvider {
             .collect()
     }
 
+    /// How many requests have reached a token endpoint so far (counted on arrival).
+    pub fn token_requests(&self) -> usize {
+        self.lock().token_requests
+    }
+
     /// Refresh tokens presented after they were spent (should never happen).
     pub fn reused_refresh_tokens(&self) -> Vec<String> {
         self.lock().reused.clone()

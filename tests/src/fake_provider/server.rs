@@ -48,6 +48,8 @@ pub(super) struct State {
     pub(super) refreshes: Vec<(String, String)>,
     /// Every revocation: provider and the token revoked.
     pub(super) revoked: Vec<(String, String)>,
+    /// Requests that reached a token endpoint (counted on arrival, before any delay).
+    pub(super) token_requests: usize,
     /// Access-token lifetimes (seconds) per provider, when a test sets one.
     pub(super) lifetimes: HashMap<String, i64>,
     /// Every request to the providers' APIs: the path after `/api/<provider>` and the JSON
@@ -113,6 +115,9 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
     };
     let failure = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        if route == Some(Route::Token) {
+            s.token_requests += 1;
+        }
         route.and_then(|r| {
             let queue = s.failures.get_mut(&r)?;
             (!queue.is_empty()).then(|| queue.remove(0))
