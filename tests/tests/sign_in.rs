@@ -72,7 +72,6 @@ fn token_file(env: &TestEnv, provider: ProviderId) -> std::path::PathBuf {
         ProviderId::Codex => home.join(".codex/auth.json"),
         ProviderId::Gemini => home.join(".gemini/oauth_creds.json"),
         ProviderId::Grok => home.join(".grok/auth.json"),
-        ProviderId::Bob => home.join(".bob/credentials.json"),
         _ => unreachable!(),
     }
 }
@@ -142,12 +141,6 @@ fn every_provider_signs_in_with_every_method_it_offers() {
             SignInMethod::Browser,
             "ida@example.com",
             "",
-        ),
-        (
-            ProviderId::Bob,
-            SignInMethod::Paste,
-            "jo@example.com",
-            "pro",
         ),
     ];
     for (provider, method, email, plan) in cases {
@@ -339,11 +332,12 @@ fn a_second_account_is_added_but_not_activated() {
 fn without_an_email_the_label_is_the_provider_and_time() {
     let (env, fake) = world();
     fake.sign_in_as(Identity::new("hidden@example.com", "pro"));
+    fake.fail_next(Route::Token, Failure::Anonymous);
     fake.fail_next(Route::Profile, Failure::ServerError);
-    let done = sign_in(&env, &fake, ProviderId::Bob, SignInMethod::Paste, None).unwrap();
+    let done = sign_in(&env, &fake, ProviderId::Claude, SignInMethod::Paste, None).unwrap();
     assert_eq!(done.account.email, None);
     assert!(
-        done.account.label.starts_with("Bob Shell 20"),
+        done.account.label.starts_with("Claude Code 20"),
         "{}",
         done.account.label
     );

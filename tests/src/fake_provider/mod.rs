@@ -68,6 +68,9 @@ pub enum Failure {
     Expired,
     /// Device poll (RFC 8628): `slow_down` once.
     SlowDown,
+    /// Token endpoint: the tokens come without who they belong to (no `account`, no
+    /// `id_token`), as an endpoint that keeps identity to its profile would send them.
+    Anonymous,
 }
 
 /// The running fake. Dropping it stops the server.
@@ -262,13 +265,6 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "revoke_url": format!("{b}/grok/revoke"),
                 "device_code_url": format!("{b}/grok/device/code"),
                 "loopback_ports": [grok_port],
-            },
-            "bob": {
-                "api_base": format!("{b}/api/bob"),
-                "authorize_url": format!("{b}/bob/authorize"),
-                "token_url": format!("{b}/bob/token"),
-                "userinfo_url": format!("{b}/bob/profile"),
-                "paste_redirect_uri": format!("{b}/bob/code-page"),
             },
             "opencode": { "api_base": format!("{b}/api/opencode") },
             "cursor": { "api_base": format!("{b}/api/cursor") },

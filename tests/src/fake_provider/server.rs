@@ -228,7 +228,6 @@ fn client_id(provider: &str) -> &'static str {
         "codex" => "app_EMoamEEZ73f0CkXaXp7hrann",
         "gemini" => "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
         "grok" => "b1a00492-073a-47ea-816f-4c329264a828",
-        "bob" => "bob-shell",
         _ => "",
     }
 }
@@ -240,7 +239,7 @@ fn redirect_allowed(provider: &str, uri: &str, code_page: bool) -> bool {
         return false;
     };
     if code_page {
-        return matches!(provider, "claude" | "gemini" | "bob");
+        return matches!(provider, "claude" | "gemini");
     }
     let host = url.host_str().unwrap_or("");
     match provider {
@@ -351,7 +350,12 @@ fn token(
                 );
             }
             let identity = grant.identity.clone();
-            Answer::Json(200, issue(s, provider, &identity))
+            let mut tokens = issue(s, provider, &identity);
+            if let (Some(Failure::Anonymous), Some(fields)) = (failure, tokens.as_object_mut()) {
+                fields.remove("account");
+                fields.remove("id_token");
+            }
+            Answer::Json(200, tokens)
         }
         "refresh_token" => {
             let presented = get("refresh_token");

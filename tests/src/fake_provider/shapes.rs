@@ -23,7 +23,6 @@ pub(super) fn issue(s: &mut State, provider: &str, identity: &Identity) -> Value
     let access = match provider {
         "claude" => format!("sk-ant-oat01-{}", random()),
         "gemini" => format!("ya29.{}", random()),
-        "bob" => format!("bob_at_{}", random()),
         _ => jwt(&json!({"sub": identity.account_id, "exp": exp, "jti": random()})),
     };
     s.refresh_tokens
@@ -77,7 +76,6 @@ pub(super) fn profile(provider: &str, identity: &Identity) -> Value {
         "gemini" => {
             json!({"id": identity.account_id, "email": identity.email, "verified_email": true, "name": identity.name})
         }
-        "bob" => json!({"email": identity.email, "plan": identity.plan, "instance_id": "inst-1"}),
         _ => json!({"sub": identity.account_id, "email": identity.email}),
     }
 }

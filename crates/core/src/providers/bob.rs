@@ -1,14 +1,16 @@
-//! IBM Bob Shell: browser sign-in through the Bob backend and Bob API keys (least verified).
+//! IBM Bob Shell: Bob API keys. There is no Bob sign-in here: Bob Shell's SSO endpoints are
+//! not published, and its tokens live in the OS keychain (or a file encrypted with a key
+//! derived from the host name; USAGE-AND-LIFECYCLE §5), so a login can be neither made with
+//! known endpoints nor carried from one place to another. The guessed endpoints that were
+//! here are gone.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::common::{api_key, bearer_probe, expiry_ms, file, key, key_provider, string, text};
-use super::{Active, FoundLogin, Probe, Provider};
-use crate::catalog::{AccountKind, PasteKind, ProviderId, ProviderInfo, SignInMethod};
+use super::common::{api_key, bearer_probe, file, key, key_provider, string};
+use super::{Active, Probe, Provider};
+use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
-use crate::signin::client::OAuthClient;
-use crate::vault::AccountSecret;
 
 pub struct Bob;
 
@@ -19,7 +21,7 @@ impl Provider for Bob {
 
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
-            account_kinds: vec![AccountKind::Oauth, AccountKind::ApiKey],
+            account_kinds: vec![AccountKind::ApiKey],
             key_may_be_jwt: true,
             ..key_provider(
                 ProviderId::Bob,
@@ -42,64 +44,6 @@ impl Provider for Bob {
             }
         }
         vec![credentials]
-    }
-
-    fn token_freshness(&self, tokens: &Value) -> Option<i64> {
-        tokens.get("expiresAt").and_then(Value::as_i64)
-    }
-
-    fn sign_in_methods(&self) -> &'static [SignInMethod] {
-        &[SignInMethod::Paste]
-    }
-
-    fn paste_kind(&self) -> PasteKind {
-        PasteKind::Code
-    }
-
-    fn needs_profile(&self) -> bool {
-        true
-    }
-
-    fn access_token(&self, tokens: &Value) -> Option<String> {
-        text(Some(tokens), "/accessToken").map(str::to_owned)
-    }
-
-    /// Bob's browser sign-in through its backend, with paste-back. **Every value here is a
-    /// guess** [INF]: Bob Shell's sign-in is not publicly documented. Each is overridable in
-    /// the `SWITCHBOARD_ENDPOINTS` file under `"bob"`.
-    fn oauth_client(&self) -> Option<OAuthClient> {
-        Some(OAuthClient {
-            paste_redirect_uri: Some("https://bob.ibm.com/oauth/code".into()),
-            userinfo_url: Some("https://api.us-east.bob.ibm.com/admin/v1/profile".into()),
-            ..OAuthClient::new(
-                ProviderId::Bob,
-                "bob-shell",
-                "https://bob.ibm.com/oauth/authorize",
-                "https://bob.ibm.com/oauth/token",
-                "openid email offline_access",
-            )
-        })
-    }
-
-    /// A Bob sign-in as `credentials.json` fields (`accessToken`, `refreshToken`, `expiresAt`
-    /// in Unix ms) [unverified], the email from the profile.
-    fn login_from_tokens(&self, tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
-        let secret = json!({
-            "accessToken": text(Some(tokens), "/access_token")?,
-            "refreshToken": text(Some(tokens), "/refresh_token")?,
-            "expiresAt": expiry_ms(tokens, 3600),
-        });
-        let email = text(profile, "/email")
-            .or_else(|| text(profile, "/user/email"))
-            .map(str::to_owned);
-        Some(FoundLogin {
-            provider: ProviderId::Bob,
-            kind: AccountKind::Oauth,
-            email,
-            plan: text(profile, "/plan").map(str::to_owned),
-            identity: json!({}),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
-        })
     }
 
     /// `BOBSHELL_API_KEY` is what Bob Shell reads [RE: USAGE-AND-LIFECYCLE §5]; the older
