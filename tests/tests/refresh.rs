@@ -511,3 +511,40 @@ fn the_app_refresher_and_twenty_command_lines_at_once_never_spend_a_refresh_toke
         text(&out)
     );
 }
+
+#[test]
+fn a_claude_sign_in_whose_refresh_token_expires_soon_is_warned_about() {
+    let env = TestEnv::new();
+    let claude = env.home().join(".claude");
+    std::fs::create_dir_all(&claude).expect("mkdir");
+    let in_two_days = switchboard_core::time::now_ms() + 2 * 24 * 3600 * 1000 + 60_000;
+    std::fs::write(
+        claude.join(".credentials.json"),
+        serde_json::json!({"claudeAiOauth": {
+            "accessToken": "sk-ant-oat01-warning", "refreshToken": "sk-ant-ort01-warning",
+            "expiresAt": 4102444800000u64, "refreshTokenExpiresAt": in_two_days,
+            "scopes": ["user:inference"], "subscriptionType": "pro"}})
+        .to_string(),
+    )
+    .expect("credentials");
+    std::fs::write(
+        env.home().join(".claude.json"),
+        serde_json::json!({"oauthAccount": {"accountUuid": "u-1", "emailAddress": "soon@example.com"}})
+            .to_string(),
+    )
+    .expect("identity");
+    let out = run(&env, &["import"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = account(&env, "claude", "soon@example.com");
+    assert_eq!(
+        listed["warning"], "The sign-in lapses in 2 days unless it is refreshed.",
+        "{listed}"
+    );
+    assert_eq!(listed["refresh_expires_at"], in_two_days);
+    let out = run(&env, &["list"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("lapses in 2 days"),
+        "{}",
+        text(&out)
+    );
+}

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use switchboard_core::account::{Account, Fallback, KeyCredential, NewKeyAccount};
+use switchboard_core::account::{Account, AccountStatus, Fallback, KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
 use switchboard_core::error::{Error, Result};
 use switchboard_core::facade::Revoked;
@@ -555,6 +555,17 @@ fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Accoun
             account.kind.as_str(),
             account.secret_hint
         );
+        match account.status {
+            AccountStatus::Ok => {}
+            status => println!(
+                "      {}: {}",
+                status.as_str(),
+                safe(&account.status_reason)
+            ),
+        }
+        if let Some(warning) = &account.warning {
+            println!("      {warning}");
+        }
     }
 }
 

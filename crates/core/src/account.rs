@@ -85,6 +85,14 @@ pub struct Account {
     /// When a sign-in account's access token expires (Unix ms), as last seen.
     #[ts(type = "number | null")]
     pub expires_at: Option<i64>,
+    /// When its refresh token expires (Unix ms), where the provider says (Claude).
+    #[ts(type = "number | null")]
+    pub refresh_expires_at: Option<i64>,
+    /// When its tokens were last renewed (Unix ms).
+    #[ts(type = "number | null")]
+    pub refreshed_at: Option<i64>,
+    /// A sign-in about to lapse, in words (filled in when the accounts are listed).
+    pub warning: Option<String>,
     /// Unix milliseconds.
     #[ts(type = "number")]
     pub created_at: i64,
@@ -92,7 +100,43 @@ pub struct Account {
     pub updated_at: i64,
 }
 
+/// How long before a refresh token's own expiry the window warns.
+const EXPIRY_WARNING_MS: i64 = 3 * 24 * 3600 * 1000;
+/// How long a sign-in may go unrenewed (refresh token expiry unknown) before a note.
+const IDLE_NOTE_MS: i64 = 30 * 24 * 3600 * 1000;
+
 impl Account {
+    /// A sign-in that is about to lapse, in words, at `now` (Unix ms): a refresh token that
+    /// expires within three days (where the provider says when), or one not renewed for
+    /// thirty days (where it does not; such tokens die unused, Google's after six months).
+    pub fn lapse_warning(&self, now: i64) -> Option<String> {
+        if self.kind != crate::catalog::AccountKind::Oauth
+            || self.status == AccountStatus::NeedsSignIn
+        {
+            return None;
+        }
+        let days = |ms: i64| (ms / (24 * 3600 * 1000)).max(0);
+        if let Some(ends) = self.refresh_expires_at {
+            let left = ends - now;
+            return match left {
+                l if l <= 0 => Some("The sign-in has lapsed: Reconnect it.".to_owned()),
+                l if l < EXPIRY_WARNING_MS => Some(match days(l) {
+                    0 => "The sign-in lapses within a day unless it is refreshed.".to_owned(),
+                    1 => "The sign-in lapses in 1 day unless it is refreshed.".to_owned(),
+                    n => format!("The sign-in lapses in {n} days unless it is refreshed."),
+                }),
+                _ => None,
+            };
+        }
+        let idle = now - self.refreshed_at.unwrap_or(self.created_at);
+        (idle > IDLE_NOTE_MS).then(|| {
+            format!(
+                "Not renewed for {} days: refresh it (`switchboard refresh`) to keep it alive.",
+                days(idle)
+            )
+        })
+    }
+
     /// A new account with a fresh id, no label yet, default settings and status `Ok`.
     pub fn new(provider: ProviderId, kind: AccountKind, secret_hint: String) -> Self {
         let now = crate::time::now_ms();
@@ -113,6 +157,9 @@ impl Account {
             status: AccountStatus::Ok,
             status_reason: String::new(),
             expires_at: None,
+            refresh_expires_at: None,
+            refreshed_at: Some(now),
+            warning: None,
             created_at: now,
             updated_at: now,
         }
@@ -205,4 +252,57 @@ pub struct AccountEdit {
 pub struct Saved {
     pub account: Account,
     pub warnings: Vec<String>,
+}
+
+#[cfg(test)]
+mod lapse_tests {
+    use super::*;
+    use crate::catalog::{AccountKind, ProviderId};
+
+    const DAY: i64 = 24 * 3600 * 1000;
+
+    fn sign_in(refresh_expires_at: Option<i64>, refreshed_at: Option<i64>) -> Account {
+        Account {
+            refresh_expires_at,
+            refreshed_at,
+            ..Account::new(ProviderId::Claude, AccountKind::Oauth, "hint".into())
+        }
+    }
+
+    #[test]
+    fn a_refresh_token_that_expires_soon_is_warned_about_days_ahead() {
+        let now = 1_000 * DAY;
+        assert_eq!(
+            sign_in(Some(now + 2 * DAY + 5), Some(now))
+                .lapse_warning(now)
+                .as_deref(),
+            Some("The sign-in lapses in 2 days unless it is refreshed.")
+        );
+        assert_eq!(
+            sign_in(Some(now + 10 * DAY), Some(now)).lapse_warning(now),
+            None
+        );
+        assert_eq!(
+            sign_in(Some(now - 1), Some(now))
+                .lapse_warning(now)
+                .as_deref(),
+            Some("The sign-in has lapsed: Reconnect it.")
+        );
+    }
+
+    #[test]
+    fn without_a_known_expiry_a_long_idle_sign_in_gets_a_note() {
+        let now = 1_000 * DAY;
+        assert_eq!(sign_in(None, Some(now - 29 * DAY)).lapse_warning(now), None);
+        let note = sign_in(None, Some(now - 45 * DAY))
+            .lapse_warning(now)
+            .unwrap();
+        assert!(note.starts_with("Not renewed for 45 days"), "{note}");
+        let key = Account::new(ProviderId::Claude, AccountKind::ApiKey, "k".into());
+        assert_eq!(
+            key.lapse_warning(now + 400 * DAY),
+            None,
+            "keys do not lapse"
+        );
+    }
 }

@@ -112,6 +112,18 @@ status_reason: string,
  */
 expires_at: number | null, 
 /**
+ * When its refresh token expires (Unix ms), where the provider says (Claude).
+ */
+refresh_expires_at: number | null, 
+/**
+ * When its tokens were last renewed (Unix ms).
+ */
+refreshed_at: number | null, 
+/**
+ * A sign-in about to lapse, in words (filled in when the accounts are listed).
+ */
+warning: string | null, 
+/**
  * Unix milliseconds.
  */
 created_at: number, updated_at: number, };

@@ -153,6 +153,9 @@ describe("account details", () => {
       status: "ok" as const,
       status_reason: "",
       expires_at: null,
+      refresh_expires_at: null,
+      refreshed_at: null,
+      warning: null,
       created_at: 0,
       updated_at: 0,
     };

@@ -131,7 +131,8 @@ impl Switchboard {
         self.vault.store(&account.id, &found.secret)?;
         self.store.transaction(|tx| {
             // Tokens the CLI refreshed work: the account's status and expiry say so.
-            tx.record_tokens_fresh(&account.id, source.expires_at(&in_file))?;
+            let dates = crate::lifecycle::TokenDates::of(provider, &in_file);
+            tx.record_tokens_fresh(&account.id, &dates, true)?;
             tx.log_event(
                 EventKind::TokensTakenBack,
                 provider,
@@ -235,6 +236,9 @@ impl Switchboard {
                 .secret
                 .oauth_tokens()
                 .and_then(|tokens| providers::get(found.provider).expires_at(&tokens)),
+            refresh_expires_at: found.secret.oauth_tokens().and_then(|tokens| {
+                providers::get(found.provider).refresh_token_expires_at(&tokens)
+            }),
             ..Account::new(found.provider, found.kind, hint(info, &found.secret))
         };
         let base = self.sign_in_label(found)?;

@@ -151,8 +151,12 @@ impl Switchboard {
     }
 
     pub fn overview(&self) -> Result<Overview> {
+        let now = crate::time::now_ms();
         self.store.read(|tx| {
-            let accounts = tx.accounts()?;
+            let mut accounts = tx.accounts()?;
+            for account in &mut accounts {
+                account.warning = account.lapse_warning(now);
+            }
             let providers = ProviderId::ALL
                 .into_iter()
                 .map(|provider| {

@@ -114,8 +114,9 @@ impl Switchboard {
             lifecycle::due_at(at, source.refresh_margin_ms()) <= crate::time::now_ms()
         });
         if !force && !due {
+            let dates = lifecycle::TokenDates::of(account.provider, &stored);
             self.store
-                .transaction(|tx| tx.record_tokens_fresh(&account.id, expires_at))?;
+                .transaction(|tx| tx.record_tokens_fresh(&account.id, &dates, false))?;
             return Ok(RefreshOutcome::Fresh { expires_at });
         }
         let Some(refresh_token) = source.refresh_token(&stored) else {
@@ -139,9 +140,10 @@ impl Switchboard {
             &account.id,
             &AccountSecret::OAuthTokens(crate::secret::Sensitive::new(tokens.to_string())),
         )?;
-        let expires_at = source.expires_at(&tokens);
+        let dates = lifecycle::TokenDates::of(account.provider, &tokens);
+        let expires_at = dates.expires_at;
         self.store.transaction(|tx| {
-            tx.record_tokens_fresh(&account.id, expires_at)?;
+            tx.record_tokens_fresh(&account.id, &dates, true)?;
             tx.log_event(
                 EventKind::TokensRefreshed,
                 account.provider,

@@ -131,11 +131,12 @@ impl Switchboard {
                 tx.set_account_identity(&account.id, &login.identity)?;
             }
             // A new sign-in works: whatever a refresh said before no longer holds.
-            let expires_at = login
+            let dates = login
                 .secret
                 .oauth_tokens()
-                .and_then(|tokens| providers::get(account.provider).expires_at(&tokens));
-            tx.record_tokens_fresh(&account.id, expires_at)?;
+                .map(|tokens| crate::lifecycle::TokenDates::of(account.provider, &tokens))
+                .unwrap_or_default();
+            tx.record_tokens_fresh(&account.id, &dates, true)?;
             tx.log_event(
                 EventKind::SecretReplaced,
                 account.provider,

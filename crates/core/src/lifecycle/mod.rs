@@ -6,6 +6,26 @@ pub mod requests;
 
 use crate::http::Reply;
 
+/// What the database keeps of a sign-in's tokens (dates only, never a token).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenDates {
+    /// When the access token expires (Unix ms).
+    pub expires_at: Option<i64>,
+    /// When the refresh token itself expires (Unix ms), where the provider says.
+    pub refresh_expires_at: Option<i64>,
+}
+
+impl TokenDates {
+    /// The dates in `provider`'s stored tokens.
+    pub fn of(provider: crate::catalog::ProviderId, tokens: &serde_json::Value) -> Self {
+        let source = crate::providers::get(provider);
+        Self {
+            expires_at: source.expires_at(tokens),
+            refresh_expires_at: source.refresh_token_expires_at(tokens),
+        }
+    }
+}
+
 /// Why a refresh or revocation did not work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {

@@ -184,12 +184,31 @@ impl Provider for Claude {
         tokens.get("expiresAt").and_then(Value::as_i64)
     }
 
+    /// `refreshTokenExpiresAt` (Unix ms), which newer Claude Code files carry.
+    fn refresh_token_expires_at(&self, tokens: &Value) -> Option<i64> {
+        tokens.get("refreshTokenExpiresAt").and_then(Value::as_i64)
+    }
+
     /// `claudeAiOauth` with the new tokens; plan, tier and scopes stay.
     fn refreshed(&self, stored: &Value, response: &Value) -> Option<Value> {
         let mut tokens = stored.clone();
         tokens["accessToken"] = Value::from(text(Some(response), "/access_token")?);
         if let Some(refresh) = text(Some(response), "/refresh_token") {
+            if tokens.get("refreshToken").and_then(Value::as_str) != Some(refresh) {
+                // A new refresh token: the old one's expiry no longer holds.
+                if let Some(fields) = tokens.as_object_mut() {
+                    fields.remove("refreshTokenExpiresAt");
+                }
+            }
             tokens["refreshToken"] = Value::from(refresh);
+        }
+        if let Some(seconds) = response
+            .get("refresh_token_expires_in")
+            .and_then(Value::as_i64)
+        {
+            tokens["refreshTokenExpiresAt"] = Value::from(crate::time::ms_after(
+                seconds.clamp(0, crate::time::MAX_LIFETIME_SECS),
+            ));
         }
         tokens["expiresAt"] = Value::from(expiry_ms(response, 8 * 3600));
         Some(tokens)

@@ -122,6 +122,11 @@ pub trait Provider: Sync {
         None
     }
 
+    /// When the refresh token in stored tokens expires (Unix ms), where the provider says.
+    fn refresh_token_expires_at(&self, _tokens: &Value) -> Option<i64> {
+        None
+    }
+
     /// Stored tokens after a refresh answered `response`: the new access token, and the new
     /// refresh token when one came (otherwise the old one stays, as every CLI does).
     fn refreshed(&self, _stored: &Value, _response: &Value) -> Option<Value> {

@@ -23,7 +23,7 @@ pub struct RefreshPlan {
 const COLUMNS: &str =
     "id, provider, kind, label, email, secret_hint, endpoint_preset, base_url, api_version, \
                        region, model, effort, description, in_pool, status, created_at, updated_at, plan, \
-                       status_reason, expires_at";
+                       status_reason, expires_at, refresh_expires_at, refreshed_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
     let text = |i: usize| row.get::<_, String>(i);
@@ -60,6 +60,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             plan: row.get(17)?,
             status_reason: text(18)?,
             expires_at: row.get(19)?,
+            refresh_expires_at: row.get(20)?,
+            refreshed_at: row.get(21)?,
+            warning: None,
         })
     })();
     Ok(parsed)
@@ -69,7 +72,7 @@ impl Tx<'_> {
     pub fn insert_account(&self, account: &Account) -> Result<()> {
         self.conn()
             .execute(
-                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"),
+                &format!("INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"),
                 params![
                     account.id,
                     account.provider.as_str(),
@@ -91,6 +94,8 @@ impl Tx<'_> {
                     account.plan,
                     account.status_reason,
                     account.expires_at,
+                    account.refresh_expires_at,
+                    account.refreshed_at,
                 ],
             )
             .map_err(|e| label_conflict(e, &account.label))?;
@@ -174,14 +179,21 @@ impl Tx<'_> {
         self.account(&account.id)
     }
 
-    /// Records a refresh (or a take-back) that left the account working: its new expiry,
-    /// no failure, no reason.
-    pub fn record_tokens_fresh(&self, id: &str, expires_at: Option<i64>) -> Result<()> {
+    /// Records tokens that work: their dates, no failure, no reason; with `renewed`, they
+    /// are new (a refresh, a take-back, a sign-in) rather than only looked at.
+    pub fn record_tokens_fresh(
+        &self,
+        id: &str,
+        dates: &crate::lifecycle::TokenDates,
+        renewed: bool,
+    ) -> Result<()> {
+        let now = now_ms();
         self.conn().execute(
             "UPDATE accounts SET status = 'ok', status_reason = '', expires_at = ?2,
-                    refresh_failures = 0, retry_at = NULL, updated_at = ?3
+                    refresh_expires_at = ?3, refresh_failures = 0, retry_at = NULL,
+                    refreshed_at = CASE WHEN ?5 THEN ?4 ELSE refreshed_at END, updated_at = ?4
              WHERE id = ?1",
-            params![id, expires_at, now_ms()],
+            params![id, dates.expires_at, dates.refresh_expires_at, now, renewed],
         )?;
         Ok(())
     }

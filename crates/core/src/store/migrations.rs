@@ -78,6 +78,10 @@ const MIGRATIONS: &[&str] = &[
     // next pool account ('pool'), or a chosen account ('account', gone with that account).
     "ALTER TABLE provider_state ADD COLUMN fallback_policy TEXT CHECK (fallback_policy IN ('pool', 'account'));
      ALTER TABLE provider_state ADD COLUMN fallback_account TEXT REFERENCES accounts (id) ON DELETE SET NULL;",
+    // 9: when a sign-in's refresh token itself expires, where the provider says (Claude),
+    // and when its tokens were last renewed, for a warning before a sign-in lapses.
+    "ALTER TABLE accounts ADD COLUMN refresh_expires_at INTEGER;
+     ALTER TABLE accounts ADD COLUMN refreshed_at INTEGER;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
