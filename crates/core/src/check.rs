@@ -108,8 +108,8 @@ fn api_base(account: &Account, overrides: &EndpointOverrides) -> String {
         .to_owned()
 }
 
-/// The request that checks this credential: the profile for a sign-in (its access token
-/// as a bearer), the provider's key probe for a key.
+/// The request that checks this credential: the provider's sign-in probe for a sign-in (the
+/// profile, or Codex's usage endpoint), its key probe for a key.
 fn probe(
     account: &Account,
     secret: &AccountSecret,
@@ -119,16 +119,10 @@ fn probe(
     let not_checked = |why: String| Err(Error::NotAllowed(why));
     match secret {
         AccountSecret::OAuthTokens(_) => {
-            let access = secret
-                .oauth_tokens()
-                .and_then(|tokens| provider.access_token(&tokens))
-                .unwrap_or_default();
+            let tokens = secret.oauth_tokens().unwrap_or_default();
             let client = provider.oauth_client().map(|c| overrides.apply(c));
-            match client.and_then(|c| c.userinfo_url) {
-                Some(url) => Ok(Probe::Get(
-                    url,
-                    vec![("Authorization", format!("Bearer {access}"))],
-                )),
+            match client.and_then(|c| provider.sign_in_probe(&tokens, &c)) {
+                Some(probe) => Ok(probe),
                 None => not_checked(format!(
                     "{} sign-ins have no endpoint to check them with that does not spend or rotate anything; run `{} login status` instead.",
                     account.provider.display_name(),

@@ -243,6 +243,7 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "authorize_url": format!("{b}/codex/authorize"),
                 "token_url": format!("{b}/codex/token"),
                 "revoke_url": format!("{b}/codex/revoke"),
+                "usage_url": format!("{b}/codex/usage"),
                 "loopback_ports": codex_ports,
                 "device_code_url": format!("{b}/codex/deviceauth/usercode"),
                 "device_token_url": format!("{b}/codex/deviceauth/token"),
@@ -266,6 +267,7 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "device_code_url": format!("{b}/grok/device/code"),
                 "loopback_ports": [grok_port],
             },
+            "bob": { "api_base": format!("{b}/api/bob") },
             "opencode": { "api_base": format!("{b}/api/opencode") },
             "cursor": { "api_base": format!("{b}/api/cursor") },
     })

@@ -176,6 +176,21 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
                 None => Answer::Text(404, "Unknown code".into()),
             }
         }
+        // ChatGPT's usage endpoint: the access token and the account it belongs to.
+        "usage" => match bearer.and_then(|t| s.access_tokens.get(&t).cloned()) {
+            Some(identity)
+                if header("ChatGPT-Account-Id").as_deref() == Some(&identity.account_id) =>
+            {
+                Answer::Json(
+                    200,
+                    json!({"plan_type": identity.plan, "rate_limit": {
+                        "primary_window": {"used_percent": 0, "reset_at": 0, "limit_window_seconds": 18000},
+                        "secondary_window": {"used_percent": 0, "reset_at": 0, "limit_window_seconds": 604800}}}),
+                )
+            }
+            Some(_) => Answer::Json(403, json!({"detail": "account mismatch"})),
+            None => Answer::Json(401, json!({"detail": "invalid token"})),
+        },
         "profile" | "userinfo" => match bearer.and_then(|t| s.access_tokens.get(&t).cloned()) {
             Some(identity) => Answer::Json(200, profile(provider, &identity)),
             None => Answer::Json(401, json!({"error": "invalid_token"})),

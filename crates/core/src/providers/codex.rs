@@ -200,6 +200,7 @@ impl Provider for Codex {
             loopback_path: "/auth/callback".into(),
             loopback_ports: vec![1455, 1457],
             revoke_url: Some(format!("{issuer}/oauth/revoke")),
+            usage_url: Some("https://chatgpt.com/backend-api/wham/usage".into()),
             device_dialect: Some(DeviceDialect::OpenAi),
             device_code_url: Some(format!("{issuer}/api/accounts/deviceauth/usercode")),
             device_token_url: Some(format!("{issuer}/api/accounts/deviceauth/token")),
@@ -257,6 +258,18 @@ impl Provider for Codex {
 
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
         Ok(bearer_probe(format!("{base}/models"), key))
+    }
+
+    /// ChatGPT sign-ins have no profile endpoint; the usage endpoint reads the limits with
+    /// the access token and the account id, spending and rotating nothing
+    /// (USAGE-AND-LIFECYCLE §1.2).
+    fn sign_in_probe(&self, tokens: &Value, client: &OAuthClient) -> Option<Probe> {
+        let access = self.access_token(tokens)?;
+        let mut headers = vec![("Authorization", format!("Bearer {access}"))];
+        if let Some(account) = text(Some(tokens), "/tokens/account_id") {
+            headers.push(("ChatGPT-Account-Id", account.to_owned()));
+        }
+        Some(Probe::Get(client.usage_url.clone()?, headers))
     }
 }
 

@@ -196,6 +196,16 @@ pub trait Provider: Sync {
 
     // --- Checking a credential -----------------------------------------------------------
 
+    /// The one request that tells whether a sign-in's access token works without spending
+    /// or rotating anything: by default its profile (userinfo) endpoint.
+    fn sign_in_probe(&self, tokens: &Value, client: &OAuthClient) -> Option<Probe> {
+        let access = self.access_token(tokens)?;
+        client
+            .userinfo_url
+            .clone()
+            .map(|url| Probe::Get(url, vec![("Authorization", format!("Bearer {access}"))]))
+    }
+
     /// The one request that tells whether a key works without spending or rotating
     /// anything; `None` when there is none (the reason in words).
     fn key_probe(&self, _key: &str, _base: &str) -> Result<Probe, &'static str> {

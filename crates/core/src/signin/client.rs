@@ -70,6 +70,8 @@ pub struct OAuthClient {
     pub paste_redirect_uri: Option<String>,
     pub userinfo_url: Option<String>,
     pub revoke_url: Option<String>,
+    /// Where a sign-in's usage and limits are read (read-only: it spends and rotates nothing).
+    pub usage_url: Option<String>,
     pub device_dialect: Option<DeviceDialect>,
     pub device_code_url: Option<String>,
     /// Where a device sign-in is polled (RFC 8628: the token endpoint).
@@ -106,6 +108,7 @@ impl OAuthClient {
             paste_redirect_uri: None,
             userinfo_url: None,
             revoke_url: None,
+            usage_url: None,
             device_dialect: None,
             device_code_url: None,
             device_token_url: None,
@@ -137,6 +140,7 @@ pub struct ClientOverride {
     paste_redirect_uri: Option<String>,
     userinfo_url: Option<String>,
     revoke_url: Option<String>,
+    usage_url: Option<String>,
     device_code_url: Option<String>,
     device_token_url: Option<String>,
     device_verification_url: Option<String>,
@@ -198,6 +202,7 @@ impl EndpointOverrides {
             paste_redirect_uri,
             userinfo_url,
             revoke_url,
+            usage_url,
             device_code_url,
             device_token_url,
             device_verification_url,
