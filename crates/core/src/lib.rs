@@ -15,7 +15,6 @@ pub mod files;
 pub mod http;
 pub mod lifecycle;
 pub mod logging;
-pub mod oauth;
 pub mod providers;
 pub mod refresher;
 pub mod runtime;

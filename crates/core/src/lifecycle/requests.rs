@@ -1,14 +1,14 @@
-//! Refresh and revocation requests. Refresh goes through the `oauth2` crate ([`crate::oauth`]);
-//! Claude's token endpoint takes a JSON body, which `oauth2` cannot send (it speaks RFC 6749's
-//! form), so Claude keeps a thin adapter.
+//! Refresh and revocation requests. Refresh goes through the `oauth2` crate
+//! ([`crate::signin::oauth`]); Claude's token endpoint takes a JSON body, which `oauth2`
+//! cannot send (it speaks RFC 6749's form), so Claude keeps a thin adapter.
 
 use oauth2::RefreshToken;
 use serde_json::{json, Value};
 
 use super::Failure;
 use crate::http::{Body, Http, Reply};
-use crate::oauth::{client, Transport};
 use crate::signin::client::{BodyEncoding, OAuthClient};
+use crate::signin::oauth::{client, Transport};
 
 /// Exchanges `refresh_token` for new tokens: the provider's raw token response.
 pub fn refresh(http: &Http, provider: &OAuthClient, refresh_token: &str) -> Result<Value, Failure> {

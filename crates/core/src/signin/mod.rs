@@ -7,6 +7,7 @@ pub mod client;
 pub mod device;
 pub mod flow;
 pub mod loopback;
+pub mod oauth;
 pub mod paste;
 pub mod pkce;
 pub mod protocol;

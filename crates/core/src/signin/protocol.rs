@@ -72,8 +72,8 @@ fn exchange_code_form(
     let invalid = |message: String| Error::InvalidInput(message);
     let redirect = oauth2::RedirectUrl::new(redirect_uri.to_owned())
         .map_err(|e| invalid(format!("the redirect URI is not a URL: {e}")))?;
-    let transport = crate::oauth::Transport::new(http, CONTEXT);
-    let answer = crate::oauth::client(client)
+    let transport = crate::signin::oauth::Transport::new(http, CONTEXT);
+    let answer = crate::signin::oauth::client(client)
         .map_err(invalid)?
         .exchange_code(oauth2::AuthorizationCode::new(code.to_owned()))
         .set_pkce_verifier(oauth2::PkceCodeVerifier::new(verifier.to_owned()))
