@@ -8,7 +8,7 @@ use std::process::Output;
 
 use serde_json::Value;
 use switchboard_tests::fake_provider::{Failure, FakeProvider, Identity, Route};
-use switchboard_tests::{secret_tool_lookup, TestEnv};
+use switchboard_tests::{contains, secret_tool_lookup, TestEnv};
 
 fn world() -> (TestEnv, FakeProvider) {
     let fake = FakeProvider::start();
@@ -132,6 +132,15 @@ fn due_sign_ins_are_refreshed_once_and_the_new_tokens_land_where_they_belong() {
     assert!(
         listed["expires_at"].as_i64().unwrap() > switchboard_core::time::now_ms() + 3000 * 1000
     );
+
+    // No token, old or rotated, is anywhere in the data dir (database, WAL, log).
+    for email in ["ca@example.com", "cb@example.com", "xa@example.com", "xb@example.com"] {
+        for token in fake.issued_to(email) {
+            for (path, bytes) in env.data_dir_bytes() {
+                assert!(!contains(&bytes, &token), "a token is in {}", path.display());
+            }
+        }
+    }
 
     // Nothing is due any more: a second pass sends nothing.
     let out = run(&env, &["refresh", "--due"]);
