@@ -134,10 +134,19 @@ fn due_sign_ins_are_refreshed_once_and_the_new_tokens_land_where_they_belong() {
     );
 
     // No token, old or rotated, is anywhere in the data dir (database, WAL, log).
-    for email in ["ca@example.com", "cb@example.com", "xa@example.com", "xb@example.com"] {
+    for email in [
+        "ca@example.com",
+        "cb@example.com",
+        "xa@example.com",
+        "xb@example.com",
+    ] {
         for token in fake.issued_to(email) {
             for (path, bytes) in env.data_dir_bytes() {
-                assert!(!contains(&bytes, &token), "a token is in {}", path.display());
+                assert!(
+                    !contains(&bytes, &token),
+                    "a token is in {}",
+                    path.display()
+                );
             }
         }
     }
@@ -556,4 +565,24 @@ fn a_claude_sign_in_whose_refresh_token_expires_soon_is_warned_about() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn tokens_that_live_less_than_the_margin_are_not_refreshed_in_a_loop() {
+    let (env, fake) = world();
+    // Every token the fake hands out is due at once (30 s < the two-minute margin).
+    fake.set_lifetime("gemini", 30);
+    login(&env, &fake, "gemini", "short@example.com");
+    for _ in 0..3 {
+        let out = run(&env, &["refresh", "--due"]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // One refresh, then the minimum gap between two refreshes holds the others off.
+    assert_eq!(fake.refreshes("gemini").len(), 1);
+    let plan = env
+        .board()
+        .next_refresh_at()
+        .expect("plan")
+        .expect("a next refresh");
+    assert!(plan > switchboard_core::time::now_ms() + 30_000, "{plan}");
 }

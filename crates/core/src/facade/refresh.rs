@@ -96,6 +96,9 @@ impl Switchboard {
         // A running `switchboard exec` holds its account's lease: its CLI owns the tokens.
         let lease = self.exec_lease(account)?;
         if lease.try_lock().is_err() {
+            let later = crate::time::now_ms() + lifecycle::MIN_REFRESH_GAP_MS;
+            self.store
+                .transaction(|tx| tx.defer_refresh(&account.id, later))?;
             return Ok(RefreshOutcome::InUse);
         }
         let active = self
@@ -110,9 +113,8 @@ impl Switchboard {
             return self.refresh_failed(account, &failure);
         };
         let expires_at = source.expires_at(&stored);
-        let due = expires_at.is_none_or(|at| {
-            lifecycle::due_at(at, source.refresh_margin_ms()) <= crate::time::now_ms()
-        });
+        let due = lifecycle::next_due(expires_at, account.refreshed_at, source.refresh_margin_ms())
+            <= crate::time::now_ms();
         if !force && !due {
             let dates = lifecycle::TokenDates::of(account.provider, &stored);
             self.store
@@ -257,11 +259,7 @@ impl Switchboard {
                 continue;
             }
             let margin = providers::get(plan.provider).refresh_margin_ms();
-            // Unknown expiry: look once (the keychain tells), then it is known.
-            if plan
-                .expires_at
-                .is_some_and(|at| lifecycle::due_at(at, margin) > now)
-            {
+            if lifecycle::next_due(plan.expires_at, plan.refreshed_at, margin) > now {
                 continue;
             }
             match self.refresh_account(&plan.id, false) {
@@ -282,9 +280,8 @@ impl Switchboard {
             return;
         }
         let margin = providers::get(account.provider).refresh_margin_ms();
-        let due = account
-            .expires_at
-            .is_none_or(|at| lifecycle::due_at(at, margin) <= crate::time::now_ms());
+        let due = lifecycle::next_due(account.expires_at, account.refreshed_at, margin)
+            <= crate::time::now_ms();
         if due {
             if let Err(err) = self.refresh_account(&account.id, false) {
                 tracing::warn!(
@@ -315,7 +312,7 @@ impl Switchboard {
             .filter(|p| p.status != AccountStatus::NeedsSignIn && self.can_refresh(p.provider))
             .map(|p| {
                 let margin = providers::get(p.provider).refresh_margin_ms();
-                let due = p.expires_at.map_or(0, |at| lifecycle::due_at(at, margin));
+                let due = lifecycle::next_due(p.expires_at, p.refreshed_at, margin);
                 due.max(p.retry_at.unwrap_or(i64::MIN))
             })
             .min())

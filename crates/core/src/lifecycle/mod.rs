@@ -87,6 +87,22 @@ pub fn due_at(expires_at: i64, margin_ms: i64) -> i64 {
     expires_at.saturating_sub(margin_ms)
 }
 
+/// How often tokens whose expiry cannot be read are renewed.
+pub const UNKNOWN_EXPIRY_RENEWAL_MS: i64 = 3600 * 1000;
+/// The shortest time between two refreshes of one account that the timer plans, whatever
+/// lifetime the provider gives (a token that lives less than the margin would otherwise be
+/// due again at once).
+pub const MIN_REFRESH_GAP_MS: i64 = 60 * 1000;
+
+/// When a sign-in is next due: its expiry less the margin, or, when its tokens carry no
+/// expiry, an hour after they were last renewed (at once if that is unknown too).
+pub fn next_due(expires_at: Option<i64>, refreshed_at: Option<i64>, margin_ms: i64) -> i64 {
+    match expires_at {
+        Some(at) => due_at(at, margin_ms),
+        None => refreshed_at.map_or(0, |at| at.saturating_add(UNKNOWN_EXPIRY_RENEWAL_MS)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +153,11 @@ mod tests {
         assert_eq!(backoff_ms(30), 6 * 3600 * 1000);
         assert_eq!(due_at(10_000, 3_000), 7_000);
         assert_eq!(due_at(i64::MIN, 5), i64::MIN);
+        assert_eq!(next_due(Some(10_000), Some(1), 3_000), 7_000);
+        assert_eq!(
+            next_due(None, Some(1_000), 3_000),
+            1_000 + UNKNOWN_EXPIRY_RENEWAL_MS
+        );
+        assert_eq!(next_due(None, None, 3_000), 0);
     }
 }

@@ -15,8 +15,10 @@ pub struct RefreshPlan {
     pub provider: ProviderId,
     /// When the access token expires (Unix ms), if known.
     pub expires_at: Option<i64>,
-    /// Not before this (a backoff after a failure that may pass).
+    /// Not before this (a backoff after a failure, or the gap after a refresh).
     pub retry_at: Option<i64>,
+    /// When the tokens were last renewed.
+    pub refreshed_at: Option<i64>,
     pub status: AccountStatus,
 }
 
@@ -188,12 +190,30 @@ impl Tx<'_> {
         renewed: bool,
     ) -> Result<()> {
         let now = now_ms();
+        // Renewed tokens are not refreshed again within the minimum gap.
+        let not_before = renewed.then_some(now + crate::lifecycle::MIN_REFRESH_GAP_MS);
         self.conn().execute(
             "UPDATE accounts SET status = 'ok', status_reason = '', expires_at = ?2,
-                    refresh_expires_at = ?3, refresh_failures = 0, retry_at = NULL,
+                    refresh_expires_at = ?3, refresh_failures = 0, retry_at = ?6,
                     refreshed_at = CASE WHEN ?5 THEN ?4 ELSE refreshed_at END, updated_at = ?4
              WHERE id = ?1",
-            params![id, dates.expires_at, dates.refresh_expires_at, now, renewed],
+            params![
+                id,
+                dates.expires_at,
+                dates.refresh_expires_at,
+                now,
+                renewed,
+                not_before
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Puts a sign-in's next refresh off until `at` (a command runs as it meanwhile).
+    pub fn defer_refresh(&self, id: &str, at: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET retry_at = ?2 WHERE id = ?1",
+            params![id, at],
         )?;
         Ok(())
     }
@@ -228,7 +248,7 @@ impl Tx<'_> {
     /// Every sign-in account's refresh plan: id, expiry, retry time and status.
     pub fn refresh_plans(&self) -> Result<Vec<RefreshPlan>> {
         let mut statement = self.conn().prepare(
-            "SELECT id, provider, expires_at, retry_at, status FROM accounts WHERE kind = 'oauth'",
+            "SELECT id, provider, expires_at, retry_at, status, refreshed_at FROM accounts WHERE kind = 'oauth'",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
@@ -237,11 +257,12 @@ impl Tx<'_> {
                 row.get::<_, Option<i64>>(2)?,
                 row.get::<_, Option<i64>>(3)?,
                 row.get::<_, String>(4)?,
+                row.get::<_, Option<i64>>(5)?,
             ))
         })?;
         let mut plans = Vec::new();
         for row in rows {
-            let (id, provider, expires_at, retry_at, status) = row?;
+            let (id, provider, expires_at, retry_at, status, refreshed_at) = row?;
             plans.push(RefreshPlan {
                 provider: ProviderId::parse(&provider)
                     .ok_or_else(|| corrupt("provider", &provider))?,
@@ -249,6 +270,7 @@ impl Tx<'_> {
                 id,
                 expires_at,
                 retry_at,
+                refreshed_at,
             });
         }
         Ok(plans)
