@@ -1,7 +1,7 @@
 //! Requests to a provider: HTTPS everywhere but loopback, redirects never followed, bounded
 //! time and size, and errors that name the host and never quote a body. One `reqwest` client
-//! on tokio: the app's runtime when called from its blocking pool, otherwise a small
-//! current-thread runtime for the one call (the command line, sign-in threads).
+//! per provider call, on tokio: each call runs on a small current-thread runtime of its own
+//! (see [`crate::runtime`]), so the synchronous domain code can make it from anywhere.
 
 use std::time::Duration;
 
