@@ -122,7 +122,7 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
                         AccountStatus::Ok => account.label.clone(),
                         AccountStatus::NeedsSignIn => format!("{} (needs sign-in)", account.label),
                         AccountStatus::RefreshFailed => {
-                            format!("{} (refresh failed)", account.label)
+                            format!("{} (offline, retrying)", account.label)
                         }
                     },
                     checked: active.is_some_and(|a| a.id == account.id),
