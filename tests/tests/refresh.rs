@@ -159,14 +159,13 @@ fn due_sign_ins_are_refreshed_once_and_the_new_tokens_land_where_they_belong() {
     assert!(fake.reused_refresh_tokens().is_empty());
 }
 
-#[test]
-fn twenty_concurrent_refreshes_of_one_account_never_spend_a_refresh_token_twice() {
-    let (env, fake) = world();
-    login(&env, &fake, "codex", "busy@example.com");
-    let children: Vec<_> = (0..20)
+/// `count` `switchboard refresh codex <label>` at once, each from its own process; every one
+/// must succeed.
+fn refresh_at_once(env: &TestEnv, count: usize, label: &str) {
+    let children: Vec<_> = (0..count)
         .map(|_| {
             env.switchboard()
-                .args(["refresh", "codex", "busy@example.com"])
+                .args(["refresh", "codex", label])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -177,6 +176,13 @@ fn twenty_concurrent_refreshes_of_one_account_never_spend_a_refresh_token_twice(
         let out = child.wait_with_output().expect("wait");
         assert!(out.status.success(), "{}", text(&out));
     }
+}
+
+#[test]
+fn twenty_concurrent_refreshes_of_one_account_never_spend_a_refresh_token_twice() {
+    let (env, fake) = world();
+    login(&env, &fake, "codex", "busy@example.com");
+    refresh_at_once(&env, 20, "busy@example.com");
     assert!(
         fake.reused_refresh_tokens().is_empty(),
         "a refresh token was spent twice"
@@ -487,20 +493,7 @@ fn the_app_refresher_and_twenty_command_lines_at_once_never_spend_a_refresh_toke
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let children: Vec<_> = (0..20)
-        .map(|_| {
-            env.switchboard()
-                .args(["refresh", "codex", "busy@example.com"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().expect("wait");
-        assert!(out.status.success(), "{}", text(&out));
-    }
+    refresh_at_once(&env, 20, "busy@example.com");
     // The app's timer refreshed it (it logs each pass) before it is stopped.
     let log = env.config.log_path();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
