@@ -93,6 +93,9 @@ pub struct Account {
     pub refreshed_at: Option<i64>,
     /// A sign-in about to lapse, in words (filled in when the accounts are listed).
     pub warning: Option<String>,
+    /// Its usage and limits as last read, for accounts whose provider reports them (filled
+    /// in when the accounts are listed).
+    pub usage: Option<crate::limits::UsageReading>,
     /// Unix milliseconds.
     #[ts(type = "number")]
     pub created_at: i64,
@@ -160,6 +163,7 @@ impl Account {
             refresh_expires_at: None,
             refreshed_at: Some(now),
             warning: None,
+            usage: None,
             created_at: now,
             updated_at: now,
         }

@@ -15,9 +15,10 @@ use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::facade::{
-    Change, Imported, Overview, ProviderAccounts, RefreshOutcome, Refreshed, Revoked, Settings,
-    Switched,
+    AccountUsage, Change, Imported, Overview, ProviderAccounts, RefreshOutcome, Refreshed, Revoked,
+    Settings, Switched,
 };
+use crate::limits::{Limits, UsageReading, UsageSample, UsageWindow};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
 use crate::store::{EventKind, EventRecord};
 
@@ -50,6 +51,10 @@ pub fn typescript() -> String {
         EndpointPreset::decl(),
         Fallback::decl(),
         Endpoint::decl(),
+        UsageWindow::decl(),
+        Limits::decl(),
+        UsageReading::decl(),
+        UsageSample::decl(),
         Account::decl(),
         KeyCredential::decl(),
         EndpointInput::decl(),
@@ -63,6 +68,7 @@ pub fn typescript() -> String {
         ProviderAccounts::decl(),
         Overview::decl(),
         Switched::decl(),
+        AccountUsage::decl(),
         Settings::decl(),
         Imported::decl(),
         Revoked::decl(),

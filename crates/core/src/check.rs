@@ -42,15 +42,26 @@ pub fn check(
     let probe = probe(account, secret, overrides)?;
     let http = Http::new(provider);
     let context = "checking the credential";
-    let (url, reply) = match &probe {
-        Probe::Get(url, headers) => (url, http.get(url, &pairs(headers), context)?),
-        Probe::PostEmpty(url, headers) => (url, http.post_empty(url, &pairs(headers), context)?),
-    };
-    let host = url::Url::parse(url)
+    let reply = send(&http, &probe, context)?;
+    Ok(verdict(account, &host_of(&probe), &reply))
+}
+
+/// Sends `probe` (its headers may hold the credential: never logged).
+pub fn send(http: &Http, probe: &Probe, context: &str) -> Result<Reply> {
+    match probe {
+        Probe::Get(url, headers) => http.get(url, &pairs(headers), context),
+        Probe::PostEmpty(url, headers) => http.post_empty(url, &pairs(headers), context),
+        Probe::PostJson(url, headers, body) => http.post_json(url, &pairs(headers), body, context),
+    }
+}
+
+/// The host a probe asks.
+pub fn host_of(probe: &Probe) -> String {
+    let (Probe::Get(url, _) | Probe::PostEmpty(url, _) | Probe::PostJson(url, _, _)) = probe;
+    url::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
-    Ok(verdict(account, &host, &reply))
+        .unwrap_or_default()
 }
 
 fn pairs<'a>(headers: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
@@ -92,7 +103,7 @@ fn verdict(account: &Account, host: &str, reply: &Reply) -> CheckResult {
 }
 
 /// The API base: the account's custom endpoint, the override file's, or the default.
-fn api_base(account: &Account, overrides: &EndpointOverrides) -> String {
+pub fn api_base(account: &Account, overrides: &EndpointOverrides) -> String {
     let custom = (account.endpoint.preset != EndpointPreset::Default)
         .then(|| account.endpoint.base_url.clone())
         .flatten();

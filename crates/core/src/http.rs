@@ -118,6 +118,23 @@ impl Http {
         self.send(request, headers, &target, context)
     }
 
+    /// A POST of `body` as JSON with these headers.
+    pub fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+        context: &str,
+    ) -> Result<Reply> {
+        let target = checked_url(url)?;
+        let request = self
+            .client
+            .post(target.as_str())
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        self.send(request, headers, &target, context)
+    }
+
     /// Sends a request `oauth2` built, under the same rules; the answer's body unread.
     pub fn execute(
         &self,

@@ -86,6 +86,61 @@ export type Fallback = { "policy": "none" } | { "policy": "pool" } | { "policy":
 
 export type Endpoint = { preset: EndpointPreset, base_url: string | null, api_version: string | null, };
 
+export type UsageWindow = { 
+/**
+ * What it is, in words ("5-hour", "7-day", "7-day Opus", "Pro models", "Credits").
+ */
+name: string, 
+/**
+ * How much of it is used, 0 to 100.
+ */
+used_percent: number, 
+/**
+ * When it resets, RFC 3339 (UTC); `None` while the provider does not say.
+ */
+resets_at: string | null, 
+/**
+ * Why the provider locked the window, when it did (it is then at its limit whatever
+ * the share says).
+ */
+locked: string | null, };
+
+export type Limits = { 
+/**
+ * The plan the provider names, where it does ("pro", "SuperGrok").
+ */
+plan: string | null, windows: Array<UsageWindow>, 
+/**
+ * What else the user should know, in words (a key with no limit set; a tier Gemini
+ * CLI no longer serves).
+ */
+note: string | null, 
+/**
+ * Whether the provider refuses this account outright (the tier can no longer use the
+ * CLI): it is then at its limit with no reset.
+ */
+unusable: boolean, };
+
+export type UsageReading = { 
+/**
+ * The last good reading; `None` before the first.
+ */
+limits: Limits | null, 
+/**
+ * When it was read, RFC 3339.
+ */
+fetched_at: string | null, 
+/**
+ * Why the last attempt failed, in words; `None` when it worked.
+ */
+error: string | null, };
+
+export type UsageSample = { 
+/**
+ * Unix ms.
+ */
+at: number, window: string, used_percent: number, };
+
 export type Account = { id: string, provider: ProviderId, kind: AccountKind, label: string, email: string | null, 
 /**
  * The subscription plan of a sign-in account ("max", "pro", ...).
@@ -124,6 +179,11 @@ refreshed_at: number | null,
  */
 warning: string | null, 
 /**
+ * Its usage and limits as last read, for accounts whose provider reports them (filled
+ * in when the accounts are listed).
+ */
+usage: UsageReading | null, 
+/**
  * Unix milliseconds.
  */
 created_at: number, updated_at: number, };
@@ -140,7 +200,7 @@ export type AccountEdit = { label: string, description: string, settings: Accoun
 
 export type Saved = { account: Account, warnings: Array<string>, };
 
-export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found" | "tokens_refreshed" | "sign_in_needed" | "tokens_revoked" | "fell_back";
+export type EventKind = "account_added" | "account_updated" | "secret_replaced" | "account_removed" | "active_changed" | "pool_changed" | "files_restored" | "tokens_taken_back" | "new_login_found" | "tokens_refreshed" | "sign_in_needed" | "tokens_revoked" | "fell_back" | "usage_read" | "auto_switched";
 
 export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, account_id: string | null, detail: string, };
 
@@ -171,7 +231,26 @@ caveat: string | null,
  * The switch in one sentence, as the window, the tray and the command line say it:
  * "Codex now uses Work (2 CLI files updated)."
  */
-notice: string, };
+notice: string, 
+/**
+ * The pool accounts "next" passed over, each with why ("Work: at its limit (5-hour
+ * 100%, resets in 2 h)").
+ */
+skipped: Array<string>, };
+
+export type AccountUsage = { provider: ProviderId, account_id: string, label: string, 
+/**
+ * Whether the provider reports usage for this account at all.
+ */
+reported: boolean, plan: string | null, windows: Array<UsageWindow>, note: string | null, 
+/**
+ * When the figures were read, RFC 3339; `None` before the first reading.
+ */
+fetched_at: string | null, 
+/**
+ * Why the last reading failed (the figures are then the last good ones).
+ */
+error: string | null, };
 
 export type Settings = { 
 /**

@@ -10,6 +10,7 @@ mod refresh;
 mod settings;
 mod sign_in;
 mod switching;
+mod usage;
 
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,7 @@ pub use logins::{Imported, TakeBack};
 pub use refresh::{RefreshOutcome, Refreshed, Revoked};
 pub use settings::Settings;
 pub use switching::Switched;
+pub use usage::{auto_switch_notice, AccountUsage, AUTO_SWITCH_DEFAULT};
 
 use crate::account::Account;
 use crate::catalog::{ProviderId, ProviderInfo};
@@ -156,6 +158,7 @@ impl Switchboard {
             let mut accounts = tx.accounts()?;
             for account in &mut accounts {
                 account.warning = account.lapse_warning(now);
+                account.usage = usage::reading_for(account, tx)?;
             }
             let providers = ProviderId::ALL
                 .into_iter()

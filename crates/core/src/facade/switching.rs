@@ -28,10 +28,41 @@ pub struct Switched {
     /// The switch in one sentence, as the window, the tray and the command line say it:
     /// "Codex now uses Work (2 CLI files updated)."
     pub notice: String,
+    /// The pool accounts "next" passed over, each with why ("Work: at its limit (5-hour
+    /// 100%, resets in 2 h)").
+    pub skipped: Vec<String>,
+}
+
+/// What "next in pool" found: the account to switch to, and those it passed over.
+pub(super) struct PoolChoice {
+    pub account: Option<Account>,
+    pub skipped: Vec<String>,
+}
+
+impl PoolChoice {
+    /// The account, or an error that says why none is ready.
+    fn ready_or_err(self, provider: ProviderId) -> Result<Account> {
+        if let Some(account) = self.account {
+            return Ok(account);
+        }
+        let name = provider.display_name();
+        Err(Error::NotAllowed(if self.skipped.is_empty() {
+            format!("{name} has no account in its round-robin pool; turn on Round-robin for sign-in accounts.")
+        } else {
+            format!(
+                "{name} has no account in its round-robin pool that is ready: {}.",
+                self.skipped.join("; ")
+            )
+        }))
+    }
 }
 
 impl Switched {
-    fn new(provider: ProviderId, account: Option<&Account>, files: &[std::path::PathBuf]) -> Self {
+    pub(super) fn new(
+        provider: ProviderId,
+        account: Option<&Account>,
+        files: &[std::path::PathBuf],
+    ) -> Self {
         let count = files.len();
         let written = match count {
             0 => String::new(),
@@ -52,6 +83,7 @@ impl Switched {
                 .and(providers::get(provider).switch_caveat())
                 .map(str::to_owned),
             notice,
+            skipped: Vec::new(),
         }
     }
 }
@@ -100,14 +132,19 @@ impl Switchboard {
         })
     }
 
-    /// Round-robin: activates the next account of the provider's pool, in a stable order
-    /// (oldest first), skipping accounts that need signing in. Where the rotation stands is
-    /// kept in the database, so it survives restarts.
+    /// "Next in pool": activates the pool account with the most room in its tightest
+    /// window, ties broken by the round-robin order (oldest first, continuing after the
+    /// active account). Accounts that need signing in or are at their limit are skipped,
+    /// and the result says which and why. Where the rotation stands is kept in the
+    /// database, so it survives restarts.
     pub fn next_in_pool(&self, provider: ProviderId) -> Result<Switched> {
-        let next_id = self.pool_successor(provider, false)?.id;
-        let switched = self.set_active(provider, Some(&next_id))?;
+        let choice = self.pool_choice(provider, false, None)?;
+        let skipped = choice.skipped.clone();
+        let next_id = choice.ready_or_err(provider)?.id;
+        let mut switched = self.set_active(provider, Some(&next_id))?;
         self.store
             .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
+        switched.skipped = skipped;
         Ok(switched)
     }
 
@@ -116,45 +153,83 @@ impl Switchboard {
         self.pool_successor(provider, false)
     }
 
-    /// The pool account after the active one, or after where the rotation stood; with
-    /// `rotation_first`, after where the rotation stood even when the active account is in
-    /// the pool (`exec --next` rotates without switching).
+    /// The account "next in pool" picks; with `rotation_first`, continuing after where the
+    /// rotation stood even when the active account is in the pool (`exec --next` rotates
+    /// without switching).
     pub(super) fn pool_successor(
         &self,
         provider: ProviderId,
         rotation_first: bool,
     ) -> Result<Account> {
+        self.pool_choice(provider, rotation_first, None)?
+            .ready_or_err(provider)
+    }
+
+    /// The pool account with the most room (at least `min_room` percent, when given), and
+    /// the accounts passed over with why.
+    pub(super) fn pool_choice(
+        &self,
+        provider: ProviderId,
+        rotation_first: bool,
+        min_room: Option<f64>,
+    ) -> Result<PoolChoice> {
         let (pool, cursor, active) = self.store.read(|tx| {
-            let pool: Vec<Account> = tx
-                .accounts()?
-                .into_iter()
-                .filter(|a| a.provider == provider && a.in_pool && a.status == AccountStatus::Ok)
-                .collect();
+            let mut pool = Vec::new();
+            for account in tx.accounts()? {
+                if account.provider == provider && account.in_pool {
+                    let limits = tx.usage_state(&account.id)?.reading.limits;
+                    pool.push((account, limits));
+                }
+            }
             Ok((
                 pool,
                 tx.pool_cursor(provider)?,
                 tx.active_account_id(provider)?,
             ))
         })?;
-        if pool.is_empty() {
-            return Err(Error::NotAllowed(format!(
-                "{} has no account in its round-robin pool that is ready; turn on Round-robin for sign-in accounts.",
-                provider.display_name()
-            )));
-        }
         // Continue from the active account when it is in the pool, otherwise from where the
         // rotation last stood (the active account may have been cleared or switched by hand).
-        let in_pool = |id: &String| pool.iter().any(|a| &a.id == id);
+        let in_pool = |id: &String| pool.iter().any(|(a, _)| &a.id == id);
         let after = if rotation_first {
             cursor.filter(in_pool).or(active.filter(in_pool))
         } else {
             active.filter(in_pool).or(cursor.filter(in_pool))
         };
-        let next = match after.and_then(|id| pool.iter().position(|a| a.id == id)) {
-            Some(index) => &pool[(index + 1) % pool.len()],
-            None => &pool[0],
-        };
-        Ok(next.clone())
+        let start = after
+            .as_ref()
+            .and_then(|id| pool.iter().position(|(a, _)| &a.id == id))
+            .map_or(0, |index| index + 1);
+        let now = crate::time::now_ms();
+        let mut skipped = Vec::new();
+        let mut ready: Vec<(&Account, f64)> = Vec::new();
+        for offset in 0..pool.len() {
+            let (account, limits) = &pool[(start + offset) % pool.len()];
+            let (room, full) = super::usage::room_of(limits.as_ref(), now);
+            let why = match (account.status, full) {
+                (AccountStatus::NeedsSignIn, _) => Some("needs signing in again".to_owned()),
+                (_, Some(why)) => Some(why),
+                _ => None,
+            };
+            match why {
+                Some(why) => skipped.push(format!("{}: {why}", account.label)),
+                None if min_room.is_some_and(|min| room <= min) => {}
+                None => ready.push((account, room)),
+            }
+        }
+        // Moving on means another account, when another is ready.
+        if ready.len() > 1 {
+            ready.retain(|(a, _)| Some(&a.id) != after.as_ref());
+        }
+        let best = ready
+            .iter()
+            .fold(None::<&(&Account, f64)>, |best, candidate| match best {
+                Some(b) if b.1 >= candidate.1 => Some(b),
+                _ => Some(candidate),
+            });
+        Ok(PoolChoice {
+            account: best.map(|(a, _)| (*a).clone()),
+            skipped,
+        })
     }
 
     /// The checkmark: makes the account active, or clears it if it already is.

@@ -5,14 +5,15 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    base_url, default_presets, expiry_ms, file, helper_command, key, key_provider, read_json,
-    string, text,
+    base_url, default_presets, expiry_ms, file, garbled, helper_command, instant_ms, key,
+    key_provider, number, read_json, string, text, usage_object,
 };
-use super::{Active, FoundLogin, Probe, Provider};
+use super::{Active, Fetch, FoundLogin, Probe, Provider, UsageCredential};
 use crate::catalog::{
     AccountKind, Effort, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::Sensitive;
 use crate::signin::client::{BodyEncoding, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
@@ -222,6 +223,7 @@ impl Provider for Claude {
             loopback_host: LoopbackHost::Localhost,
             paste_redirect_uri: Some("https://platform.claude.com/oauth/code/callback".into()),
             userinfo_url: Some("https://api.anthropic.com/api/oauth/profile".into()),
+            usage_url: Some("https://api.anthropic.com/api/oauth/usage".into()),
             ..OAuthClient::new(
                 ProviderId::Claude,
                 "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
@@ -357,5 +359,107 @@ impl Provider for Claude {
                 ("anthropic-version", "2023-06-01".into()),
             ],
         ))
+    }
+
+    fn reports_usage(&self, kind: AccountKind) -> bool {
+        kind == AccountKind::Oauth
+    }
+
+    /// The subscription's windows from the OAuth usage endpoint (USAGE-AND-LIFECYCLE §1.1).
+    /// It wants the OAuth beta header, and a `claude-code/…` User-Agent: without one the
+    /// requests land in a bucket that stays on HTTP 429.
+    fn read_limits(
+        &self,
+        credential: &UsageCredential<'_>,
+        fetch: &dyn Fetch,
+    ) -> Option<Result<Limits, UsageFailure>> {
+        let UsageCredential::SignIn { tokens, client } = credential else {
+            return None;
+        };
+        let url = client.usage_url.clone()?;
+        let access = self.access_token(tokens)?;
+        let request = Probe::Get(
+            url.clone(),
+            vec![
+                ("Authorization", format!("Bearer {access}")),
+                ("anthropic-beta", "oauth-2025-04-20".to_owned()),
+                ("User-Agent", "claude-code/2.1.0".to_owned()),
+            ],
+        );
+        Some(
+            fetch
+                .fetch(&request)
+                .and_then(|body| claude_limits(&body, &url)),
+        )
+    }
+}
+
+/// Claude's usage answer as windows: every object with a numeric `utilization` (the
+/// codenamed ones come and go), then the per-model weekly caps of `limits[]` not already
+/// there. The five-hour and seven-day windows come first.
+fn claude_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
+    let object = usage_object(body, url)?;
+    if !["five_hour", "seven_day", "limits"]
+        .iter()
+        .any(|k| object.contains_key(*k))
+    {
+        return Err(garbled(url));
+    }
+    let mut windows: Vec<UsageWindow> = Vec::new();
+    for (key, value) in object {
+        let Some(used) = number(value, "/utilization") else {
+            continue;
+        };
+        let resets = value.get("resets_at").and_then(instant_ms);
+        let mut window = UsageWindow::new(claude_window_name(key), used, resets);
+        window.locked = text(Some(value), "/locked_reason").map(crate::text::from_provider);
+        windows.push(window);
+    }
+    for limit in body
+        .get("limits")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(model) = text(Some(limit), "/scope/model/display_name") else {
+            continue;
+        };
+        let name = format!("7-day {}", crate::text::from_provider(model));
+        if let (Some(used), false) = (
+            number(limit, "/percent"),
+            windows.iter().any(|w| w.name == name),
+        ) {
+            let resets = limit.get("resets_at").and_then(instant_ms);
+            windows.push(UsageWindow::new(name, used, resets));
+        }
+    }
+    let rank = |name: &str| match name {
+        "5-hour" => 0,
+        "7-day" => 1,
+        _ => 2,
+    };
+    windows.sort_by(|a, b| rank(&a.name).cmp(&rank(&b.name)).then(a.name.cmp(&b.name)));
+    Ok(Limits {
+        windows,
+        ..Limits::default()
+    })
+}
+
+/// `five_hour` → "5-hour", `seven_day_opus` → "7-day Opus", `nimbus_quill` → "Nimbus quill".
+fn claude_window_name(key: &str) -> String {
+    let words = |rest: &str| {
+        let mut text = rest.replace('_', " ");
+        if let Some(first) = text.get(..1) {
+            text.replace_range(..1, &first.to_uppercase());
+        }
+        text
+    };
+    match key {
+        "five_hour" => "5-hour".to_owned(),
+        "seven_day" => "7-day".to_owned(),
+        _ => match key.strip_prefix("seven_day_") {
+            Some(rest) => format!("7-day {}", words(rest)),
+            None => words(key),
+        },
     }
 }

@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, bearer_probe, custom, file, jwt_claims, key, key_provider, key_variable,
-    provider_default, read_json, string, text,
+    api_key, base_url, bearer_probe, custom, file, garbled, instant_ms, jwt_claims, key,
+    key_provider, key_variable, number, provider_default, read_json, string, text, usage_object,
+    window_name,
 };
-use super::{Active, FoundLogin, Probe, Provider};
+use super::{Active, Fetch, FoundLogin, Probe, Provider, UsageCredential};
 use crate::catalog::{
     AccountKind, Effort, EndpointPreset, PresetOption, ProviderId, ProviderInfo, SignInMethod,
 };
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::Sensitive;
 use crate::signin::client::{DeviceDialect, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
@@ -271,6 +273,29 @@ impl Provider for Codex {
         }
         Some(Probe::Get(client.usage_url.clone()?, headers))
     }
+
+    fn reports_usage(&self, kind: AccountKind) -> bool {
+        kind == AccountKind::Oauth
+    }
+
+    /// The ChatGPT plan's windows (five-hour and weekly, and per-model ones) from the same
+    /// endpoint the check reads (USAGE-AND-LIFECYCLE §1.2).
+    fn read_limits(
+        &self,
+        credential: &UsageCredential<'_>,
+        fetch: &dyn Fetch,
+    ) -> Option<Result<Limits, UsageFailure>> {
+        let UsageCredential::SignIn { tokens, client } = credential else {
+            return None;
+        };
+        let request = self.sign_in_probe(tokens, client)?;
+        let url = client.usage_url.clone().unwrap_or_default();
+        Some(
+            fetch
+                .fetch(&request)
+                .and_then(|body| codex_limits(&body, &url)),
+        )
+    }
 }
 
 /// A ChatGPT login from `auth.json`'s fields: identity from the `id_token` claims.
@@ -311,4 +336,50 @@ fn chatgpt_login(auth: &Value, tokens: &Value) -> FoundLogin {
         identity: json!({ "account_id": account_id }),
         secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
     }
+}
+
+/// Codex's usage answer as windows: `rate_limit`'s primary and secondary windows, then each
+/// additional (per-model) limit's, named after their length.
+fn codex_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
+    let object = usage_object(body, url)?;
+    if !object.contains_key("rate_limit") && !object.contains_key("plan_type") {
+        return Err(garbled(url));
+    }
+    let windows_of = |limit: Option<&Value>, prefix: &str| -> Vec<UsageWindow> {
+        let Some(limit) = limit else {
+            return Vec::new();
+        };
+        let reached = limit.get("limit_reached").and_then(Value::as_bool) == Some(true);
+        ["primary_window", "secondary_window"]
+            .iter()
+            .filter_map(|key| {
+                let window = limit.get(*key)?;
+                let used = number(window, "/used_percent")?;
+                let seconds = number(window, "/limit_window_seconds").unwrap_or(0.0) as i64;
+                let resets = window.get("reset_at").and_then(instant_ms);
+                let mut window =
+                    UsageWindow::new(format!("{prefix}{}", window_name(seconds)), used, resets);
+                if reached && used >= 100.0 {
+                    window.locked = Some("limit reached".to_owned());
+                }
+                Some(window)
+            })
+            .collect()
+    };
+    let mut windows = windows_of(body.get("rate_limit"), "");
+    for extra in body
+        .get("additional_rate_limits")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = text(Some(extra), "/limit_name").map(crate::text::from_provider);
+        let prefix = name.map(|n| format!("{n} ")).unwrap_or_default();
+        windows.extend(windows_of(extra.get("rate_limit"), &prefix));
+    }
+    Ok(Limits {
+        plan: text(Some(body), "/plan_type").map(crate::text::from_provider),
+        windows,
+        ..Limits::default()
+    })
 }

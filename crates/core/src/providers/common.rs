@@ -186,3 +186,44 @@ pub fn key_variable(
 pub fn bearer_probe(url: String, key: &str) -> Probe {
     Probe::Get(url, vec![("Authorization", format!("Bearer {key}"))])
 }
+
+/// A number at `pointer`, from a JSON number or numeric text.
+pub fn number(value: &Value, pointer: &str) -> Option<f64> {
+    match value.pointer(pointer)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+/// A window's length in words: "5-hour" for 18 000 s, "7-day" for 604 800 s.
+pub fn window_name(seconds: i64) -> String {
+    const HOUR: i64 = 3600;
+    const DAY: i64 = 24 * HOUR;
+    match seconds {
+        s if s >= DAY && s % DAY == 0 => format!("{}-day", s / DAY),
+        s if s >= HOUR => format!("{}-hour", (s + HOUR / 2) / HOUR),
+        s if s > 0 => format!("{}-minute", (s + 30) / 60),
+        _ => "Window".to_owned(),
+    }
+}
+
+/// What a provider's answer must be to read as usage: a JSON object, or the reading is
+/// garbled (named by the host of `url`).
+pub fn usage_object<'a>(
+    body: &'a Value,
+    url: &str,
+) -> Result<&'a serde_json::Map<String, Value>, crate::limits::UsageFailure> {
+    body.as_object().ok_or_else(|| garbled(url))
+}
+
+/// The failure of an answer that is not a usage report, named by the host of `url`.
+pub fn garbled(url: &str) -> crate::limits::UsageFailure {
+    crate::limits::UsageFailure::Garbled {
+        host: url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default(),
+    }
+}

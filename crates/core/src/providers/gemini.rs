@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, default_presets, expiry_ms, file, jwt_claims, key, key_provider, read_json,
-    string, text,
+    api_key, base_url, default_presets, expiry_ms, file, garbled, instant_ms, jwt_claims, key,
+    key_provider, number, read_json, string, text, usage_object,
 };
-use super::{Active, FoundLogin, Probe, Provider};
+use super::{Active, Fetch, FoundLogin, Probe, Provider, UsageCredential};
 use crate::catalog::{AccountKind, ModelOption, PasteKind, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::Sensitive;
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
@@ -165,6 +166,8 @@ impl Provider for Gemini {
             paste_redirect_uri: Some("https://codeassist.google.com/authcode".into()),
             userinfo_url: Some("https://www.googleapis.com/oauth2/v2/userinfo".into()),
             revoke_url: Some("https://oauth2.googleapis.com/revoke".into()),
+            // Code Assist's API root; `:loadCodeAssist` and `:retrieveUserQuota` are appended.
+            usage_url: Some("https://cloudcode-pa.googleapis.com/v1internal".into()),
             ..OAuthClient::new(
                 ProviderId::Gemini,
                 "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
@@ -216,6 +219,61 @@ impl Provider for Gemini {
             vec![("x-goog-api-key", key.to_owned())],
         ))
     }
+
+    fn reports_usage(&self, kind: AccountKind) -> bool {
+        kind == AccountKind::Oauth
+    }
+
+    /// The Code Assist tier and its quota buckets (USAGE-AND-LIFECYCLE §1.3): the tier
+    /// first, which also names the project whose quota is read. A tier Gemini CLI no longer
+    /// serves (personal accounts, since June 2026) is said in words.
+    fn read_limits(
+        &self,
+        credential: &UsageCredential<'_>,
+        fetch: &dyn Fetch,
+    ) -> Option<Result<Limits, UsageFailure>> {
+        let UsageCredential::SignIn { tokens, client } = credential else {
+            return None;
+        };
+        let root = client.usage_url.clone()?;
+        let headers = vec![(
+            "Authorization",
+            format!("Bearer {}", self.access_token(tokens)?),
+        )];
+        let load = Probe::PostJson(
+            format!("{root}:loadCodeAssist"),
+            headers.clone(),
+            json!({"metadata": {"ideType": "GEMINI_CLI", "pluginType": "GEMINI"}}),
+        );
+        let tier = match fetch.fetch(&load) {
+            Ok(tier) => tier,
+            Err(UsageFailure::Refused { detail, .. }) if refused_tier(&detail) => {
+                return Some(Ok(unusable(&detail)));
+            }
+            Err(failure) => return Some(Err(failure)),
+        };
+        if usage_object(&tier, &root).is_err() {
+            return Some(Err(garbled(&root)));
+        }
+        let plan = text(Some(&tier), "/currentTier/name").map(crate::text::from_provider);
+        if plan.is_none() {
+            if let Some(reason) = tier
+                .pointer("/ineligibleTiers/0")
+                .map(|t| text(Some(t), "/reasonMessage").or(text(Some(t), "/reasonCode")))
+            {
+                return Some(Ok(unusable(reason.unwrap_or("no tier"))));
+            }
+        }
+        let project = text(Some(&tier), "/cloudaicompanionProject")
+            .map(|p| json!({ "project": p }))
+            .unwrap_or_else(|| json!({}));
+        let quota = Probe::PostJson(format!("{root}:retrieveUserQuota"), headers, project);
+        Some(fetch.fetch(&quota).and_then(|body| {
+            let mut limits = gemini_limits(&body, &root)?;
+            limits.plan = plan;
+            Ok(limits)
+        }))
+    }
 }
 
 /// A Google login from `oauth_creds.json`'s content.
@@ -234,4 +292,75 @@ fn google_login(creds: &Value, email: Option<String>) -> FoundLogin {
 fn id_token_email(creds: &Value) -> Option<String> {
     let claims = jwt_claims(creds.get("id_token")?.as_str()?)?;
     claims.get("email")?.as_str().map(str::to_owned)
+}
+
+/// Whether Google's refusal says the account's tier may no longer use Gemini CLI.
+fn refused_tier(detail: &str) -> bool {
+    [
+        "UNSUPPORTED_CLIENT",
+        "IneligibleTier",
+        "INELIGIBLE",
+        "Antigravity",
+    ]
+    .iter()
+    .any(|word| detail.contains(word))
+}
+
+fn unusable(reason: &str) -> Limits {
+    Limits {
+        note: Some(format!(
+            "Google no longer lets this account use Gemini CLI ({}). Workspace and Code Assist Standard or Enterprise accounts still work.",
+            crate::text::from_provider(reason)
+        )),
+        unusable: true,
+        ..Limits::default()
+    }
+}
+
+/// Quota buckets grouped as Gemini CLI's users know them (Pro, Flash, Flash-Lite), each
+/// group at its lowest remaining fraction.
+fn gemini_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
+    let buckets = usage_object(body, url)?
+        .get("buckets")
+        .and_then(Value::as_array)
+        .ok_or_else(|| garbled(url))?;
+    let mut groups: Vec<(&str, f64, Option<i64>)> = Vec::new();
+    for bucket in buckets {
+        let (Some(model), Some(left)) = (
+            text(Some(bucket), "/modelId"),
+            number(bucket, "/remainingFraction"),
+        ) else {
+            continue;
+        };
+        let group = if model.contains("flash-lite") {
+            "Flash-Lite"
+        } else if model.contains("flash") {
+            "Flash"
+        } else if model.contains("pro") {
+            "Pro"
+        } else {
+            continue;
+        };
+        let resets = bucket.get("resetTime").and_then(instant_ms);
+        match groups.iter_mut().find(|(name, _, _)| *name == group) {
+            Some(entry) if left < entry.1 => *entry = (group, left, resets),
+            Some(_) => {}
+            None => groups.push((group, left, resets)),
+        }
+    }
+    let rank = |name: &str| {
+        ["Pro", "Flash", "Flash-Lite"]
+            .iter()
+            .position(|n| *n == name)
+    };
+    groups.sort_by_key(|(name, _, _)| rank(name));
+    Ok(Limits {
+        windows: groups
+            .into_iter()
+            .map(|(name, left, resets)| {
+                UsageWindow::new(format!("{name} daily"), (1.0 - left) * 100.0, resets)
+            })
+            .collect(),
+        ..Limits::default()
+    })
 }

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::common::{
-    api_key, base_url, bearer_probe, default_presets, expiry_ms, file, instant_ms, jwt_claims, key,
-    key_provider, read_json, string, text,
+    api_key, base_url, bearer_probe, default_presets, expiry_ms, file, garbled, instant_ms,
+    jwt_claims, key, key_provider, number, read_json, string, text, usage_object,
 };
-use super::{Active, FoundLogin, Probe, Provider};
+use super::{Active, Fetch, FoundLogin, Probe, Provider, UsageCredential};
 use crate::catalog::{AccountKind, Effort, ModelOption, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{CliPaths, DesiredFile, Format};
+use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::Sensitive;
 use crate::signin::client::{DeviceDialect, OAuthClient};
 use crate::vault::AccountSecret;
@@ -156,6 +157,7 @@ impl Provider for Grok {
             device_code_url: Some("https://auth.x.ai/oauth2/device/code".into()),
             // `revocation_endpoint` of xAI's OpenID configuration (USAGE-AND-LIFECYCLE §3).
             revoke_url: Some("https://auth.x.ai/oauth2/revoke".into()),
+            usage_url: Some("https://cli-chat-proxy.grok.com/v1/billing?format=credits".into()),
             ..OAuthClient::new(
                 ProviderId::Grok,
                 "b1a00492-073a-47ea-816f-4c329264a828",
@@ -217,4 +219,64 @@ impl Provider for Grok {
     fn key_probe(&self, key: &str, base: &str) -> Result<Probe, &'static str> {
         Ok(bearer_probe(format!("{base}/models"), key))
     }
+
+    fn reports_usage(&self, kind: AccountKind) -> bool {
+        kind == AccountKind::Oauth
+    }
+
+    /// The subscription's credits of the current period, from the CLI's own billing
+    /// endpoint (USAGE-AND-LIFECYCLE §1.4).
+    fn read_limits(
+        &self,
+        credential: &UsageCredential<'_>,
+        fetch: &dyn Fetch,
+    ) -> Option<Result<Limits, UsageFailure>> {
+        let UsageCredential::SignIn { tokens, client } = credential else {
+            return None;
+        };
+        let url = client.usage_url.clone()?;
+        let request = Probe::Get(
+            url.clone(),
+            vec![
+                (
+                    "Authorization",
+                    format!("Bearer {}", self.access_token(tokens)?),
+                ),
+                ("X-XAI-Token-Auth", "xai-grok-cli".to_owned()),
+            ],
+        );
+        Some(
+            fetch
+                .fetch(&request)
+                .and_then(|body| grok_limits(&body, &url)),
+        )
+    }
+}
+
+/// Grok's billing answer as one window: `creditUsagePercent`, else on-demand use over its
+/// cap, else 0% for a period with no figure; it resets when the period ends.
+fn grok_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
+    let config = usage_object(body, url)?
+        .get("config")
+        .filter(|c| c.is_object())
+        .ok_or_else(|| garbled(url))?;
+    let cents = |pointer: &str| number(config, &format!("{pointer}/val")).unwrap_or(0.0);
+    let used = number(config, "/creditUsagePercent").or_else(|| {
+        let cap = cents("/onDemandCap");
+        (cap > 0.0).then(|| cents("/onDemandUsed") / cap * 100.0)
+    });
+    let period = text(Some(config), "/currentPeriod/type").unwrap_or_default();
+    let name = match period {
+        "USAGE_PERIOD_TYPE_WEEKLY" => "Weekly credits",
+        "USAGE_PERIOD_TYPE_MONTHLY" => "Monthly credits",
+        _ => "Credits",
+    };
+    let resets = config.pointer("/currentPeriod/end").and_then(instant_ms);
+    if used.is_none() && resets.is_none() {
+        return Err(garbled(url));
+    }
+    Ok(Limits {
+        windows: vec![UsageWindow::new(name, used.unwrap_or(0.0), resets)],
+        ..Limits::default()
+    })
 }

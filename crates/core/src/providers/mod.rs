@@ -12,6 +12,8 @@ mod cursor;
 mod gemini;
 mod grok;
 mod opencode;
+#[cfg(test)]
+mod usage_tests;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,7 @@ use serde_json::Value;
 use crate::account::Account;
 use crate::catalog::{AccountKind, PasteKind, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{CliPaths, DesiredFile};
+use crate::limits::{Limits, UsageFailure};
 use crate::secret::Sensitive;
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
@@ -211,6 +214,43 @@ pub trait Provider: Sync {
     fn key_probe(&self, _key: &str, _base: &str) -> Result<Probe, &'static str> {
         Err("this provider has no request that checks a key without spending it")
     }
+
+    // --- Usage and limits ----------------------------------------------------------------
+
+    /// Whether [`Provider::read_limits`] reads anything for accounts of this kind (known
+    /// without the secret, so planning never touches the keychain).
+    fn reports_usage(&self, _kind: AccountKind) -> bool {
+        false
+    }
+
+    /// Reads the account's limits with its own credential, through `fetch` (read-only
+    /// requests: nothing spent, nothing refreshed); `None` when the provider reports none
+    /// for this kind of account.
+    fn read_limits(
+        &self,
+        _credential: &UsageCredential<'_>,
+        _fetch: &dyn Fetch,
+    ) -> Option<Result<Limits, UsageFailure>> {
+        None
+    }
+}
+
+/// The credential a usage reading is made with.
+pub enum UsageCredential<'a> {
+    /// A sign-in's stored tokens and its client (with `usage_url`).
+    SignIn {
+        tokens: &'a Value,
+        client: &'a OAuthClient,
+    },
+    /// A key and the API base it is used with.
+    Key { key: &'a str, api_base: &'a str },
+}
+
+/// Sends one request for a provider and gives the JSON of a 2xx answer; any other answer
+/// becomes a [`UsageFailure`]. The usage module implements it over HTTP; tests, over canned
+/// answers.
+pub trait Fetch {
+    fn fetch(&self, request: &Probe) -> Result<Value, UsageFailure>;
 }
 
 /// The active account of a provider, with its secret, as the renderers need it.
@@ -269,13 +309,14 @@ impl FoundLogin {
 pub enum Probe {
     Get(String, Vec<(&'static str, String)>),
     PostEmpty(String, Vec<(&'static str, String)>),
+    PostJson(String, Vec<(&'static str, String)>, Value),
 }
 
 impl std::fmt::Debug for Probe {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (method, url) = match self {
             Probe::Get(url, _) => ("GET", url),
-            Probe::PostEmpty(url, _) => ("POST", url),
+            Probe::PostEmpty(url, _) | Probe::PostJson(url, _, _) => ("POST", url),
         };
         write!(f, "Probe({method} {url}, headers: <redacted>)")
     }

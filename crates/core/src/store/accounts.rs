@@ -65,6 +65,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             refresh_expires_at: row.get(20)?,
             refreshed_at: row.get(21)?,
             warning: None,
+            usage: None,
         })
     })();
     Ok(parsed)

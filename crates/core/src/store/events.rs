@@ -32,10 +32,15 @@ pub enum EventKind {
     /// The active sign-in needed signing in again and the provider's fallback policy made
     /// another account active.
     FellBack,
+    /// An account's usage was read (published to this process only, never logged).
+    UsageRead,
+    /// The active account crossed its provider's auto-switch threshold and another pool
+    /// account with room became active; the detail is the notice.
+    AutoSwitched,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 13] = [
+    const ALL: [EventKind; 15] = [
         EventKind::AccountAdded,
         EventKind::AccountUpdated,
         EventKind::SecretReplaced,
@@ -49,6 +54,8 @@ impl EventKind {
         EventKind::SignInNeeded,
         EventKind::TokensRevoked,
         EventKind::FellBack,
+        EventKind::UsageRead,
+        EventKind::AutoSwitched,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +73,8 @@ impl EventKind {
             EventKind::SignInNeeded => "sign_in_needed",
             EventKind::TokensRevoked => "tokens_revoked",
             EventKind::FellBack => "fell_back",
+            EventKind::UsageRead => "usage_read",
+            EventKind::AutoSwitched => "auto_switched",
         }
     }
 

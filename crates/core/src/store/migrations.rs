@@ -82,6 +82,25 @@ const MIGRATIONS: &[&str] = &[
     // and when its tokens were last renewed, for a warning before a sign-in lapses.
     "ALTER TABLE accounts ADD COLUMN refresh_expires_at INTEGER;
      ALTER TABLE accounts ADD COLUMN refreshed_at INTEGER;",
+    // 10: usage and limits: each account's last good reading (JSON of windows, metadata
+    // only), the last failure and when to read again; samples of each window for the
+    // history; and each provider's auto-switch threshold (NULL: off).
+    "CREATE TABLE usage_state (
+        account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+        limits     TEXT,
+        fetched_at INTEGER,
+        error      TEXT,
+        failures   INTEGER NOT NULL DEFAULT 0,
+        next_at    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE usage_samples (
+        account_id   TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        at           INTEGER NOT NULL,
+        window_name  TEXT NOT NULL,
+        used_percent REAL NOT NULL
+    );
+    CREATE INDEX usage_samples_by_account ON usage_samples (account_id, at);
+    ALTER TABLE provider_state ADD COLUMN auto_switch_percent REAL;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

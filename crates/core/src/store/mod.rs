@@ -6,6 +6,7 @@ mod events;
 mod files;
 mod migrations;
 mod settings;
+mod usage;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use accounts::RefreshPlan;
 pub use events::{EventKind, EventRecord};
 pub use files::ManagedFile;
+pub use usage::UsageState;
 
 use crate::error::{Error, Result};
 
