@@ -308,6 +308,7 @@ pub fn app_bin() -> PathBuf {
     );
     path
 }
+pub mod cli;
 pub mod fake_provider;
 pub mod webdriver;
 

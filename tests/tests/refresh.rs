@@ -4,9 +4,8 @@
 //! place), a failure that may pass is tried again later, `use` refreshes an expired account
 //! first, and removing a sign-in revokes it where the provider can.
 
-use std::process::Output;
-
 use serde_json::Value;
+use switchboard_tests::cli::{listed_account as account, login, run, text};
 use switchboard_tests::fake_provider::{Failure, FakeProvider, Identity, Route};
 use switchboard_tests::{contains, secret_tool_lookup, TestEnv};
 
@@ -15,48 +14,6 @@ fn world() -> (TestEnv, FakeProvider) {
     let mut env = TestEnv::new();
     env.sign_in_against(&fake);
     (env, fake)
-}
-
-fn run(env: &TestEnv, args: &[&str]) -> Output {
-    env.switchboard().args(args).output().expect("switchboard")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// Signs in through the (fake) browser as `email`; returns the account's id.
-fn login(env: &TestEnv, fake: &FakeProvider, provider: &str, email: &str) -> String {
-    fake.sign_in_as(Identity::new(email, "max"));
-    let out = run(env, &["login", provider, "--label", email]);
-    assert!(
-        out.status.success(),
-        "login {provider} {email}: {}",
-        text(&out)
-    );
-    account(env, provider, email)["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
-/// One account of `list --json`, by label.
-fn account(env: &TestEnv, provider: &str, label: &str) -> Value {
-    let out = run(env, &["list", "--json"]);
-    let list: Value = serde_json::from_slice(&out.stdout).expect("list --json");
-    list["providers"]
-        .as_array()
-        .expect("providers")
-        .iter()
-        .filter(|p| p["provider"] == provider)
-        .flat_map(|p| p["accounts"].as_array().cloned().unwrap_or_default())
-        .find(|a| a["label"] == label)
-        .unwrap_or_else(|| panic!("no {provider} account {label} in {list}"))
 }
 
 /// The tokens the keychain holds for an account, read with `secret-tool`.

@@ -15,7 +15,7 @@ use switchboard_core::facade::Revoked;
 use switchboard_core::secret::Sensitive;
 use switchboard_core::{Config, Switchboard};
 
-use crate::{exec, login, refresh};
+use crate::{exec, login, refresh, usage};
 
 #[derive(Parser)]
 #[command(
@@ -130,6 +130,33 @@ enum Command {
         provider: ProviderId,
         /// `none`, `pool`, or the account's label, email, or id prefix.
         policy: Option<String>,
+    },
+    /// Show how much of each account's limits is used, as last read (or read now).
+    Usage {
+        #[arg(value_parser = provider_name())]
+        provider: Option<ProviderId>,
+        /// Read it from the providers now instead of showing the last reading.
+        #[arg(long)]
+        refresh: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a sign-in account in or out of its provider's round-robin pool.
+    Pool {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+        /// The account's label, email, or id prefix.
+        account: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Show or set whether the active sign-in moves on by itself near a limit: `off` (the
+    /// default), `on` (at 95% of any window) or a percentage.
+    AutoSwitch {
+        #[arg(value_parser = provider_name())]
+        provider: ProviderId,
+        setting: Option<String>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -378,6 +405,19 @@ fn execute(command: Command) -> Result<()> {
             let account = board.find_account(provider, &account)?;
             print_switch(&board.set_active(provider, Some(&account.id))?)
         }
+        Command::Usage {
+            provider,
+            refresh,
+            json,
+        } => usage::show(provider, refresh, json),
+        Command::Pool {
+            provider,
+            account,
+            state,
+        } => usage::pool(provider, &account, state == "on"),
+        Command::AutoSwitch { provider, setting } => {
+            usage::auto_switch(provider, setting.as_deref())
+        }
         Command::Next { provider } => {
             let board = open()?;
             print_switch(&board.next_in_pool(provider)?)
@@ -528,6 +568,9 @@ fn execute(command: Command) -> Result<()> {
 /// Prints a switch: the sentence the window and tray say too, the files it changed, and (on
 /// stderr) what will not follow it.
 pub(crate) fn print_switch(switched: &switchboard_core::facade::Switched) -> Result<()> {
+    for skipped in &switched.skipped {
+        println!("skipped {}", safe(skipped));
+    }
     println!("{}", switched.notice);
     for file in &switched.files_changed {
         println!("  updated {file}");

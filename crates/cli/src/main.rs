@@ -8,6 +8,7 @@ mod link;
 mod login;
 mod refresh;
 mod signals;
+mod usage;
 
 use std::process::ExitCode;
 

@@ -46,6 +46,8 @@ pub enum Route {
     DeviceCode,
     DevicePoll,
     Profile,
+    /// Every usage endpoint (Claude, Codex, Gemini's two, Grok's billing).
+    Usage,
 }
 
 /// A failure the next request to a route gets.
@@ -71,6 +73,18 @@ pub enum Failure {
     /// Token endpoint: the tokens come without who they belong to (no `account`, no
     /// `id_token`), as an endpoint that keeps identity to its profile would send them.
     Anonymous,
+    /// Any route: `429` with `Retry-After: 120`.
+    TooManyRequests,
+    /// Any route: `200` with an HTML page instead of JSON.
+    Garbage,
+}
+
+/// What the fake's usage endpoints report for one identity: the share used of the short
+/// window (five hours) and the long one (seven days).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FakeUsage {
+    pub five_hour: f64,
+    pub seven_day: f64,
 }
 
 /// The running fake. Dropping it stops the server.
@@ -191,6 +205,23 @@ impl FakeProvider {
             .collect()
     }
 
+    /// What the usage endpoints report for `email` from now on (0% until set). The five-hour
+    /// window resets 2 h 10 min after the answer, the seven-day one 4 days after.
+    pub fn set_usage(&self, email: &str, five_hour: f64, seven_day: f64) {
+        self.lock().usage.insert(
+            email.to_owned(),
+            FakeUsage {
+                five_hour,
+                seven_day,
+            },
+        );
+    }
+
+    /// How many requests have reached a usage endpoint so far.
+    pub fn usage_requests(&self) -> usize {
+        self.lock().usage_requests
+    }
+
     /// How many requests have reached a token endpoint so far (counted on arrival).
     pub fn token_requests(&self) -> usize {
         self.lock().token_requests
@@ -236,6 +267,7 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "authorize_url": format!("{b}/claude/authorize"),
                 "token_url": format!("{b}/claude/token"),
                 "userinfo_url": format!("{b}/claude/profile"),
+                "usage_url": format!("{b}/claude/usage"),
                 "paste_redirect_uri": format!("{b}/claude/code-page"),
             },
             "codex": {
@@ -256,6 +288,7 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "token_url": format!("{b}/gemini/token"),
                 "userinfo_url": format!("{b}/gemini/userinfo"),
                 "revoke_url": format!("{b}/gemini/revoke"),
+                "usage_url": format!("{b}/gemini/v1internal"),
                 "paste_redirect_uri": format!("{b}/gemini/code-page"),
             },
             "grok": {
@@ -264,6 +297,7 @@ pub fn endpoints_at(b: &str, codex_ports: [u16; 2], grok_port: u16) -> Value {
                 "token_url": format!("{b}/grok/token"),
                 "userinfo_url": format!("{b}/grok/userinfo"),
                 "revoke_url": format!("{b}/grok/revoke"),
+                "usage_url": format!("{b}/grok/billing?format=credits"),
                 "device_code_url": format!("{b}/grok/device/code"),
                 "loopback_ports": [grok_port],
             },

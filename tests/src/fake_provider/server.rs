@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::shapes::{issue, profile, random};
-use super::{Failure, Identity, Route};
+use super::{Failure, FakeUsage, Identity, Route};
 
 pub(super) struct Grant {
     pub(super) provider: String,
@@ -55,6 +55,10 @@ pub(super) struct State {
     /// Every request to the providers' APIs: the path after `/api/<provider>` and the JSON
     /// body, as a CLI sent it.
     pub(super) api_requests: Vec<(String, Value)>,
+    /// What the usage endpoints report, per email.
+    pub(super) usage: HashMap<String, FakeUsage>,
+    /// Requests that reached a usage endpoint.
+    pub(super) usage_requests: usize,
 }
 
 pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base: &str) {
@@ -111,12 +115,18 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
         "deviceauth/usercode" | "device/code" => Some(Route::DeviceCode),
         "deviceauth/token" => Some(Route::DevicePoll),
         "profile" | "userinfo" => Some(Route::Profile),
+        "usage" | "billing" | "v1internal:loadCodeAssist" | "v1internal:retrieveUserQuota" => {
+            Some(Route::Usage)
+        }
         _ => None,
     };
     let failure = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         if route == Some(Route::Token) {
             s.token_requests += 1;
+        }
+        if route == Some(Route::Usage) {
+            s.usage_requests += 1;
         }
         route.and_then(|r| {
             let queue = s.failures.get_mut(&r)?;
@@ -126,8 +136,24 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
     if let Some(Failure::Slow(delay)) = failure {
         std::thread::sleep(delay);
     }
-    if let Some(Failure::ServerError) = failure {
-        return reply(request, 500, json!({"error": "server_error"}));
+    match failure {
+        Some(Failure::ServerError) => {
+            return reply(request, 500, json!({"error": "server_error"}));
+        }
+        Some(Failure::TooManyRequests) => {
+            let retry = tiny_http::Header::from_bytes("Retry-After", "120").expect("header");
+            let _ = request.respond(
+                tiny_http::Response::from_string("{\"error\":\"rate_limited\"}")
+                    .with_status_code(429)
+                    .with_header(retry),
+            );
+            return;
+        }
+        Some(Failure::Garbage) => {
+            let _ = request.respond(tiny_http::Response::from_string("<html>maintenance</html>"));
+            return;
+        }
+        _ => {}
     }
     let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
     if provider == "api" {
@@ -176,21 +202,15 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
                 None => Answer::Text(404, "Unknown code".into()),
             }
         }
-        // ChatGPT's usage endpoint: the access token and the account it belongs to.
-        "usage" => match bearer.and_then(|t| s.access_tokens.get(&t).cloned()) {
-            Some(identity)
-                if header("ChatGPT-Account-Id").as_deref() == Some(&identity.account_id) =>
-            {
-                Answer::Json(
-                    200,
-                    json!({"plan_type": identity.plan, "rate_limit": {
-                        "primary_window": {"used_percent": 0, "reset_at": 0, "limit_window_seconds": 18000},
-                        "secondary_window": {"used_percent": 0, "reset_at": 0, "limit_window_seconds": 604800}}}),
-                )
+        "usage" | "billing" | "v1internal:loadCodeAssist" | "v1internal:retrieveUserQuota" => {
+            match bearer.and_then(|t| s.access_tokens.get(&t).cloned()) {
+                Some(identity) => {
+                    let usage = s.usage.get(&identity.email).copied().unwrap_or_default();
+                    super::shapes::usage_answer(provider, rest, &identity, usage, &header)
+                }
+                None => Answer::Json(401, json!({"error": "invalid_token"})),
             }
-            Some(_) => Answer::Json(403, json!({"detail": "account mismatch"})),
-            None => Answer::Json(401, json!({"detail": "invalid token"})),
-        },
+        }
         "profile" | "userinfo" => match bearer.and_then(|t| s.access_tokens.get(&t).cloned()) {
             Some(identity) => Answer::Json(200, profile(provider, &identity)),
             None => Answer::Json(401, json!({"error": "invalid_token"})),
@@ -222,7 +242,7 @@ pub(super) fn handle(mut request: tiny_http::Request, state: &Mutex<State>, base
     }
 }
 
-enum Answer {
+pub(super) enum Answer {
     Json(u16, Value),
     Text(u16, String),
     Redirect(String),

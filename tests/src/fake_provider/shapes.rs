@@ -8,8 +8,8 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::server::State;
-use super::Identity;
+use super::server::{Answer, State};
+use super::{FakeUsage, Identity};
 
 /// A token response in the provider's shape, registering the tokens as live.
 pub(super) fn issue(s: &mut State, provider: &str, identity: &Identity) -> Value {
@@ -108,4 +108,76 @@ fn now_secs() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// A usage endpoint's answer in the provider's own shape (USAGE-AND-LIFECYCLE §1), after
+/// the checks the real endpoint makes: Claude wants its OAuth beta header and a Claude Code
+/// User-Agent (others land in a bucket that stays on 429); ChatGPT wants the account id.
+pub(super) fn usage_answer(
+    provider: &str,
+    route: &str,
+    identity: &Identity,
+    usage: FakeUsage,
+    header: &dyn Fn(&'static str) -> Option<String>,
+) -> Answer {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (short_reset, long_reset) = (now + 130 * 60, now + 4 * 24 * 3600);
+    let rfc3339 = |secs: i64| switchboard_core::time::rfc3339(secs * 1000);
+    match (provider, route) {
+        ("claude", _) => {
+            if header("anthropic-beta").as_deref() != Some("oauth-2025-04-20") {
+                return Answer::Json(
+                    400,
+                    json!({"error": {"message": "OAuth beta header missing"}}),
+                );
+            }
+            if !header("User-Agent").is_some_and(|ua| ua.starts_with("claude-code/")) {
+                return Answer::Json(429, json!({"error": {"message": "rate limited"}}));
+            }
+            Answer::Json(
+                200,
+                json!({
+                    "five_hour": {"utilization": usage.five_hour, "resets_at": rfc3339(short_reset)},
+                    "seven_day": {"utilization": usage.seven_day, "resets_at": rfc3339(long_reset)},
+                    "seven_day_opus": null,
+                    "extra_usage": {"is_enabled": false, "utilization": null},
+                }),
+            )
+        }
+        ("codex", _) => {
+            if header("ChatGPT-Account-Id").as_deref() != Some(&identity.account_id) {
+                return Answer::Json(403, json!({"detail": "account mismatch"}));
+            }
+            Answer::Json(
+                200,
+                json!({"plan_type": identity.plan, "rate_limit": {
+                "primary_window": {"used_percent": usage.five_hour, "reset_at": short_reset, "limit_window_seconds": 18000},
+                "secondary_window": {"used_percent": usage.seven_day, "reset_at": long_reset, "limit_window_seconds": 604800}},
+                "credits": {"has_credits": false, "unlimited": false, "balance": "0"}}),
+            )
+        }
+        ("gemini", "v1internal:loadCodeAssist") => Answer::Json(
+            200,
+            json!({
+            "currentTier": {"id": "standard-tier", "name": "Gemini Code Assist Standard"},
+            "cloudaicompanionProject": "fake-project"}),
+        ),
+        ("gemini", _) => Answer::Json(
+            200,
+            json!({"buckets": [
+            {"modelId": "gemini-2.5-pro", "remainingFraction": 1.0 - usage.five_hour / 100.0, "resetTime": rfc3339(short_reset)},
+            {"modelId": "gemini-2.5-flash", "remainingFraction": 1.0 - usage.seven_day / 100.0, "resetTime": rfc3339(short_reset)}]}),
+        ),
+        ("grok", _) if header("X-XAI-Token-Auth").as_deref() == Some("xai-grok-cli") => {
+            Answer::Json(
+                200,
+                json!({"config": {"creditUsagePercent": usage.five_hour,
+                "currentPeriod": {"type": "USAGE_PERIOD_TYPE_WEEKLY", "end": rfc3339(long_reset)}}}),
+            )
+        }
+        _ => Answer::Json(404, json!({"error": "not found"})),
+    }
 }

@@ -226,8 +226,12 @@ impl Switchboard {
                 Some(b) if b.1 >= candidate.1 => Some(b),
                 _ => Some(candidate),
             });
+        // Staying put because every other account was skipped is not moving on.
+        let stays = best.is_some_and(|(a, _)| Some(&a.id) == after.as_ref());
         Ok(PoolChoice {
-            account: best.map(|(a, _)| (*a).clone()),
+            account: best
+                .filter(|_| !stays || skipped.is_empty())
+                .map(|(a, _)| (*a).clone()),
             skipped,
         })
     }

@@ -21,7 +21,7 @@ pub const NEAR_LIMIT_PERCENT: f64 = 80.0;
 /// The longest wait after failures in a row.
 pub const MAX_BACKOFF_MS: i64 = 30 * 60 * 1000;
 /// The least time between two readings of one account, even when the user asks.
-pub const MIN_GAP_MS: i64 = 10 * 1000;
+pub const MIN_GAP_MS: i64 = 5 * 1000;
 
 /// Reads `account`'s limits now; `None` when its provider reports none for it.
 pub fn read(
