@@ -13,7 +13,8 @@ use switchboard_core::catalog::{ProviderId, ProviderInfo};
 use switchboard_core::check::CheckResult;
 use switchboard_core::deep_link::LinkRequest;
 use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::{Imported, Overview, Revoked, Settings, Switched};
+use switchboard_core::facade::{AccountUsage, Imported, Overview, Revoked, Settings, Switched};
+use switchboard_core::limits::UsageSample;
 use switchboard_core::signin::{SignInMethod, SignInStarted, SignedIn};
 use switchboard_core::Switchboard;
 
@@ -93,6 +94,30 @@ pub async fn set_fallback(
     fallback: Fallback,
 ) -> Result<Fallback> {
     off_main(board, move |b| b.set_fallback(provider, fallback)).await
+}
+
+#[tauri::command]
+pub async fn set_auto_switch(
+    board: Board<'_>,
+    provider: ProviderId,
+    percent: Option<f64>,
+) -> Result<Option<f64>> {
+    off_main(board, move |b| b.set_auto_switch(provider, percent)).await
+}
+
+/// Reads usage now (the refresh button): one account, or every account of a provider.
+#[tauri::command]
+pub async fn read_usage(
+    board: Board<'_>,
+    provider: Option<ProviderId>,
+    id: Option<String>,
+) -> Result<Vec<AccountUsage>> {
+    off_main(board, move |b| b.read_usage_now(provider, id.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn usage_history(board: Board<'_>, id: String) -> Result<Vec<UsageSample>> {
+    off_main(board, move |b| b.usage_history(&id)).await
 }
 
 #[tauri::command]

@@ -76,8 +76,14 @@ pub fn run() -> ExitCode {
                     tracing::warn!("could not forward a change to the window: {err}");
                 }
                 tray::refresh(&handle);
-                if change.kind == EventKind::SignInNeeded {
-                    tray::notify_sign_in_needed(&handle, &notices, change.account_id.as_deref());
+                match change.kind {
+                    EventKind::SignInNeeded => {
+                        tray::notify_sign_in_needed(&handle, &notices, change.account_id.as_deref())
+                    }
+                    EventKind::AutoSwitched => {
+                        tray::notify_auto_switched(&handle, &notices, change.account_id.as_deref())
+                    }
+                    _ => {}
                 }
             });
             // After the listeners above: a refresh it makes reaches the window and the tray.
@@ -114,6 +120,9 @@ pub fn run() -> ExitCode {
             commands::toggle_active,
             commands::set_in_pool,
             commands::set_fallback,
+            commands::set_auto_switch,
+            commands::read_usage,
+            commands::usage_history,
             commands::restore_cli_files,
             commands::import_logins,
             commands::start_sign_in,

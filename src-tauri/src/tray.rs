@@ -156,6 +156,14 @@ pub fn notify_sign_in_needed(app: &AppHandle, board: &Switchboard, account_id: O
     }
 }
 
+/// The one notification for an auto-switch: from which account, to which, and why.
+pub fn notify_auto_switched(app: &AppHandle, board: &Switchboard, account_id: Option<&str>) {
+    let notice = account_id.and_then(|id| board.auto_switch_notice(id).ok().flatten());
+    if let Some((title, body)) = notice {
+        notify(app, &title, &body);
+    }
+}
+
 /// Shows a desktop notification; without a notification service it is only logged.
 fn notify(app: &AppHandle, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;

@@ -1,5 +1,6 @@
-//! The app's refresh timer: one thread that sleeps until the next sign-in is due, refreshes
-//! whatever is due, and plans again. Nothing wakes it in between but a change ([`poke`]).
+//! The app's refresh timer: one thread that sleeps until the next sign-in is due for a
+//! refresh or the next account for a usage reading, does whatever is due, and plans again.
+//! Nothing wakes it in between but a change ([`poke`]).
 //!
 //! Deadlines are wall-clock instants (an expiry is one). On Linux the thread waits on a
 //! `timerfd` of `CLOCK_REALTIME` with an absolute deadline, so time spent asleep counts: after
@@ -56,12 +57,18 @@ impl Refresher {
 fn run(board: &Switchboard, alarm: &Alarm) {
     loop {
         let now = crate::time::now_ms();
-        let deadline = match board.next_refresh_at() {
+        let plan = |next: crate::Result<Option<i64>>, what: &str| match next {
             Ok(next) => next,
             Err(err) => {
-                tracing::warn!("could not plan the next refresh: {err}");
+                tracing::warn!("could not plan the next {what}: {err}");
                 Some(now + RETRY_PLANNING_MS)
             }
+        };
+        let refresh_at = plan(board.next_refresh_at(), "refresh");
+        let usage_at = plan(board.next_usage_read_at(), "usage reading");
+        let deadline = match (refresh_at, usage_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
         if deadline.is_none_or(|at| at > now) {
             tracing::debug!(deadline, "refresher: waiting");
@@ -76,13 +83,28 @@ fn run(board: &Switchboard, alarm: &Alarm) {
             }
             continue;
         }
-        match board.refresh_due(None) {
-            Ok(done) => tracing::info!(count = done.len(), "refresher: refreshed what was due"),
-            Err(err) => {
-                tracing::warn!("refresher: {err}");
-                // Do not spin on a failure that repeats: wait before planning again.
-                alarm.wait_until(Some(crate::time::now_ms() + RETRY_PLANNING_MS));
+        let mut failed = false;
+        if refresh_at.is_some_and(|at| at <= now) {
+            match board.refresh_due(None) {
+                Ok(done) => tracing::info!(count = done.len(), "refresher: refreshed what was due"),
+                Err(err) => {
+                    tracing::warn!("refresher: {err}");
+                    failed = true;
+                }
             }
+        }
+        if usage_at.is_some_and(|at| at <= now) {
+            match board.read_usage_due() {
+                Ok(count) => tracing::debug!(count, "refresher: read the usage that was due"),
+                Err(err) => {
+                    tracing::warn!("refresher: reading usage: {err}");
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            // Do not spin on a failure that repeats: wait before planning again.
+            alarm.wait_until(Some(crate::time::now_ms() + RETRY_PLANNING_MS));
         }
     }
 }

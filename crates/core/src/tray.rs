@@ -1,7 +1,7 @@
 //! The tray menu as data: built from the overview after every change, so the tray always
 //! shows what the window shows. The desktop shell only draws it and sends back actions.
 
-use crate::account::AccountStatus;
+use crate::account::{Account, AccountStatus};
 use crate::catalog::ProviderId;
 use crate::facade::Overview;
 
@@ -99,8 +99,34 @@ pub struct TrayMenu {
     pub tooltip: String,
 }
 
+/// The window of `account`'s last reading with the least room left at `now`, in words
+/// ("5-hour 51%"); `None` before a reading.
+fn tightest(account: &Account, now: i64) -> Option<String> {
+    let limits = account.usage.as_ref()?.limits.as_ref()?;
+    if limits.unusable {
+        return Some("unusable".to_owned());
+    }
+    let window = limits
+        .windows
+        .iter()
+        .max_by(|a, b| a.used_at(now).total_cmp(&b.used_at(now)))?;
+    Some(format!("{} {:.0}%", window.name, window.used_at(now)))
+}
+
+/// The share used of `account`'s tightest window ("51%"), for the pool's items.
+fn used_share(account: &Account, now: i64) -> Option<String> {
+    let limits = account.usage.as_ref()?.limits.as_ref()?;
+    let room = limits.room_at(now);
+    Some(if room <= 0.0 {
+        "at limit".to_owned()
+    } else {
+        format!("{:.0}%", 100.0 - room)
+    })
+}
+
 /// Builds the tray menu from what the window shows.
 pub fn tray_menu(overview: &Overview) -> TrayMenu {
+    let now = crate::time::now_ms();
     let mut tooltip = vec!["Switchboard".to_owned()];
     let submenus = overview
         .providers
@@ -111,14 +137,22 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
                 .accounts
                 .iter()
                 .find(|a| Some(&a.id) == group.active_account_id.as_ref());
+            let active_usage = active
+                .and_then(|a| tightest(a, now))
+                .map(|t| format!(" \u{00b7} {t}"))
+                .unwrap_or_default();
             if let Some(active) = active {
-                tooltip.push(format!("{name}: {}", active.label));
+                tooltip.push(format!("{name}: {}{active_usage}", active.label));
             }
             let mut items: Vec<TrayItem> = group
                 .accounts
                 .iter()
                 .map(|account| TrayItem::Account {
                     label: match account.status {
+                        AccountStatus::Ok if account.in_pool => match used_share(account, now) {
+                            Some(share) => format!("{} \u{2014} {share}", account.label),
+                            None => account.label.clone(),
+                        },
                         AccountStatus::Ok => account.label.clone(),
                         AccountStatus::NeedsSignIn => format!("{} (needs sign-in)", account.label),
                         AccountStatus::RefreshFailed => {
@@ -153,7 +187,7 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
             }
             TraySubmenu {
                 title: match active {
-                    Some(a) => format!("{name} \u{2014} {}", a.label),
+                    Some(a) => format!("{name} \u{2014} {}{active_usage}", a.label),
                     None => format!("{name} \u{2014} not configured"),
                 },
                 items,
@@ -179,6 +213,62 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::AccountKind;
+    use crate::limits::{Limits, UsageReading, UsageWindow};
+
+    fn account(label: &str, in_pool: bool, used: Option<(f64, f64)>) -> Account {
+        let mut account = Account::new(ProviderId::Claude, AccountKind::Oauth, String::new());
+        account.label = label.to_owned();
+        account.in_pool = in_pool;
+        account.usage = used.map(|(short, long)| UsageReading {
+            limits: Some(Limits {
+                windows: vec![
+                    UsageWindow::new("5-hour", short, None),
+                    UsageWindow::new("7-day", long, None),
+                ],
+                ..Limits::default()
+            }),
+            ..UsageReading::default()
+        });
+        account
+    }
+
+    #[test]
+    fn the_tray_shows_the_active_tightest_window_and_each_pooled_share() {
+        let work = account("Work", true, Some((51.0, 20.0)));
+        let home = account("Home", true, Some((100.0, 10.0)));
+        let fresh = account("Fresh", true, None);
+        let overview = Overview {
+            providers: vec![crate::facade::ProviderAccounts {
+                provider: ProviderId::Claude,
+                active_account_id: Some(work.id.clone()),
+                accounts: vec![work, home, fresh],
+                fallback: crate::account::Fallback::None,
+                auto_switch: None,
+            }],
+        };
+        let menu = tray_menu(&overview);
+        let claude = &menu.submenus[0];
+        assert_eq!(
+            claude.title,
+            "Claude Code \u{2014} Work \u{00b7} 5-hour 51%"
+        );
+        let labels: Vec<&str> = claude
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                TrayItem::Account { label, .. } => Some(label.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            ["Work \u{2014} 51%", "Home \u{2014} at limit", "Fresh"]
+        );
+        assert!(menu
+            .tooltip
+            .contains("Claude Code: Work \u{00b7} 5-hour 51%"));
+    }
 
     #[test]
     fn action_ids_round_trip_and_junk_is_rejected() {

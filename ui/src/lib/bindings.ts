@@ -210,7 +210,11 @@ export type ProviderAccounts = { provider: ProviderId, active_account_id: string
 /**
  * What becomes active when the active sign-in needs signing in again.
  */
-fallback: Fallback, };
+fallback: Fallback, 
+/**
+ * The share of a window at which the active sign-in moves on by itself; `None`: off.
+ */
+auto_switch: number | null, };
 
 export type Overview = { providers: Array<ProviderAccounts>, };
 

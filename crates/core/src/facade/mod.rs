@@ -52,6 +52,8 @@ pub struct ProviderAccounts {
     pub accounts: Vec<Account>,
     /// What becomes active when the active sign-in needs signing in again.
     pub fallback: crate::account::Fallback,
+    /// The share of a window at which the active sign-in moves on by itself; `None`: off.
+    pub auto_switch: Option<f64>,
 }
 
 /// Everything the main window shows, providers in catalog order.
@@ -167,6 +169,7 @@ impl Switchboard {
                         provider,
                         active_account_id: tx.active_account_id(provider)?,
                         fallback: tx.fallback(provider)?,
+                        auto_switch: tx.auto_switch(provider)?,
                         accounts: accounts
                             .iter()
                             .filter(|a| a.provider == provider)
