@@ -6,6 +6,7 @@ import type { Command } from "./commands.generated";
 import type {
   Account,
   AccountEdit,
+  AccountUsage,
   CheckResult,
   Change,
   ErrorCode,
@@ -26,6 +27,7 @@ import type {
   Settings,
   SignedIn,
   Switched,
+  UsageSample,
 } from "./bindings";
 
 export const CHANGE_EVENT = "switchboard:change";
@@ -79,6 +81,9 @@ export const api = {
   importLogins: () => call<Imported[]>("import_logins"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
   setFallback: (provider: ProviderId, fallback: Fallback) => call<Fallback>("set_fallback", { provider, fallback }),
+  setAutoSwitch: (provider: ProviderId, percent: number | null) => call<number | null>("set_auto_switch", { provider, percent }),
+  readUsage: (provider: ProviderId | null, id: string | null) => call<AccountUsage[]>("read_usage", { provider, id }),
+  usageHistory: (id: string) => call<UsageSample[]>("usage_history", { id }),
   startSignIn: (provider: ProviderId, method: SignInMethod, label: string | null) =>
     call<SignInStarted>("start_sign_in", { provider, method, label }),
   finishSignIn: (id: string) => call<SignedIn>("finish_sign_in", { id }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ProviderId, ProviderInfo } from "./bindings";
 import catalog from "./catalog.generated.json";
 import {
+  autoSwitchChoices,
   accountDetails,
   activeSummary,
   article,
@@ -156,6 +157,7 @@ describe("account details", () => {
       refresh_expires_at: null,
       refreshed_at: null,
       warning: null,
+      usage: null,
       created_at: 0,
       updated_at: 0,
     };
@@ -197,5 +199,13 @@ describe("the fallback select", () => {
     ]) {
       expect(fallbackFromChoice(fallbackChoice(fallback))).toEqual(fallback);
     }
+  });
+});
+
+describe("auto-switch choices", () => {
+  it("offers the usual thresholds and keeps one set elsewhere", () => {
+    expect(autoSwitchChoices(null)).toEqual([80, 90, 95, 99]);
+    expect(autoSwitchChoices(95)).toEqual([80, 90, 95, 99]);
+    expect(autoSwitchChoices(72)).toEqual([72, 80, 90, 95, 99]);
   });
 });

@@ -265,3 +265,10 @@ export function fallbackFromChoice(value: string): Fallback {
   if (value.startsWith("account:")) return { policy: "account", account_id: value.slice("account:".length) };
   return value === "pool" ? { policy: "pool" } : { policy: "none" };
 }
+
+/** The thresholds the auto-switch select offers, with the current one when it is another. */
+export function autoSwitchChoices(current: number | null): number[] {
+  const choices = [80, 90, 95, 99];
+  if (current !== null && !choices.includes(current)) choices.push(current);
+  return choices.sort((a, b) => a - b);
+}
