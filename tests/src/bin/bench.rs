@@ -83,11 +83,74 @@ fn main() {
     summarise("open facade (database + migrations check)", cold);
 
     switch_benchmarks();
+    usage_poll();
     refresher_idle();
 }
 
-/// The refresh timer with four sign-ins due in about an hour: over an idle minute it should
-/// not wake at all (it sleeps on a wall-clock `timerfd` until the first is due).
+/// One usage poll of 20 Claude sign-ins against the fake provider (keychain read, request,
+/// SQLite write and sample per account, one after another), beside 20 bare requests to the
+/// same fake: the ratio is what Switchboard adds to the network.
+fn usage_poll() {
+    use switchboard_tests::cli::login;
+    use switchboard_tests::fake_provider::FakeProvider;
+    let fake = FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    for i in 0..20 {
+        let email = format!("u{i}@example.com");
+        login(&env, &fake, "claude", &email);
+        fake.set_usage(&email, (i * 5) as f64, 10.0);
+    }
+    let board = env.board();
+    let http = switchboard_core::http::Http::new(ProviderId::Claude);
+    let profile = format!("{}/claude/profile", fake.base);
+    let (mut polls, mut bare) = (Vec::new(), Vec::new());
+    for round in 0..3 {
+        if round > 0 {
+            // Every account waits a few seconds between readings, even when asked.
+            std::thread::sleep(Duration::from_millis(5_100));
+        }
+        let before = fake.usage_requests();
+        let (read, took) = time(|| {
+            board
+                .read_usage_now(Some(ProviderId::Claude), None)
+                .expect("poll")
+        });
+        assert_eq!(
+            fake.usage_requests() - before,
+            20,
+            "one request per account"
+        );
+        assert!(
+            read.iter().all(|u| u.error.is_none()),
+            "every reading worked"
+        );
+        polls.push(took);
+        bare.push(
+            time(|| {
+                for _ in 0..20 {
+                    http.get(&profile, &[], "bench").expect("bare request");
+                }
+            })
+            .1,
+        );
+    }
+    let (polls, bare) = (median(polls), median(bare));
+    println!(
+        "usage poll of 20 sign-ins {:.1} ms ({:.2} ms each), 20 bare requests to the fake {:.1} ms (medians of 3)",
+        polls.as_secs_f64() * 1e3,
+        polls.as_secs_f64() * 1e3 / 20.0,
+        bare.as_secs_f64() * 1e3
+    );
+    println!(
+        "  usage poll / bare requests = {:.1}x",
+        polls.as_secs_f64() / bare.as_secs_f64()
+    );
+}
+
+/// The refresh and usage timer with four sign-ins due in about an hour and usage polling on:
+/// it reads the four accounts' usage at start, then over an idle minute it should not wake at
+/// all (it sleeps on a wall-clock `timerfd` until the next reading, five minutes on).
 fn refresher_idle() {
     use switchboard_tests::fake_provider::{FakeProvider, Identity};
     let fake = FakeProvider::start();
@@ -109,15 +172,22 @@ fn refresher_idle() {
     }
     let board = std::sync::Arc::new(env.board());
     let _refresher = switchboard_core::refresher::Refresher::start(board).expect("refresher");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.usage_requests() < 5 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     std::thread::sleep(Duration::from_secs(2));
+    let read_at_start = fake.usage_requests();
     let idle = Duration::from_secs(60);
     let (wakes_before, cpu_before) = (thread_switches("refresher"), process_cpu());
     std::thread::sleep(idle);
     let (wakes_after, cpu_after) = (thread_switches("refresher"), process_cpu());
     println!(
-        "refresh timer, idle {} s, 4 sign-ins due in ~1 h: {} wake-ups, {:.1} ms CPU (whole bench process, mostly idle)",
+        "refresh + usage timer, idle {} s, 4 sign-ins due in ~1 h, usage polling on ({} usage requests at start): {} wake-ups, {} usage requests, {:.1} ms CPU (whole bench process, mostly idle)",
         idle.as_secs(),
+        read_at_start,
         wakes_after.saturating_sub(wakes_before),
+        fake.usage_requests() - read_at_start,
         (cpu_after - cpu_before).as_secs_f64() * 1e3
     );
     assert!(fake.refreshes("claude").is_empty(), "nothing was due");
