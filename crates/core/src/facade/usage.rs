@@ -99,7 +99,14 @@ impl Switchboard {
                 .collect(),
         };
         for account in accounts.iter().filter(|a| reports_usage(a)) {
-            self.read_usage_of(account, true)?;
+            match self.read_usage_of(account, true) {
+                Ok(()) => {}
+                // One account asked for: its failure is the answer.
+                Err(err) if account_id.is_some() => return Err(err),
+                // Several: one that cannot be read (its keychain entry gone, say) does not
+                // keep the others from being read.
+                Err(err) => tracing::warn!(account = account.id.as_str(), "reading usage: {err}"),
+            }
         }
         self.store.read(|tx| {
             accounts

@@ -361,10 +361,6 @@ impl Provider for Claude {
         ))
     }
 
-    fn reports_usage(&self, kind: AccountKind) -> bool {
-        kind == AccountKind::Oauth
-    }
-
     /// The subscription's windows from the OAuth usage endpoint (USAGE-AND-LIFECYCLE §1.1).
     /// It wants the OAuth beta header, and a `claude-code/…` User-Agent: without one the
     /// requests land in a bucket that stays on HTTP 429.
@@ -373,13 +369,10 @@ impl Provider for Claude {
         credential: &UsageCredential<'_>,
         fetch: &dyn Fetch,
     ) -> Option<Result<Limits, UsageFailure>> {
-        let UsageCredential::SignIn { tokens, client } = credential else {
-            return None;
-        };
-        let url = client.usage_url.clone()?;
+        let (tokens, _, url) = credential.sign_in()?;
         let access = self.access_token(tokens)?;
         let request = Probe::Get(
-            url.clone(),
+            url.to_owned(),
             vec![
                 ("Authorization", format!("Bearer {access}")),
                 ("anthropic-beta", "oauth-2025-04-20".to_owned()),
@@ -389,7 +382,7 @@ impl Provider for Claude {
         Some(
             fetch
                 .fetch(&request)
-                .and_then(|body| claude_limits(&body, &url)),
+                .and_then(|body| claude_limits(&body, url)),
         )
     }
 }

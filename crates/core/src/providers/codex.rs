@@ -274,10 +274,6 @@ impl Provider for Codex {
         Some(Probe::Get(client.usage_url.clone()?, headers))
     }
 
-    fn reports_usage(&self, kind: AccountKind) -> bool {
-        kind == AccountKind::Oauth
-    }
-
     /// The ChatGPT plan's windows (five-hour and weekly, and per-model ones) from the same
     /// endpoint the check reads (USAGE-AND-LIFECYCLE §1.2).
     fn read_limits(

@@ -220,10 +220,6 @@ impl Provider for Gemini {
         ))
     }
 
-    fn reports_usage(&self, kind: AccountKind) -> bool {
-        kind == AccountKind::Oauth
-    }
-
     /// The Code Assist tier and its quota buckets (USAGE-AND-LIFECYCLE §1.3): the tier
     /// first, which also names the project whose quota is read. A tier Gemini CLI no longer
     /// serves (personal accounts, since June 2026) is said in words.
@@ -232,10 +228,7 @@ impl Provider for Gemini {
         credential: &UsageCredential<'_>,
         fetch: &dyn Fetch,
     ) -> Option<Result<Limits, UsageFailure>> {
-        let UsageCredential::SignIn { tokens, client } = credential else {
-            return None;
-        };
-        let root = client.usage_url.clone()?;
+        let (tokens, _, root) = credential.sign_in()?;
         let headers = vec![(
             "Authorization",
             format!("Bearer {}", self.access_token(tokens)?),
@@ -252,8 +245,8 @@ impl Provider for Gemini {
             }
             Err(failure) => return Some(Err(failure)),
         };
-        if usage_object(&tier, &root).is_err() {
-            return Some(Err(garbled(&root)));
+        if usage_object(&tier, root).is_err() {
+            return Some(Err(garbled(root)));
         }
         let plan = text(Some(&tier), "/currentTier/name").map(crate::text::from_provider);
         if plan.is_none() {
@@ -269,7 +262,7 @@ impl Provider for Gemini {
             .unwrap_or_else(|| json!({}));
         let quota = Probe::PostJson(format!("{root}:retrieveUserQuota"), headers, project);
         Some(fetch.fetch(&quota).and_then(|body| {
-            let mut limits = gemini_limits(&body, &root)?;
+            let mut limits = gemini_limits(&body, root)?;
             limits.plan = plan;
             Ok(limits)
         }))

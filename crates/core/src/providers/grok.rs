@@ -220,10 +220,6 @@ impl Provider for Grok {
         Ok(bearer_probe(format!("{base}/models"), key))
     }
 
-    fn reports_usage(&self, kind: AccountKind) -> bool {
-        kind == AccountKind::Oauth
-    }
-
     /// The subscription's credits of the current period, from the CLI's own billing
     /// endpoint (USAGE-AND-LIFECYCLE §1.4).
     fn read_limits(
@@ -231,12 +227,9 @@ impl Provider for Grok {
         credential: &UsageCredential<'_>,
         fetch: &dyn Fetch,
     ) -> Option<Result<Limits, UsageFailure>> {
-        let UsageCredential::SignIn { tokens, client } = credential else {
-            return None;
-        };
-        let url = client.usage_url.clone()?;
+        let (tokens, _, url) = credential.sign_in()?;
         let request = Probe::Get(
-            url.clone(),
+            url.to_owned(),
             vec![
                 (
                     "Authorization",
@@ -248,7 +241,7 @@ impl Provider for Grok {
         Some(
             fetch
                 .fetch(&request)
-                .and_then(|body| grok_limits(&body, &url)),
+                .and_then(|body| grok_limits(&body, url)),
         )
     }
 }

@@ -218,9 +218,10 @@ pub trait Provider: Sync {
     // --- Usage and limits ----------------------------------------------------------------
 
     /// Whether [`Provider::read_limits`] reads anything for accounts of this kind (known
-    /// without the secret, so planning never touches the keychain).
-    fn reports_usage(&self, _kind: AccountKind) -> bool {
-        false
+    /// without the secret, so planning never touches the keychain): by default, sign-ins
+    /// of a client with a usage endpoint.
+    fn reports_usage(&self, kind: AccountKind) -> bool {
+        kind == AccountKind::Oauth && self.oauth_client().is_some_and(|c| c.usage_url.is_some())
     }
 
     /// Reads the account's limits with its own credential, through `fetch` (read-only
@@ -244,6 +245,19 @@ pub enum UsageCredential<'a> {
     },
     /// A key and the API base it is used with.
     Key { key: &'a str, api_base: &'a str },
+}
+
+impl<'a> UsageCredential<'a> {
+    /// A sign-in's tokens, its client and its usage URL; `None` for a key, or a client
+    /// without one.
+    pub fn sign_in(&self) -> Option<(&'a Value, &'a OAuthClient, &'a str)> {
+        match self {
+            UsageCredential::SignIn { tokens, client } => {
+                Some((tokens, client, client.usage_url.as_deref()?))
+            }
+            UsageCredential::Key { .. } => None,
+        }
+    }
 }
 
 /// Sends one request for a provider and gives the JSON of a 2xx answer; any other answer
