@@ -62,18 +62,22 @@ impl Switchboard {
     /// The notification of the last time `account_id` needed signing in again: a title and
     /// the body the event log kept.
     pub fn sign_in_needed_notice(&self, account_id: &str) -> Result<Option<(String, String)>> {
+        self.last_notice(EventKind::SignInNeeded, account_id, "sign in again")
+    }
+
+    /// The notification of the last `kind` event about `account_id`: "<provider>: <what>"
+    /// and the detail the event log kept.
+    pub(super) fn last_notice(
+        &self,
+        kind: EventKind,
+        account_id: &str,
+        what: &str,
+    ) -> Result<Option<(String, String)>> {
         let events = self.store.read(|tx| tx.recent_events(100))?;
         Ok(events
             .into_iter()
-            .find(|e| {
-                e.kind == EventKind::SignInNeeded && e.account_id.as_deref() == Some(account_id)
-            })
-            .map(|e| {
-                (
-                    format!("{}: sign in again", e.provider.display_name()),
-                    e.detail,
-                )
-            }))
+            .find(|e| e.kind == kind && e.account_id.as_deref() == Some(account_id))
+            .map(|e| (format!("{}: {what}", e.provider.display_name()), e.detail)))
     }
 }
 

@@ -278,18 +278,7 @@ impl Switchboard {
 
     /// The notification of the last auto-switch to `account_id`: a title and the notice.
     pub fn auto_switch_notice(&self, account_id: &str) -> Result<Option<(String, String)>> {
-        let events = self.store.read(|tx| tx.recent_events(100))?;
-        Ok(events
-            .into_iter()
-            .find(|e| {
-                e.kind == EventKind::AutoSwitched && e.account_id.as_deref() == Some(account_id)
-            })
-            .map(|e| {
-                (
-                    format!("{}: switched account", e.provider.display_name()),
-                    e.detail,
-                )
-            }))
+        self.last_notice(EventKind::AutoSwitched, account_id, "switched account")
     }
 }
 
