@@ -434,7 +434,30 @@ fn claude_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
     windows.sort_by(|a, b| rank(&a.name).cmp(&rank(&b.name)).then(a.name.cmp(&b.name)));
     Ok(Limits {
         windows,
+        note: extra_usage(body.get("extra_usage")),
         ..Limits::default()
+    })
+}
+
+/// Extra usage (pay as you go past the plan), in words, when it is on: money comes in minor
+/// units. Not a window: reaching it never stops the plan's own use.
+fn extra_usage(extra: Option<&Value>) -> Option<String> {
+    let extra = extra.filter(|e| e.get("is_enabled").and_then(Value::as_bool) == Some(true))?;
+    let places = number(extra, "/decimal_places")
+        .unwrap_or(2.0)
+        .clamp(0.0, 6.0);
+    let scale = 10f64.powf(places);
+    let currency = text(Some(extra), "/currency")
+        .map(crate::text::from_provider)
+        .unwrap_or_else(|| "USD".to_owned());
+    let used = number(extra, "/used_credits").unwrap_or(0.0) / scale;
+    let places = places as usize;
+    Some(match number(extra, "/monthly_limit") {
+        Some(limit) => format!(
+            "Extra usage: {used:.places$} of {:.places$} {currency} this month.",
+            limit / scale
+        ),
+        None => format!("Extra usage: {used:.places$} {currency} this month."),
     })
 }
 

@@ -373,9 +373,28 @@ fn codex_limits(body: &Value, url: &str) -> Result<Limits, UsageFailure> {
         let prefix = name.map(|n| format!("{n} ")).unwrap_or_default();
         windows.extend(windows_of(extra.get("rate_limit"), &prefix));
     }
+    let credits = body.get("credits");
+    let note = if credits
+        .and_then(|c| c.get("unlimited"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        Some("Credits: unlimited.".to_owned())
+    } else if credits
+        .and_then(|c| c.get("has_credits"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        credits
+            .and_then(|c| number(c, "/balance"))
+            .map(|balance| format!("Credits: {balance:.2} left."))
+    } else {
+        None
+    };
     Ok(Limits {
         plan: text(Some(body), "/plan_type").map(crate::text::from_provider),
         windows,
+        note,
         ..Limits::default()
     })
 }

@@ -81,7 +81,8 @@ fn claude_reads_every_window_with_the_headers_it_needs() {
         "seven_day": {"utilization": 9.0, "resets_at": "2026-09-11T14:00:00.961672+00:00"},
         "seven_day_opus": null,
         "nimbus_quill": {"utilization": 3.0, "resets_at": null, "locked_reason": "paused"},
-        "extra_usage": {"is_enabled": true, "utilization": null},
+        "extra_usage": {"is_enabled": true, "monthly_limit": 10000, "used_credits": 1250.0,
+                        "utilization": null, "currency": "USD", "decimal_places": 2},
         "limits": [{"kind": "weekly_scoped", "percent": 5, "resets_at": null,
                     "scope": {"model": {"display_name": "Fable"}}}]
     }))]);
@@ -100,6 +101,10 @@ fn claude_reads_every_window_with_the_headers_it_needs() {
         Some("2026-09-07T16:30:00.961Z")
     );
     assert_eq!(limits.windows[3].locked.as_deref(), Some("paused"));
+    assert_eq!(
+        limits.note.as_deref(),
+        Some("Extra usage: 12.50 of 100.00 USD this month.")
+    );
     assert_eq!(
         fetch.header(0, "Authorization").as_deref(),
         Some("Bearer at-1")
@@ -125,7 +130,7 @@ fn codex_reads_its_windows_plan_and_per_model_limits() {
         "additional_rate_limits": [{"limit_name": "GPT-5.3-Codex-Spark", "rate_limit": {
             "allowed": false, "limit_reached": true,
             "primary_window": {"used_percent": 100, "reset_at": 1766948068, "limit_window_seconds": 18000}}}],
-        "credits": {"has_credits": false, "balance": "0"}
+        "credits": {"has_credits": true, "unlimited": false, "balance": "17.5"}
     }))]);
     let tokens = json!({"tokens": {"access_token": "at-2", "account_id": "acct-9"}});
     let limits = read_sign_in(ProviderId::Codex, tokens, &fetch).unwrap();
@@ -138,6 +143,7 @@ fn codex_reads_its_windows_plan_and_per_model_limits() {
         ]
     );
     assert_eq!(limits.plan.as_deref(), Some("pro"));
+    assert_eq!(limits.note.as_deref(), Some("Credits: 17.50 left."));
     assert!(limits.windows[2].at_limit());
     assert_eq!(
         limits.windows[0].resets_at.as_deref(),
