@@ -59,6 +59,25 @@ impl AccountSecret {
         }
     }
 
+    /// A salted SHA-256 of a key (or an AWS access key id), to find the account a key in a
+    /// CLI's file belongs to without reading the keychain; `None` for sign-in tokens, which
+    /// rotate (those are matched by identity).
+    pub fn fingerprint(&self, salt: &str) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let tag = match self {
+            AccountSecret::ApiKey(_) => "api_key",
+            AccountSecret::BedrockApiKey(_) => "bedrock_api_key",
+            AccountSecret::BedrockAccessKeys { .. } => "bedrock_access_keys",
+            AccountSecret::OAuthTokens(_) => return None,
+        };
+        let mut hash = Sha256::new();
+        for part in [salt, tag, self.hint_source()] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        Some(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     fn encode(&self) -> Sensitive<String> {
         let value = match self {
             AccountSecret::ApiKey(key) => json!({"v": 1, "type": "api_key", "key": key.expose()}),

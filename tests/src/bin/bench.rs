@@ -83,8 +83,57 @@ fn main() {
     summarise("open facade (database + migrations check)", cold);
 
     switch_benchmarks();
+    use_at_scale();
     usage_poll();
     refresher_idle();
+}
+
+/// `switchboard use` with 2 and with 1,000 key accounts of the provider, alternating
+/// between two keys: finding whose key is in the CLI's file reads fingerprints in SQLite,
+/// so the cost should not grow with the number of accounts.
+fn use_at_scale() {
+    let bin = switchboard_bin();
+    let timed_uses = |env: &TestEnv| -> Duration {
+        let samples = (0..30)
+            .map(|i| {
+                let mut command = env.command(&bin);
+                command
+                    .args(["use", "codex", ["A", "B"][i % 2]])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null());
+                let (status, took) = time(|| command.status().expect("run"));
+                assert!(status.success());
+                took
+            })
+            .collect();
+        median(samples)
+    };
+    let small = TestEnv::new();
+    let large = TestEnv::new();
+    for env in [&small, &large] {
+        let board = env.board();
+        add_key(&board, ProviderId::Codex, "A", &canary("sk-"));
+        add_key(&board, ProviderId::Codex, "B", &canary("sk-"));
+    }
+    let board = large.board();
+    for i in 0..998 {
+        add_key(
+            &board,
+            ProviderId::Codex,
+            &format!("more {i}"),
+            &canary("sk-"),
+        );
+    }
+    let (two, thousand) = (timed_uses(&small), timed_uses(&large));
+    println!(
+        "switchboard use with 2 accounts {:.1} ms, with 1,000 accounts {:.1} ms (medians of 30)",
+        two.as_secs_f64() * 1e3,
+        thousand.as_secs_f64() * 1e3
+    );
+    println!(
+        "  use with 1,000 / use with 2 = {:.2}x (goal at most 1.2x)",
+        thousand.as_secs_f64() / two.as_secs_f64()
+    );
 }
 
 /// One usage poll of 20 Claude sign-ins against the fake provider (keychain read, request,

@@ -80,6 +80,10 @@ impl Switchboard {
         }
         let account = self.replace_stored_secret(&account.id, &secret, |tx| {
             let saved = tx.update_account(&account)?;
+            tx.set_secret_fingerprint(
+                &saved.id,
+                secret.fingerprint(&tx.fingerprint_salt()?).as_deref(),
+            )?;
             tx.log_event(
                 EventKind::SecretReplaced,
                 saved.provider,
@@ -266,8 +270,11 @@ impl Switchboard {
             })?,
         };
         let provider = account.provider;
+        let salt = self.store.read(|tx| tx.fingerprint_salt())?;
+        let fingerprint = secret.fingerprint(&salt);
         let insert = |tx: &Tx<'_>| -> Result<()> {
             tx.insert_account(&account)?;
+            tx.set_secret_fingerprint(&account.id, fingerprint.as_deref())?;
             if identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, identity)?;
             }

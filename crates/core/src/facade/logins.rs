@@ -193,8 +193,11 @@ impl Switchboard {
     }
 
     /// The account a found login already is: same email or identity for sign-ins, the same
-    /// key for keys.
+    /// key for keys (by its salted fingerprint: no keychain read, however many accounts).
     pub(super) fn same_login(&self, found: &FoundLogin) -> Result<Option<Account>> {
+        if found.kind != AccountKind::Oauth {
+            return self.same_key(found);
+        }
         let candidates: Vec<Account> = self
             .store
             .read(|tx| tx.accounts())?
@@ -202,22 +205,50 @@ impl Switchboard {
             .filter(|a| a.provider == found.provider && a.kind == found.kind)
             .collect();
         for account in candidates {
-            let same = match found.kind {
-                AccountKind::Oauth => match (&found.email, &account.email) {
-                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                    _ => {
-                        let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
-                        identity == found.identity
-                            && identity.as_object().is_some_and(|o| !o.is_empty())
-                    }
-                },
-                _ => self.vault.load(&account.id)?.hint_source() == found.secret.hint_source(),
+            let same = match (&found.email, &account.email) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => {
+                    let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
+                    identity == found.identity
+                        && identity.as_object().is_some_and(|o| !o.is_empty())
+                }
             };
             if same {
                 return Ok(Some(account));
             }
         }
         Ok(None)
+    }
+
+    /// The key account whose key is `found`'s. Accounts kept before fingerprints existed get
+    /// theirs here, once (one keychain read each, the first time only).
+    fn same_key(&self, found: &FoundLogin) -> Result<Option<Account>> {
+        let provider = found.provider;
+        let salt = self.store.read(|tx| tx.fingerprint_salt())?;
+        let Some(wanted) = found.secret.fingerprint(&salt) else {
+            return Ok(None);
+        };
+        let unmarked = self
+            .store
+            .read(|tx| tx.accounts_without_fingerprint(provider, found.kind))?;
+        for id in unmarked {
+            let fingerprint = match self.vault.load(&id) {
+                Ok(secret) => secret.fingerprint(&salt),
+                Err(Error::NotFound { .. }) => continue,
+                Err(err) => return Err(err),
+            };
+            self.store
+                .transaction(|tx| tx.set_secret_fingerprint(&id, fingerprint.as_deref()))?;
+        }
+        self.store.read(|tx| {
+            for id in tx.accounts_by_fingerprint(provider, &wanted)? {
+                let account = tx.account(&id)?;
+                if account.kind == found.kind {
+                    return Ok(Some(account));
+                }
+            }
+            Ok(None)
+        })
     }
 
     /// A new account from a login, labelled `label` or else by its email or the time; with

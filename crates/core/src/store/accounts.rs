@@ -308,6 +308,47 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The salt of this database's secret fingerprints.
+    pub fn fingerprint_salt(&self) -> Result<String> {
+        self.setting("fingerprint_salt")?
+            .ok_or_else(|| Error::Storage("the database has no fingerprint salt".into()))
+    }
+
+    pub fn set_secret_fingerprint(&self, id: &str, fingerprint: Option<&str>) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET secret_fingerprint = ?2 WHERE id = ?1",
+            params![id, fingerprint],
+        )?;
+        Ok(())
+    }
+
+    /// The ids of `provider`'s accounts whose secret has this fingerprint.
+    pub fn accounts_by_fingerprint(
+        &self,
+        provider: ProviderId,
+        fingerprint: &str,
+    ) -> Result<Vec<String>> {
+        let mut query = self.conn().prepare_cached(
+            "SELECT id FROM accounts WHERE provider = ?1 AND secret_fingerprint = ?2",
+        )?;
+        let ids = query.query_map(params![provider.as_str(), fingerprint], |row| row.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    /// The ids of `provider`'s key accounts of `kind` with no fingerprint yet (added before
+    /// fingerprints were kept).
+    pub fn accounts_without_fingerprint(
+        &self,
+        provider: ProviderId,
+        kind: AccountKind,
+    ) -> Result<Vec<String>> {
+        let mut query = self.conn().prepare_cached(
+            "SELECT id FROM accounts WHERE provider = ?1 AND kind = ?2 AND secret_fingerprint IS NULL",
+        )?;
+        let ids = query.query_map(params![provider.as_str(), kind.as_str()], |row| row.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
     /// The active account of `provider`, if any.
     pub fn active_account_id(&self, provider: ProviderId) -> Result<Option<String>> {
         self.provider_state(provider, StateColumn::ActiveAccount)

@@ -101,6 +101,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX usage_samples_by_account ON usage_samples (account_id, at);
     ALTER TABLE provider_state ADD COLUMN auto_switch_percent REAL;",
+    // 11: a salted fingerprint of each key account's key (never the key), so finding which
+    // account a key in a CLI's file belongs to reads no keychain; the salt is this
+    // database's own.
+    "ALTER TABLE accounts ADD COLUMN secret_fingerprint TEXT;
+     CREATE INDEX accounts_by_fingerprint ON accounts (provider, secret_fingerprint);
+     INSERT OR IGNORE INTO settings (key, value) VALUES ('fingerprint_salt', lower(hex(randomblob(32))));",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
