@@ -4,6 +4,7 @@
 mod cli_binary;
 mod commands;
 mod links;
+pub mod rendering;
 #[cfg(target_os = "linux")]
 mod scheme;
 mod tray;
