@@ -124,6 +124,15 @@ fn use_at_scale() {
             &canary("sk-"),
         );
     }
+    let overviews = (0..50)
+        .map(|_| time(|| board.overview().expect("overview")).1)
+        .collect();
+    summarise("overview with 1,000 accounts (goal < 10 ms)", overviews);
+    let overview = board.overview().expect("overview");
+    let menus = (0..50)
+        .map(|_| time(|| switchboard_core::tray::tray_menu(&overview)).1)
+        .collect();
+    summarise("tray menu model, 1,000 accounts", menus);
     let (two, thousand) = (timed_uses(&small), timed_uses(&large));
     println!(
         "switchboard use with 2 accounts {:.1} ms, with 1,000 accounts {:.1} ms (medians of 30)",
