@@ -87,35 +87,22 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The window with the least room left.
-    pub fn tightest(&self) -> Option<&UsageWindow> {
-        self.windows.iter().max_by(|a, b| {
-            (a.at_limit(), a.used_percent)
-                .partial_cmp(&(b.at_limit(), b.used_percent))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
+    /// The window with the least room left at `now` (a locked one counts as full, one that
+    /// has reset since the reading as empty).
+    pub fn tightest_at(&self, now: i64) -> Option<&UsageWindow> {
+        self.windows
+            .iter()
+            .max_by(|a, b| a.used_at(now).total_cmp(&b.used_at(now)))
     }
 
-    /// The share left in the tightest window (100 when nothing is reported).
-    pub fn room_percent(&self) -> f64 {
-        match self.tightest() {
-            Some(w) if w.at_limit() => 0.0,
-            Some(w) => 100.0 - w.used_percent,
-            None if self.unusable => 0.0,
-            None => 100.0,
-        }
-    }
-
-    /// The share left at `now` in the window with the least, counting windows that have
-    /// reset since the reading as unused.
+    /// The share left at `now` in the tightest window (100 when nothing is reported, none
+    /// when the account is unusable).
     pub fn room_at(&self, now: i64) -> f64 {
         if self.unusable {
             return 0.0;
         }
-        self.windows
-            .iter()
-            .map(|w| 100.0 - w.used_at(now))
-            .fold(100.0, f64::min)
+        self.tightest_at(now)
+            .map_or(100.0, |w| 100.0 - w.used_at(now))
     }
 
     /// Whether nothing more can be used now.
@@ -217,12 +204,18 @@ mod tests {
             ],
             ..Limits::default()
         };
-        assert_eq!(limits.tightest().map(|w| w.name.as_str()), Some("7-day"));
-        assert_eq!(limits.room_percent(), 20.0);
+        assert_eq!(
+            limits.tightest_at(0).map(|w| w.name.as_str()),
+            Some("7-day")
+        );
+        assert_eq!(limits.room_at(0), 20.0);
         assert!(!limits.at_limit());
         limits.windows[0].locked = Some("spend limit reached".into());
-        assert_eq!(limits.tightest().map(|w| w.name.as_str()), Some("5-hour"));
-        assert_eq!(limits.room_percent(), 0.0);
+        assert_eq!(
+            limits.tightest_at(0).map(|w| w.name.as_str()),
+            Some("5-hour")
+        );
+        assert_eq!(limits.room_at(0), 0.0);
         assert!(limits.at_limit());
     }
 
@@ -263,9 +256,9 @@ mod tests {
     #[test]
     fn nothing_reported_is_full_room_unless_the_account_is_unusable() {
         let mut limits = Limits::default();
-        assert_eq!(limits.room_percent(), 100.0);
+        assert_eq!(limits.room_at(0), 100.0);
         limits.unusable = true;
-        assert_eq!(limits.room_percent(), 0.0);
+        assert_eq!(limits.room_at(0), 0.0);
         assert!(limits.at_limit());
     }
 }

@@ -106,10 +106,7 @@ fn tightest(account: &Account, now: i64) -> Option<String> {
     if limits.unusable {
         return Some("unusable".to_owned());
     }
-    let window = limits
-        .windows
-        .iter()
-        .max_by(|a, b| a.used_at(now).total_cmp(&b.used_at(now)))?;
+    let window = limits.tightest_at(now)?;
     Some(format!("{} {:.0}%", window.name, window.used_at(now)))
 }
 

@@ -58,11 +58,7 @@ impl PoolChoice {
 }
 
 impl Switched {
-    pub(super) fn new(
-        provider: ProviderId,
-        account: Option<&Account>,
-        files: &[std::path::PathBuf],
-    ) -> Self {
+    fn new(provider: ProviderId, account: Option<&Account>, files: &[std::path::PathBuf]) -> Self {
         let count = files.len();
         let written = match count {
             0 => String::new(),

@@ -12,7 +12,7 @@ use crate::providers;
 use crate::store::EventKind;
 use crate::usage;
 
-use super::{Switchboard, Switched};
+use super::Switchboard;
 
 /// One account's usage as `switchboard usage --json` prints it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -72,11 +72,26 @@ pub(super) fn reading_for(
 impl Switchboard {
     /// Every account's usage as last read (no request), or one provider's.
     pub fn usage(&self, provider: Option<ProviderId>) -> Result<Vec<AccountUsage>> {
+        let accounts = self.accounts_of(provider)?;
+        self.usage_of(&accounts)
+    }
+
+    /// `provider`'s accounts (every provider's with `None`).
+    fn accounts_of(&self, provider: Option<ProviderId>) -> Result<Vec<Account>> {
+        Ok(self
+            .store
+            .read(|tx| tx.accounts())?
+            .into_iter()
+            .filter(|a| provider.is_none_or(|p| a.provider == p))
+            .collect())
+    }
+
+    /// What is known of these accounts' usage.
+    fn usage_of(&self, accounts: &[Account]) -> Result<Vec<AccountUsage>> {
         self.store.read(|tx| {
-            tx.accounts()?
-                .into_iter()
-                .filter(|a| provider.is_none_or(|p| a.provider == p))
-                .map(|a| Ok(AccountUsage::new(&a, tx.usage_state(&a.id)?.reading)))
+            accounts
+                .iter()
+                .map(|a| Ok(AccountUsage::new(a, tx.usage_state(&a.id)?.reading)))
                 .collect()
         })
     }
@@ -91,12 +106,7 @@ impl Switchboard {
     ) -> Result<Vec<AccountUsage>> {
         let accounts: Vec<Account> = match account_id {
             Some(id) => vec![self.account(id)?],
-            None => self
-                .store
-                .read(|tx| tx.accounts())?
-                .into_iter()
-                .filter(|a| provider.is_none_or(|p| a.provider == p))
-                .collect(),
+            None => self.accounts_of(provider)?,
         };
         for account in accounts.iter().filter(|a| reports_usage(a)) {
             match self.read_usage_of(account, true) {
@@ -108,12 +118,7 @@ impl Switchboard {
                 Err(err) => tracing::warn!(account = account.id.as_str(), "reading usage: {err}"),
             }
         }
-        self.store.read(|tx| {
-            accounts
-                .iter()
-                .map(|a| Ok(AccountUsage::new(a, tx.usage_state(&a.id)?.reading)))
-                .collect()
-        })
+        self.usage_of(&accounts)
     }
 
     /// Reads every account whose next reading is due (the app's timer). Returns how many
@@ -237,25 +242,23 @@ impl Switchboard {
     /// fresh reading `limits` is at or past the provider's threshold, the pool account with
     /// the most room (below the threshold) becomes active, and the notice says so. Key
     /// accounts are never moved from or to.
-    fn auto_switch_if_over(&self, account: &Account, limits: &Limits) -> Result<Option<Switched>> {
+    fn auto_switch_if_over(&self, account: &Account, limits: &Limits) -> Result<()> {
         let provider = account.provider;
         let (threshold, active) = self
             .store
             .read(|tx| Ok((tx.auto_switch(provider)?, tx.active_account_id(provider)?)))?;
         let Some(threshold) = threshold else {
-            return Ok(None);
+            return Ok(());
         };
         if account.kind != AccountKind::Oauth || active.as_deref() != Some(account.id.as_str()) {
-            return Ok(None);
+            return Ok(());
         }
         let now = crate::time::now_ms();
         let Some(over) = limits
-            .windows
-            .iter()
+            .tightest_at(now)
             .filter(|w| w.used_at(now) >= threshold)
-            .max_by(|a, b| a.used_at(now).total_cmp(&b.used_at(now)))
         else {
-            return Ok(None);
+            return Ok(());
         };
         let choice = self.pool_choice(provider, false, Some(100.0 - threshold))?;
         let Some(target) = choice.account.filter(|t| t.id != account.id) else {
@@ -263,9 +266,9 @@ impl Switchboard {
                 provider = provider.as_str(),
                 "auto-switch: no pool account has room"
             );
-            return Ok(None);
+            return Ok(());
         };
-        let files = self.set_active_quietly(provider, Some(&target))?;
+        self.set_active_quietly(provider, Some(&target))?;
         let notice = auto_switch_notice(account, over, &target, now);
         self.store.transaction(|tx| {
             tx.log_event(EventKind::AutoSwitched, provider, Some(&target.id), &notice)
@@ -273,7 +276,7 @@ impl Switchboard {
         tracing::info!(provider = provider.as_str(), "{notice}");
         self.publish(EventKind::ActiveChanged, provider, Some(&target.id));
         self.publish(EventKind::AutoSwitched, provider, Some(&target.id));
-        Ok(Some(Switched::new(provider, Some(&target), &files)))
+        Ok(())
     }
 
     /// The notification of the last auto-switch to `account_id`: a title and the notice.
@@ -317,9 +320,8 @@ pub(super) fn room_of(reading: Option<&Limits>, now: i64) -> (f64, Option<String
         return (room, None);
     }
     let why = limits
-        .windows
-        .iter()
-        .find(|w| 100.0 - w.used_at(now) <= 0.0)
+        .tightest_at(now)
+        .filter(|w| w.used_at(now) >= 100.0)
         .map(|w| format!("at its limit ({})", w.describe(now)))
         .or_else(|| limits.note.clone())
         .unwrap_or_else(|| "at its limit".to_owned());
