@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use switchboard_core::account::{Account, AccountStatus, Fallback, KeyCredential, NewKeyAccount};
+use switchboard_core::account::{Fallback, KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
 use switchboard_core::error::{Error, Result};
 use switchboard_core::facade::Revoked;
 use switchboard_core::secret::Sensitive;
 use switchboard_core::{Config, Switchboard};
 
-use crate::{exec, login, refresh, usage};
+use crate::{exec, list, login, refresh, usage};
 
 #[derive(Parser)]
 #[command(
@@ -266,6 +266,13 @@ pub(crate) fn safe(text: &str) -> String {
     switchboard_core::text::printable(text, false)
 }
 
+/// `value` as pretty JSON on stdout.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::io("printing", e))?;
+    println!("{text}");
+    Ok(())
+}
+
 /// `text` in single quotes for a POSIX shell.
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
@@ -330,25 +337,7 @@ fn execute(command: Command) -> Result<()> {
                 }),
             }
         }
-        Command::List { json } => {
-            let overview = open()?.overview()?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&overview)
-                        .map_err(|e| Error::io("printing", e))?
-                );
-            } else {
-                for provider in &overview.providers {
-                    print_provider(
-                        provider.provider,
-                        provider.active_account_id.as_deref(),
-                        &provider.accounts,
-                    );
-                }
-            }
-            Ok(())
-        }
+        Command::List { json } => list::list(json),
         Command::AddKey {
             provider,
             label,
@@ -422,46 +411,7 @@ fn execute(command: Command) -> Result<()> {
             let board = open()?;
             print_switch(&board.next_in_pool(provider)?)
         }
-        Command::Status { json } => {
-            let board = open()?;
-            let overview = board.overview()?;
-            let active: Vec<(ProviderId, Option<&Account>)> = overview
-                .providers
-                .iter()
-                .map(|p| {
-                    (
-                        p.provider,
-                        p.accounts
-                            .iter()
-                            .find(|a| Some(&a.id) == p.active_account_id.as_ref()),
-                    )
-                })
-                .collect();
-            if json {
-                let value: Vec<_> = active
-                    .iter()
-                    .map(|(provider, account)| serde_json::json!({ "provider": provider, "active": account }))
-                    .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).map_err(|e| Error::io("printing", e))?
-                );
-            } else {
-                for (provider, account) in active {
-                    match account {
-                        Some(a) => println!(
-                            "{:<14} {} ({}, {})",
-                            provider.display_name(),
-                            a.label,
-                            a.kind.as_str(),
-                            a.secret_hint
-                        ),
-                        None => println!("{:<14} not configured", provider.display_name()),
-                    }
-                }
-            }
-            Ok(())
-        }
+        Command::Status { json } => list::status(json),
         Command::Rename {
             provider,
             account,
@@ -579,37 +529,6 @@ pub(crate) fn print_switch(switched: &switchboard_core::facade::Switched) -> Res
         eprintln!("note: {caveat}");
     }
     Ok(())
-}
-
-fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Account]) {
-    println!("{}", provider.display_name());
-    if accounts.is_empty() {
-        println!("  (no accounts)");
-    }
-    for account in accounts {
-        let mark = if active == Some(account.id.as_str()) {
-            "*"
-        } else {
-            " "
-        };
-        println!(
-            "  {mark} {:<32} {:<8} {}",
-            account.label,
-            account.kind.as_str(),
-            account.secret_hint
-        );
-        match account.status {
-            AccountStatus::Ok => {}
-            status => println!(
-                "      {}: {}",
-                status.as_str(),
-                safe(&account.status_reason)
-            ),
-        }
-        if let Some(warning) = &account.warning {
-            println!("      {warning}");
-        }
-    }
 }
 
 /// Reads a secret from piped stdin, or from a hidden prompt on a terminal.

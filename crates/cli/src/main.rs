@@ -5,6 +5,7 @@
 mod commands;
 mod exec;
 mod link;
+mod list;
 mod login;
 mod refresh;
 mod signals;

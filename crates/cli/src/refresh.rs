@@ -7,7 +7,7 @@ use switchboard_core::catalog::ProviderId;
 use switchboard_core::error::{Error, Result};
 use switchboard_core::facade::{RefreshOutcome, Refreshed};
 
-use crate::commands::{fail, open, safe};
+use crate::commands::{fail, open, print_json, safe};
 
 /// Exit code when an account needs signing in again.
 const NEEDS_SIGN_IN: u8 = 9;
@@ -47,9 +47,8 @@ fn refresh(
 
 fn report(done: &[Refreshed], json: bool) -> ExitCode {
     if json {
-        match serde_json::to_string_pretty(done) {
-            Ok(text) => println!("{text}"),
-            Err(e) => return fail(&Error::io("printing", e)),
+        if let Err(err) = print_json(&done) {
+            return fail(&err);
         }
     } else if done.is_empty() {
         println!("No sign-in account to refresh.");

@@ -6,7 +6,7 @@ use switchboard_core::error::{Error, Result};
 use switchboard_core::facade::{AccountUsage, AUTO_SWITCH_DEFAULT};
 use switchboard_core::limits::duration_words;
 
-use crate::commands::{open, safe};
+use crate::commands::{open, print_json, safe};
 
 /// Prints every account's usage (or one provider's); with `refresh`, reads it first.
 pub fn show(provider: Option<ProviderId>, refresh: bool, json: bool) -> Result<()> {
@@ -17,9 +17,7 @@ pub fn show(provider: Option<ProviderId>, refresh: bool, json: bool) -> Result<(
         board.usage(provider)?
     };
     if json {
-        let text = serde_json::to_string_pretty(&usage).map_err(|e| Error::io("printing", e))?;
-        println!("{text}");
-        return Ok(());
+        return print_json(&usage);
     }
     let now = switchboard_core::time::now_ms();
     let mut last = None;
