@@ -93,21 +93,6 @@ fn main() {
 /// so the cost should not grow with the number of accounts.
 fn use_at_scale() {
     let bin = switchboard_bin();
-    let timed_uses = |env: &TestEnv| -> Duration {
-        let samples = (0..30)
-            .map(|i| {
-                let mut command = env.command(&bin);
-                command
-                    .args(["use", "codex", ["A", "B"][i % 2]])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null());
-                let (status, took) = time(|| command.status().expect("run"));
-                assert!(status.success());
-                took
-            })
-            .collect();
-        median(samples)
-    };
     let small = TestEnv::new();
     let large = TestEnv::new();
     for env in [&small, &large] {
@@ -133,7 +118,10 @@ fn use_at_scale() {
         .map(|_| time(|| switchboard_core::tray::tray_menu(&overview)).1)
         .collect();
     summarise("tray menu model, 1,000 accounts", menus);
-    let (two, thousand) = (timed_uses(&small), timed_uses(&large));
+    let (two, thousand) = (
+        median(timed_uses(&small, &bin, 30)),
+        median(timed_uses(&large, &bin, 30)),
+    );
     println!(
         "switchboard use with 2 accounts {:.1} ms, with 1,000 accounts {:.1} ms (medians of 30)",
         two.as_secs_f64() * 1e3,
@@ -149,15 +137,11 @@ fn use_at_scale() {
 /// SQLite write and sample per account, one after another), beside 20 bare requests to the
 /// same fake: the ratio is what Switchboard adds to the network.
 fn usage_poll() {
-    use switchboard_tests::cli::login;
-    use switchboard_tests::fake_provider::FakeProvider;
-    let fake = FakeProvider::start();
-    let mut env = TestEnv::new();
-    env.sign_in_against(&fake);
-    for i in 0..20 {
-        let email = format!("u{i}@example.com");
-        login(&env, &fake, "claude", &email);
-        fake.set_usage(&email, (i * 5) as f64, 10.0);
+    let emails: Vec<String> = (0..20).map(|i| format!("u{i}@example.com")).collect();
+    let logins: Vec<(&str, &str)> = emails.iter().map(|e| ("claude", e.as_str())).collect();
+    let (env, fake) = signed_in(&logins);
+    for (i, email) in emails.iter().enumerate() {
+        fake.set_usage(email, (i * 5) as f64, 10.0);
     }
     let board = env.board();
     let http = switchboard_core::http::Http::new(ProviderId::Claude);
@@ -210,24 +194,12 @@ fn usage_poll() {
 /// it reads the four accounts' usage at start, then over an idle minute it should not wake at
 /// all (it sleeps on a wall-clock `timerfd` until the next reading, five minutes on).
 fn refresher_idle() {
-    use switchboard_tests::fake_provider::{FakeProvider, Identity};
-    let fake = FakeProvider::start();
-    let mut env = TestEnv::new();
-    env.sign_in_against(&fake);
-    for (provider, email) in [
+    let (env, fake) = signed_in(&[
         ("claude", "a@example.com"),
         ("codex", "b@example.com"),
         ("gemini", "c@example.com"),
         ("grok", "d@example.com"),
-    ] {
-        fake.sign_in_as(Identity::new(email, "max"));
-        let out = env
-            .switchboard()
-            .args(["login", provider])
-            .output()
-            .expect("login");
-        assert!(out.status.success(), "login {provider}");
-    }
+    ]);
     let board = std::sync::Arc::new(env.board());
     let _refresher = switchboard_core::refresher::Refresher::start(board).expect("refresher");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -311,19 +283,10 @@ fn switch_benchmarks() {
     summarise("switch in the running app (2 files, fsynced)", in_app);
 
     let bin = switchboard_bin();
-    let cli = (0..40)
-        .map(|i| {
-            let mut command = env.command(&bin);
-            command
-                .args(["use", "codex", ["A", "B"][i % 2]])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            let (status, took) = time(|| command.status().expect("run"));
-            assert!(status.success());
-            took
-        })
-        .collect();
-    summarise("switch through the command line (process)", cli);
+    summarise(
+        "switch through the command line (process)",
+        timed_uses(&env, &bin, 40),
+    );
 
     let path = env.home().join("fsync-probe");
     let writes = (0..100)
@@ -340,6 +303,33 @@ fn switch_benchmarks() {
     summarise("one fsynced write on the same disk", writes);
 
     against_aisw(&env, &bin);
+}
+
+/// `n` runs of `switchboard use codex A` and `B` in turn (process start to files durable).
+fn timed_uses(env: &TestEnv, bin: &std::path::Path, n: usize) -> Vec<Duration> {
+    (0..n)
+        .map(|i| {
+            let mut command = env.command(bin);
+            command
+                .args(["use", "codex", ["A", "B"][i % 2]])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let (status, took) = time(|| command.status().expect("run"));
+            assert!(status.success());
+            took
+        })
+        .collect()
+}
+
+/// A test environment signed in, through the fake browser, as each `(provider, email)`.
+fn signed_in(logins: &[(&str, &str)]) -> (TestEnv, switchboard_tests::fake_provider::FakeProvider) {
+    let fake = switchboard_tests::fake_provider::FakeProvider::start();
+    let mut env = TestEnv::new();
+    env.sign_in_against(&fake);
+    for (provider, email) in logins {
+        switchboard_tests::cli::login(&env, &fake, provider, email);
+    }
+    (env, fake)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
