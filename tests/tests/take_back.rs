@@ -215,3 +215,30 @@ fn a_token_rotated_while_a_switch_waits_for_the_lock_is_taken_back_not_lost() {
         "the key account is active now"
     );
 }
+
+/// The watcher sleeps until the OS reports a change to a folder it watches. A CLI's folder
+/// that does not exist when the watcher starts (Claude Code never ran) is stood for by its
+/// parent: the folder's creation and the login renamed into it are still seen.
+#[test]
+fn a_login_written_into_a_folder_made_after_the_watcher_started_is_offered() {
+    let env = TestEnv::new();
+    let board = Arc::new(env.board());
+    assert!(!env.home().join(".claude").exists());
+    let (found, seen) = std::sync::mpsc::channel();
+    board.subscribe(move |change| {
+        if change.kind == EventKind::NewLoginFound {
+            let _ = found.send(change.provider);
+        }
+    });
+    let _watcher = LoginWatcher::start(board.clone());
+
+    cli_writes_credentials(&env, &canary("sk-ant-ort01-"), EXPIRES, "ada@example.com");
+    let provider = seen
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the new login was never noticed");
+    assert_eq!(provider, ProviderId::Claude);
+    assert!(
+        env.accounts().is_empty(),
+        "offered, not imported behind the user's back"
+    );
+}
