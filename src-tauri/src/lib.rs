@@ -7,6 +7,7 @@ mod links;
 pub mod rendering;
 #[cfg(target_os = "linux")]
 mod scheme;
+mod startup;
 mod tray;
 mod window;
 
@@ -16,31 +17,11 @@ use tauri::{Emitter, Manager};
 
 use std::sync::Arc;
 
-use switchboard_core::refresher::Refresher;
 use switchboard_core::store::EventKind;
-use switchboard_core::watch::LoginWatcher;
 use switchboard_core::{Config, Switchboard};
 
 /// The event the window listens to; its payload is a [`switchboard_core::facade::Change`].
 pub const CHANGE_EVENT: &str = "switchboard:change";
-
-/// On the very first start (no accounts yet), the logins already in the CLI files become
-/// accounts. A failure is logged, never fatal: the window still opens.
-fn import_on_first_start(board: &Switchboard) {
-    let empty = board
-        .overview()
-        .map(|o| o.providers.iter().all(|p| p.accounts.is_empty()))
-        .unwrap_or(false);
-    if empty {
-        match board.import_logins() {
-            Ok(imported) => tracing::info!(
-                count = imported.len(),
-                "imported the logins found in CLI files"
-            ),
-            Err(err) => tracing::warn!("could not import the logins in CLI files: {err}"),
-        }
-    }
-}
 
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {
@@ -68,8 +49,13 @@ pub fn run() -> ExitCode {
         .manage(links::Links::default())
         .setup(move |app| {
             // Only the first instance gets here: a second launch has handed over and exited.
-            import_on_first_start(&board);
-            app.manage(LoginWatcher::start(board.clone()));
+            // The window first, with the list in it (SQLite only); the rest waits for its page.
+            let first = board
+                .first_view()
+                .inspect_err(|err| tracing::warn!("no first view for the window: {err}"))
+                .ok();
+            let rest = startup::Deferred::arm(app.handle().clone(), board.clone(), cli.clone());
+            window::open_main(app, first.as_ref(), move || rest.now())?;
             let handle = app.handle().clone();
             let notices = board.clone();
             board.subscribe(move |change| {
@@ -87,19 +73,8 @@ pub fn run() -> ExitCode {
                     _ => {}
                 }
             });
-            // After the listeners above: a refresh it makes reaches the window and the tray.
-            match Refresher::start(board.clone()) {
-                Ok(refresher) => {
-                    app.manage(refresher);
-                }
-                Err(err) => tracing::warn!("no refresh timer: {err}"),
-            }
-            if let Err(err) = tray::create(app.handle(), &board) {
-                // No tray (no StatusNotifier host, say): the window still works.
-                tracing::warn!("no tray icon: {err}");
-            }
             app.manage(board);
-            links::listen(app, &cli)?;
+            links::listen(app);
             Ok(())
         })
         .on_window_event(|window, event| {

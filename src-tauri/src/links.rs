@@ -108,20 +108,27 @@ pub fn second_launch(app: &tauri::AppHandle, args: &[String]) {
 }
 
 /// Registers the `switchboard://` scheme with the OS (Linux: the command line `cli` is the
-/// handler; Windows registers this app at run time; macOS through the bundle), follows links
-/// as they arrive, and handles the link the app was started with.
-pub fn listen(app: &tauri::App, cli: &std::path::Path) -> tauri::Result<()> {
-    use tauri_plugin_deep_link::DeepLinkExt;
+/// handler, written as a desktop entry and set with `xdg-mime`; Windows registers this app at
+/// run time; macOS through the bundle). Runs after the first paint: it starts programs.
+pub fn register_scheme(app: &tauri::AppHandle, cli: &std::path::Path) {
     #[cfg(target_os = "linux")]
-    if let Err(err) = crate::scheme::register(app.handle(), cli) {
+    if let Err(err) = crate::scheme::register(app, cli) {
         tracing::warn!("could not register switchboard:// links with the system: {err}");
     }
     #[cfg(windows)]
-    if let Err(err) = app.deep_link().register_all() {
-        tracing::warn!("could not register switchboard:// links with the system: {err}");
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        if let Err(err) = app.deep_link().register_all() {
+            tracing::warn!("could not register switchboard:// links with the system: {err}");
+        }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = cli;
+    let _ = (app, cli);
+}
+
+/// Follows links as they arrive, and handles the link the app was started with.
+pub fn listen(app: &tauri::App) {
+    use tauri_plugin_deep_link::DeepLinkExt;
     let handle = app.handle().clone();
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
@@ -133,5 +140,4 @@ pub fn listen(app: &tauri::App, cli: &std::path::Path) -> tauri::Result<()> {
             handle_link(app.handle(), url.as_str());
         }
     }
-    Ok(())
 }

@@ -1,10 +1,61 @@
-//! The main window, brought to the front for a link, a second launch or the tray.
+//! The main window: opened with the list already in it, and brought to the front for a link,
+//! a second launch or the tray.
 
-use tauri::Manager;
+use tauri::webview::PageLoadEvent;
+use tauri::{Manager, WebviewWindowBuilder};
+
+use switchboard_core::facade::FirstView;
+
+/// The label of the main window, as in `tauri.conf.json`.
+pub const MAIN: &str = "main";
+/// The global the page reads its first view from (`ui/src/lib/api.ts`).
+const FIRST_VIEW_GLOBAL: &str = "__SWITCHBOARD_FIRST_VIEW__";
+
+/// Creates the main window from its entry in `tauri.conf.json` (which has `create: false`)
+/// with `first` handed to the page before its scripts run, so its first frame is the list
+/// rather than "Loading". `loaded` runs once the page has loaded.
+pub fn open_main(
+    app: &tauri::App,
+    first: Option<&FirstView>,
+    loaded: impl Fn() + Send + Sync + 'static,
+) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN)
+        .cloned()
+        .ok_or_else(|| std::io::Error::other("tauri.conf.json has no main window"))?;
+    let mut builder = WebviewWindowBuilder::from_config(app.handle(), &config)?.on_page_load(
+        move |_, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                loaded();
+            }
+        },
+    );
+    if let Some(script) = first.and_then(first_view_script) {
+        builder = builder.initialization_script(script);
+    }
+    builder.build()?;
+    Ok(())
+}
+
+/// `window.__SWITCHBOARD_FIRST_VIEW__ = {…};` — JSON is a JavaScript expression. The page's
+/// CSP does not apply: the webview injects it as a user script.
+fn first_view_script(first: &FirstView) -> Option<String> {
+    match serde_json::to_string(first) {
+        Ok(json) => Some(format!("window.{FIRST_VIEW_GLOBAL} = {json};")),
+        Err(err) => {
+            tracing::warn!("could not hand the first view to the page: {err}");
+            None
+        }
+    }
+}
 
 /// Shows, unminimises and focuses the main window.
 pub fn show_main(app: &tauri::AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
+    if let Some(window) = app.get_webview_window(MAIN) {
         let _ = window.show();
         let _ = window.unminimize();
         let _ = window.set_focus();

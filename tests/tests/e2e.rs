@@ -276,6 +276,14 @@ async fn the_window_lists_every_provider_with_its_accounts() {
         app.element(&format!("[data-testid=provider-{}]", provider.as_str()))
             .await;
     }
+    // The app handed the page its list: the first frame had it, with no "Loading" frame.
+    let first_view = app
+        .element("main")
+        .await
+        .attr("data-first-view")
+        .await
+        .expect("attribute");
+    assert_eq!(first_view.as_deref(), Some("handed"));
     app.eventually(
         "[data-testid=provider-opencode] [data-testid=account]",
         |_| async { true },

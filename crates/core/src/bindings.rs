@@ -15,8 +15,8 @@ use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::facade::{
-    AccountUsage, Change, Imported, Overview, ProviderAccounts, RefreshOutcome, Refreshed, Revoked,
-    Settings, Switched,
+    AccountUsage, Change, FirstView, Imported, Overview, ProviderAccounts, RefreshOutcome,
+    Refreshed, Revoked, Settings, Switched,
 };
 use crate::limits::{Limits, UsageReading, UsageSample, UsageWindow};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
@@ -67,6 +67,7 @@ pub fn typescript() -> String {
         Change::decl(),
         ProviderAccounts::decl(),
         Overview::decl(),
+        FirstView::decl(),
         Switched::decl(),
         AccountUsage::decl(),
         Settings::decl(),

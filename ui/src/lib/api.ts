@@ -12,6 +12,7 @@ import type {
   ErrorCode,
   ErrorPayload,
   Fallback,
+  FirstView,
   Imported,
   KeyCredential,
   LinkRequest,
@@ -67,6 +68,15 @@ async function call<T>(command: Command, args?: Record<string, unknown>): Promis
   } catch (thrown) {
     throw toIpcError(thrown);
   }
+}
+
+/** The catalog and overview the app handed to the page with it (`src-tauri/src/window.rs`),
+ * so the first frame is the list; taken once, since a reloaded page's copy would be stale. */
+export function takeFirstView(): FirstView | null {
+  const holder = window as unknown as { __SWITCHBOARD_FIRST_VIEW__?: FirstView };
+  const first = holder.__SWITCHBOARD_FIRST_VIEW__ ?? null;
+  holder.__SWITCHBOARD_FIRST_VIEW__ = undefined;
+  return first;
 }
 
 export const api = {

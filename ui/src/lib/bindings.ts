@@ -218,6 +218,8 @@ auto_switch: number | null, };
 
 export type Overview = { providers: Array<ProviderAccounts>, };
 
+export type FirstView = { catalog: Array<ProviderInfo>, overview: Overview, };
+
 export type Switched = { provider: ProviderId, active_account_id: string | null, 
 /**
  * The label of the account now active.

@@ -62,6 +62,14 @@ pub struct Overview {
     pub providers: Vec<ProviderAccounts>,
 }
 
+/// What the window paints first, handed to the page with it (no IPC round trip, no
+/// "Loading" frame): the catalog and the overview. Metadata only, like every IPC answer.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FirstView {
+    pub catalog: Vec<ProviderInfo>,
+    pub overview: Overview,
+}
+
 type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
 
 /// How often a switch plans its files again when the CLI keeps rewriting them meanwhile.
@@ -152,6 +160,14 @@ impl Switchboard {
 
     pub fn catalog(&self) -> Vec<ProviderInfo> {
         providers::all().into_iter().cloned().collect()
+    }
+
+    /// The catalog and the overview in one, for the window's first paint (SQLite only).
+    pub fn first_view(&self) -> Result<FirstView> {
+        Ok(FirstView {
+            catalog: self.catalog(),
+            overview: self.overview()?,
+        })
     }
 
     pub fn overview(&self) -> Result<Overview> {
