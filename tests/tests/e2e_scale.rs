@@ -1,0 +1,67 @@
+//! A long list in the real window: a provider with 120 accounts renders a page of rows at
+//! first, the next page when the end of the list is scrolled near, and the rest on a click.
+
+use std::time::Duration;
+
+use switchboard_core::catalog::ProviderId;
+use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::{add_key, canary, TestEnv};
+use thirtyfour::prelude::*;
+
+const ROWS: &str = "[data-testid=provider-codex] [data-testid=account]";
+const MORE: &str = "[data-testid=provider-codex] [data-testid=more-accounts]";
+
+async fn rows(app: &AppSession) -> usize {
+    app.driver
+        .find_all(By::Css(ROWS))
+        .await
+        .expect("rows")
+        .len()
+}
+
+/// Waits up to 15 s for `count` rows.
+async fn rows_become(app: &AppSession, count: usize) {
+    for _ in 0..150 {
+        if rows(app).await == count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("expected {count} rows, found {}", rows(app).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_list_renders_a_page_at_a_time_as_it_is_scrolled() {
+    let env = TestEnv::new();
+    let board = env.board();
+    for n in 1..=120 {
+        add_key(
+            &board,
+            ProviderId::Codex,
+            &format!("Key {n:03}"),
+            &canary("sk-"),
+        );
+    }
+    let app = AppSession::start(&env).await;
+
+    app.element(MORE).await;
+    assert_eq!(rows(&app).await, 50, "the first page only");
+    let label = app.element(MORE).await.text().await.expect("label");
+    assert_eq!(label, "Show 50 more (70 not shown)");
+    app.screenshot("scale-01-first-page.png").await;
+
+    // Scrolled near the end of what is rendered: the next page comes by itself.
+    app.element(MORE)
+        .await
+        .scroll_into_view()
+        .await
+        .expect("scroll");
+    rows_become(&app, 100).await;
+    // The last 20 on a click (its coming into view asks for the same step, taken once).
+    app.click(MORE).await;
+    rows_become(&app, 120).await;
+    app.gone(MORE).await;
+    app.element("[data-testid=provider-codex] [data-testid=account][data-label='Key 120']")
+        .await;
+    app.quit().await;
+}
