@@ -269,3 +269,13 @@ pub async fn text_content(element: &WebElement) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Whether the element's attribute `name` is `value`.
+pub async fn attr_is(element: WebElement, name: &str, value: &str) -> bool {
+    element.attr(name).await.ok().flatten().as_deref() == Some(value)
+}
+
+/// Whether the element's text content starts with `expected`.
+pub async fn text_is(element: WebElement, expected: &str) -> bool {
+    text_content(&element).await.starts_with(expected)
+}
