@@ -190,9 +190,10 @@ fn usage_poll() {
     );
 }
 
-/// The refresh and usage timer with four sign-ins due in about an hour and usage polling on:
-/// it reads the four accounts' usage at start, then over an idle minute it should not wake at
-/// all (it sleeps on a wall-clock `timerfd` until the next reading, five minutes on).
+/// The refresh and usage timer with four sign-ins due in about an hour and usage polling on,
+/// and the login watcher: the timer reads the four accounts' usage at start, then over an idle
+/// minute neither should wake at all (the timer sleeps on a wall-clock `timerfd` until the
+/// next reading, five minutes on; the watcher until the OS reports a change to a login file).
 fn refresher_idle() {
     let (env, fake) = signed_in(&[
         ("claude", "a@example.com"),
@@ -201,7 +202,9 @@ fn refresher_idle() {
         ("grok", "d@example.com"),
     ]);
     let board = std::sync::Arc::new(env.board());
-    let _refresher = switchboard_core::refresher::Refresher::start(board).expect("refresher");
+    let _refresher =
+        switchboard_core::refresher::Refresher::start(board.clone()).expect("refresher");
+    let _watcher = switchboard_core::watch::LoginWatcher::start(board);
     let deadline = Instant::now() + Duration::from_secs(30);
     while fake.usage_requests() < 5 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
@@ -209,9 +212,12 @@ fn refresher_idle() {
     std::thread::sleep(Duration::from_secs(2));
     let read_at_start = fake.usage_requests();
     let idle = Duration::from_secs(60);
+    let watcher_threads = || thread_switches("login-watcher") + thread_switches(NOTIFY_THREAD);
     let (wakes_before, cpu_before) = (thread_switches("refresher"), process_cpu());
+    let watcher_before = watcher_threads();
     std::thread::sleep(idle);
     let (wakes_after, cpu_after) = (thread_switches("refresher"), process_cpu());
+    let watcher_after = watcher_threads();
     println!(
         "refresh + usage timer, idle {} s, 4 sign-ins due in ~1 h, usage polling on ({} usage requests at start): {} wake-ups, {} usage requests, {:.1} ms CPU (whole bench process, mostly idle)",
         idle.as_secs(),
@@ -220,8 +226,17 @@ fn refresher_idle() {
         fake.usage_requests() - read_at_start,
         (cpu_after - cpu_before).as_secs_f64() * 1e3
     );
+    println!(
+        "login watcher, same idle {} s: {} wake-ups (it looked every 500 ms before: 120)",
+        idle.as_secs(),
+        watcher_after.saturating_sub(watcher_before)
+    );
     assert!(fake.refreshes("claude").is_empty(), "nothing was due");
 }
+
+/// The thread notify's inotify backend reads events on (its name as `comm` shows it: 15
+/// bytes at most).
+const NOTIFY_THREAD: &str = "notify-rs inoti";
 
 /// Context switches of the thread named `name` in this process (each wake is one).
 fn thread_switches(name: &str) -> u64 {
