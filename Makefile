@@ -51,16 +51,24 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 AISW_VERSION := 0.3.11
 AISW_ROOT := $(CURDIR)/target/bench-tools
 
+# What measure-desktop.sh needs to watch a window (for the benchmarks only).
+BENCH_DEBS := xdotool imagemagick libx11-dev libxdamage-dev
+MEASURE_DESKTOP ?= $(CURDIR)/../shared/tools/measure-desktop.sh
+
 # Release builds: the command-line figures time the binary users run, beside `aisw use`
-# (pinned; installed here, for the benchmarks only).
-bench: deps-build deps-test cli-tools
-	$(CARGO) build --release -p switchboard-cli
+# (pinned; installed here, for the benchmarks only); the window's figures are taken beside an
+# empty Tauri app built here from the same Tauri.
+bench: deps-build deps-test cli-tools ui
+	@scripts/ensure-debs.sh $(BENCH_DEBS)
+	$(CARGO) build --release -p switchboard-cli -p switchboard-app -p empty-tauri-app
 	@if "$(AISW_ROOT)/bin/aisw" --version 2>/dev/null | grep -q "$(AISW_VERSION)"; then :; else \
 	  echo "Installing aisw $(AISW_VERSION) to compare against"; \
 	  $(CARGO) install aisw --version $(AISW_VERSION) --locked --root "$(AISW_ROOT)"; fi
 	$(CARGO) build --release -p switchboard-tests --bins
 	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" AISW_BIN="$(AISW_ROOT)/bin/aisw" PATH="$(CARGO_BIN):$$PATH" \
 	  scripts/with-keyring.sh target/release/bench
+	MEASURE_DESKTOP="$(MEASURE_DESKTOP)" scripts/with-keyring.sh scripts/bench-desktop.sh \
+	  target/release/switchboard-app target/release/empty-tauri-app target/release/switchboard
 
 deps-build:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
