@@ -121,6 +121,41 @@ fn used_share(account: &Account, now: i64) -> Option<String> {
     })
 }
 
+/// A submenu lists at most this many accounts, the active one always among them, then one
+/// item that opens the window for the rest: a menu of hundreds of items is neither usable nor
+/// cheap to rebuild after every change.
+pub const TRAY_ACCOUNTS: usize = 20;
+
+/// The accounts a submenu lists, in the window's order, and how many it leaves out.
+fn listed_in_tray<'a>(
+    accounts: &'a [Account],
+    active: Option<&Account>,
+) -> (Vec<&'a Account>, usize) {
+    if accounts.len() <= TRAY_ACCOUNTS {
+        return (accounts.iter().collect(), 0);
+    }
+    let active_id = active.map(|a| a.id.as_str());
+    let active_is_late = accounts
+        .iter()
+        .skip(TRAY_ACCOUNTS - 1)
+        .any(|a| Some(a.id.as_str()) == active_id);
+    let listed: Vec<&Account> = accounts
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            *i < TRAY_ACCOUNTS - 1
+                || if active_is_late {
+                    Some(a.id.as_str()) == active_id
+                } else {
+                    *i == TRAY_ACCOUNTS - 1
+                }
+        })
+        .map(|(_, a)| a)
+        .collect();
+    let left_out = accounts.len() - listed.len();
+    (listed, left_out)
+}
+
 /// Builds the tray menu from what the window shows.
 pub fn tray_menu(overview: &Overview) -> TrayMenu {
     let now = crate::time::now_ms();
@@ -141,9 +176,9 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
             if let Some(active) = active {
                 tooltip.push(format!("{name}: {}{active_usage}", active.label));
             }
-            let mut items: Vec<TrayItem> = group
-                .accounts
-                .iter()
+            let (listed, left_out) = listed_in_tray(&group.accounts, active);
+            let mut items: Vec<TrayItem> = listed
+                .into_iter()
                 .map(|account| TrayItem::Account {
                     label: match account.status {
                         AccountStatus::Ok if account.in_pool => match used_share(account, now) {
@@ -166,6 +201,12 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
             if items.is_empty() {
                 items.push(TrayItem::Note {
                     label: "No accounts".to_owned(),
+                });
+            }
+            if left_out > 0 {
+                items.push(TrayItem::Action {
+                    label: format!("{left_out} more in the window\u{2026}"),
+                    action: TrayAction::Open,
                 });
             }
             let pool = group
@@ -265,6 +306,47 @@ mod tests {
         assert!(menu
             .tooltip
             .contains("Claude Code: Work \u{00b7} 5-hour 51%"));
+    }
+
+    #[test]
+    fn a_long_list_shows_twenty_with_the_active_one_and_opens_the_window_for_the_rest() {
+        let accounts: Vec<Account> = (1..=30)
+            .map(|n| account(&format!("Key {n}"), false, None))
+            .collect();
+        let labels = |active: usize| {
+            let overview = Overview {
+                providers: vec![crate::facade::ProviderAccounts {
+                    provider: ProviderId::Claude,
+                    active_account_id: Some(accounts[active - 1].id.clone()),
+                    accounts: accounts.clone(),
+                    fallback: crate::account::Fallback::None,
+                    auto_switch: None,
+                }],
+            };
+            tray_menu(&overview).submenus[0]
+                .items
+                .iter()
+                .map(|item| match item {
+                    TrayItem::Account { label, checked, .. } => {
+                        format!("{label}{}", if *checked { " (checked)" } else { "" })
+                    }
+                    TrayItem::Action { label, action } => format!("{label} -> {action:?}"),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let late = labels(25);
+        assert_eq!(late.len(), TRAY_ACCOUNTS + 1);
+        assert_eq!(late[TRAY_ACCOUNTS - 2], "Key 19");
+        assert_eq!(late[TRAY_ACCOUNTS - 1], "Key 25 (checked)");
+        assert_eq!(late[TRAY_ACCOUNTS], "10 more in the window\u{2026} -> Open");
+        let early = labels(3);
+        assert_eq!(early[2], "Key 3 (checked)");
+        assert_eq!(early[TRAY_ACCOUNTS - 1], "Key 20");
+        assert_eq!(
+            early[TRAY_ACCOUNTS],
+            "10 more in the window\u{2026} -> Open"
+        );
     }
 
     #[test]
