@@ -1,7 +1,8 @@
-//! What the app starts once the window has painted its list: the import of the CLIs' logins,
-//! the `switchboard://` registration, the login watcher, the refresh and usage timer and the
-//! tray. Each reads the keychain, runs a program or wakes threads, and none of it is needed
-//! for the first frame; on two cores, running it before the page would delay that frame.
+//! What the app starts once the window's page has loaded (its scripts have run, so the list
+//! is in the document): the import of the CLIs' logins, the `switchboard://` registration,
+//! the login watcher, the refresh and usage timer and the tray. Each reads the keychain, runs
+//! a program or wakes threads, and none of it is needed for the first frame; on two cores,
+//! running it before the page would delay that frame.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
