@@ -86,6 +86,23 @@ impl TestEnv {
         Switchboard::open(self.config.clone()).expect("open switchboard")
     }
 
+    /// A facade that opens no browser: the test plays the user.
+    pub fn quiet_board(&self) -> Switchboard {
+        Switchboard::open(switchboard_core::Config {
+            open_with: switchboard_core::signin::browser::OpenWith::Nothing,
+            ..self.config.clone()
+        })
+        .expect("open switchboard")
+    }
+
+    /// A fresh environment signed in against a fresh fake provider.
+    pub fn signing_in() -> (Self, fake_provider::FakeProvider) {
+        let fake = fake_provider::FakeProvider::start();
+        let mut env = Self::new();
+        env.sign_in_against(&fake);
+        (env, fake)
+    }
+
     /// Every account in this environment's database, all providers.
     pub fn accounts(&self) -> Vec<switchboard_core::account::Account> {
         let overview = self.board().overview().expect("overview");
