@@ -57,10 +57,10 @@ MEASURE_DESKTOP ?= $(CURDIR)/../shared/tools/measure-desktop.sh
 
 # Release builds: the command-line figures time the binary users run, beside `aisw use`
 # (pinned; installed here, for the benchmarks only); the window's figures are taken beside an
-# empty Tauri app built here from the same Tauri.
+# empty Tauri app, a second binary of the app's crate (src-tauri/bench).
 bench: deps-build deps-test cli-tools ui
 	@scripts/ensure-debs.sh $(BENCH_DEBS)
-	$(CARGO) build --release -p switchboard-cli -p switchboard-app -p empty-tauri-app
+	$(CARGO) build --release -p switchboard-cli -p switchboard-app
 	@if "$(AISW_ROOT)/bin/aisw" --version 2>/dev/null | grep -q "$(AISW_VERSION)"; then :; else \
 	  echo "Installing aisw $(AISW_VERSION) to compare against"; \
 	  $(CARGO) install aisw --version $(AISW_VERSION) --locked --root "$(AISW_ROOT)"; fi
