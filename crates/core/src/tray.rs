@@ -134,26 +134,15 @@ fn listed_in_tray<'a>(
     if accounts.len() <= TRAY_ACCOUNTS {
         return (accounts.iter().collect(), 0);
     }
-    let active_id = active.map(|a| a.id.as_str());
-    let active_is_late = accounts
-        .iter()
-        .skip(TRAY_ACCOUNTS - 1)
-        .any(|a| Some(a.id.as_str()) == active_id);
-    let listed: Vec<&Account> = accounts
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| {
-            *i < TRAY_ACCOUNTS - 1
-                || if active_is_late {
-                    Some(a.id.as_str()) == active_id
-                } else {
-                    *i == TRAY_ACCOUNTS - 1
-                }
-        })
-        .map(|(_, a)| a)
-        .collect();
-    let left_out = accounts.len() - listed.len();
-    (listed, left_out)
+    let mut listed: Vec<&Account> = accounts.iter().take(TRAY_ACCOUNTS - 1).collect();
+    // The last place goes to the active account when the first ones do not hold it.
+    let late_active = active.and_then(|active| {
+        accounts[TRAY_ACCOUNTS - 1..]
+            .iter()
+            .find(|a| a.id == active.id)
+    });
+    listed.push(late_active.unwrap_or(&accounts[TRAY_ACCOUNTS - 1]));
+    (listed, accounts.len() - TRAY_ACCOUNTS)
 }
 
 /// Builds the tray menu from what the window shows.
