@@ -3,6 +3,10 @@
 //! starts with compositing (and the DMA-BUF renderer) off, as other Tauri apps do.
 //! `SWITCHBOARD_COMPOSITING=on` or `off` decides instead; WebKit's own variables, when the
 //! user set them, are left alone.
+//!
+//! The page's script is small and runs once per change, so JavaScriptCore's JIT is off too:
+//! it saved about 8 MiB of the page process's memory and no measurable time (README,
+//! "Performance"). `SWITCHBOARD_JIT=on`, or the user's own `JSC_useJIT`, turns it back on.
 
 /// What to do about compositing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,12 @@ pub fn choose(var: impl Fn(&str) -> Option<String>, has_render_node: bool) -> Co
     }
 }
 
+/// Whether JavaScriptCore's JIT is turned off: unless the user set `JSC_useJIT` or asked for
+/// it with `SWITCHBOARD_JIT=on`.
+pub fn jit_off(var: impl Fn(&str) -> Option<String>) -> bool {
+    var("JSC_useJIT").is_none() && var("SWITCHBOARD_JIT").as_deref().map(str::trim) != Some("on")
+}
+
 /// Whether this machine has a GPU render node (`/dev/dri/renderD*`).
 fn has_render_node() -> bool {
     std::fs::read_dir("/dev/dri")
@@ -55,10 +65,14 @@ pub fn configure() {
     if !cfg!(target_os = "linux") {
         return;
     }
-    let choice = choose(|name| std::env::var(name).ok(), has_render_node());
-    if choice == Compositing::Off {
+    let var = |name: &str| std::env::var(name).ok();
+    if choose(var, has_render_node()) == Compositing::Off {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+    // The page's process inherits this environment; JavaScriptCore reads its options from it.
+    if jit_off(var) {
+        std::env::set_var("JSC_useJIT", "0");
     }
 }
 
@@ -103,5 +117,13 @@ mod tests {
             choose(env(&[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")]), false),
             Compositing::UserSet
         );
+    }
+
+    #[test]
+    fn the_jit_is_off_unless_asked_for() {
+        assert!(jit_off(env(&[])));
+        assert!(!jit_off(env(&[("SWITCHBOARD_JIT", "on")])));
+        assert!(!jit_off(env(&[("JSC_useJIT", "1")])));
+        assert!(jit_off(env(&[("SWITCHBOARD_JIT", "off")])));
     }
 }
