@@ -6,7 +6,7 @@
 //! user set them, are left alone.
 //!
 //! The page's script is small and runs once per change, so JavaScriptCore's JIT is off too:
-//! it saved about 8 MiB of the page process's memory and no measurable time (README,
+//! it saved about 10 MiB of the page process's memory and no measurable time (README,
 //! "Performance"). `SWITCHBOARD_JIT=on`, or the user's own `JSC_useJIT`, turns it back on.
 
 /// What to do about compositing.
