@@ -71,7 +71,7 @@ pub fn configure() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
         // Classic scrollbars: the overlay one fades in after the page loads, and in software
-        // each frame of that is painted again (about 0.15 s of CPU at start with 8 accounts).
+        // each frame of that is painted again (0.15 to 0.3 s of CPU at start with 8 accounts).
         if var("GTK_OVERLAY_SCROLLING").is_none() {
             std::env::set_var("GTK_OVERLAY_SCROLLING", "0");
         }
