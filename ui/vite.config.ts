@@ -5,7 +5,19 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true, host: "127.0.0.1" },
-  build: { target: "safari16", outDir: "dist", emptyOutDir: true, sourcemap: false },
+  // The header's icon is the app's own (`icons/`, beside `ui/`), which the dev server must
+  // be allowed to read.
+  server: { port: 5173, strictPort: true, host: "127.0.0.1", fs: { allow: [".", "../icons"] } },
+  build: {
+    target: "safari16",
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    // The header's icon goes into the script as a data URL: no request for it before the
+    // first frame.
+    assetsInlineLimit: 8192,
+    // One chunk: the module preload polyfill would only add a MutationObserver to the page.
+    modulePreload: { polyfill: false },
+  },
   test: { environment: "jsdom", include: ["src/**/*.test.ts"] },
 });
