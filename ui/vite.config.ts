@@ -13,8 +13,8 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
-    // The header's icon goes into the script as a data URL: no request for it before the
-    // first frame.
+    // The header's icon (4.5 KiB, under this limit) goes into the script as a data URL:
+    // one request fewer. (Measured: no change in the time to the first frame.)
     assetsInlineLimit: 8192,
     // One chunk: the module preload polyfill would only add a MutationObserver to the page.
     modulePreload: { polyfill: false },
