@@ -11,9 +11,9 @@
 # is missing the comparison is skipped and says so. BENCH_DESKTOP_RUNS: runs per app (5).
 #
 # Switchboard starts in its default environment: it turns WebKit's compositing off by itself
-# where there is no GPU. The empty app is given the same variables (WebKit's two, and GTK's
-# overlay scrollbars off), so the floor is an empty app at its best on this machine, not one
-# slowed by software compositing.
+# where there is no GPU. The empty app sets the same variables for itself (it calls the same
+# function, `rendering::paint_in_software`), so the floor is an empty app at its best on this
+# machine, not one slowed by software compositing.
 set -euo pipefail
 app=$(realpath "$1") empty=$(realpath "$2") cli=$(realpath "$3")
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +45,7 @@ accounts "$work/many" 1000
 echo "== desktop: $runs alternating runs of each app (about $((runs * 3 * 40 / 60 + 2)) minutes)"
 "$measure" --warmup 1 --idle 10 --cpu-window 20 --screen 1280x800x24 --no-shots \
   --labels empty,switchboard-8,switchboard-1000 --out "$work/out" "$runs" \
-  'Empty Tauri app' -- env WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 GTK_OVERLAY_SCROLLING=0 "$empty" \
+  'Empty Tauri app' -- "$empty" \
   --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
   --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/many/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
   2>"$work/measure.log" | tee "$work/medians.txt" || { tail -20 "$work/measure.log"; exit 1; }

@@ -60,6 +60,20 @@ fn has_render_node() -> bool {
         .unwrap_or(false)
 }
 
+/// Sets the variables for painting without a GPU: WebKit's compositing and DMA-BUF renderer
+/// off, and classic scrollbars (unless set). The empty app `make bench` compares against
+/// calls this too, so its floor gets exactly what the window gets. Only sound while the
+/// process has one thread, as [`configure`].
+pub fn paint_in_software() {
+    std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    // Classic scrollbars: the overlay one fades in after the page loads, and in software
+    // each frame of that is painted again (0.15 to 0.3 s of CPU at start with 8 accounts).
+    if std::env::var("GTK_OVERLAY_SCROLLING").is_err() {
+        std::env::set_var("GTK_OVERLAY_SCROLLING", "0");
+    }
+}
+
 /// Sets WebKit's variables for this machine. Must run first thing in `main`, before any
 /// thread starts (setting the environment is only sound while the process has one thread).
 pub fn configure() {
@@ -68,13 +82,7 @@ pub fn configure() {
     }
     let var = |name: &str| std::env::var(name).ok();
     if choose(var, has_render_node()) == Compositing::Off {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-        // Classic scrollbars: the overlay one fades in after the page loads, and in software
-        // each frame of that is painted again (0.15 to 0.3 s of CPU at start with 8 accounts).
-        if var("GTK_OVERLAY_SCROLLING").is_none() {
-            std::env::set_var("GTK_OVERLAY_SCROLLING", "0");
-        }
+        paint_in_software();
     }
     // The page's process inherits this environment; JavaScriptCore reads its options from it.
     if jit_off(var) {
