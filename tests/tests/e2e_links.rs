@@ -158,4 +158,35 @@ async fn the_scheme_is_registered_and_links_and_second_launches_reach_the_runnin
         "links that open things change nothing"
     );
     app.quit().await;
+
+    // A later start finds the handler registered and leaves the user's mimeapps.list alone
+    // (xdg-mime rewrote it at every start).
+    let list = env.home().join(".config/mimeapps.list");
+    let before = std::fs::read(&list).expect("mimeapps.list written at the first start");
+    let modified = std::fs::metadata(&list)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let log = env.config.log_path();
+    let started = |log: &std::path::Path| {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .matches("started the watcher, the timer and the tray")
+            .count()
+    };
+    let starts_before = started(&log);
+    let app = AppSession::start(&env).await;
+    app.element("[data-testid=provider-claude]").await;
+    within_seconds("the second start's registration", || {
+        started(&log) > starts_before
+    })
+    .await;
+    assert_eq!(std::fs::read(&list).expect("mimeapps.list"), before);
+    assert_eq!(
+        std::fs::metadata(&list)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        modified,
+        "the second start rewrote mimeapps.list"
+    );
+    app.quit().await;
 }
