@@ -31,11 +31,14 @@ pub fn register(app: &tauri::AppHandle, cli: &Path) -> Result<(), String> {
         // Refreshes the MIME cache where desktop-file-utils is installed; optional.
         let _ = Command::new("update-desktop-database").arg(&dir).status();
     }
-    let list = paths
-        .config_dir()
-        .ok()
-        .and_then(|config| std::fs::read_to_string(config.join("mimeapps.list")).ok());
-    if unchanged && list.as_deref().is_some_and(names_handler_default) {
+    // Read only when the handler was already there: a new one always goes through xdg-mime.
+    let already_default = unchanged
+        && paths
+            .config_dir()
+            .ok()
+            .and_then(|config| std::fs::read_to_string(config.join("mimeapps.list")).ok())
+            .is_some_and(|list| names_handler_default(&list));
+    if already_default {
         return Ok(());
     }
     let status = Command::new("xdg-mime")
