@@ -4,6 +4,8 @@
 mod cli_binary;
 mod commands;
 mod links;
+#[cfg(target_os = "linux")]
+mod paint_gate;
 pub mod rendering;
 #[cfg(target_os = "linux")]
 mod scheme;

@@ -1,5 +1,5 @@
-//! The main window: opened with the list already in it, and brought to the front for a link,
-//! a second launch or the tray.
+//! The main window: opened with the list already in it (and, on Linux, not painted before its
+//! page has loaded), and brought to the front for a link, a second launch or the tray.
 
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, WebviewWindowBuilder};
@@ -37,7 +37,19 @@ pub fn open_main(
     if let Some(script) = first.and_then(first_view_script) {
         builder = builder.initialization_script(script);
     }
-    builder.build()?;
+    let window = builder.build()?;
+    hold_paint_until_loaded(&window)
+}
+
+/// On Linux the webview is not painted before its page has loaded ([`crate::paint_gate`]).
+/// Runs on the main thread (`setup`), so `with_webview` runs at once, before the first paint.
+#[cfg(target_os = "linux")]
+fn hold_paint_until_loaded(window: &tauri::WebviewWindow) -> tauri::Result<()> {
+    window.with_webview(|webview| crate::paint_gate::hold_until_loaded(&webview.inner()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn hold_paint_until_loaded(_: &tauri::WebviewWindow) -> tauri::Result<()> {
     Ok(())
 }
 
