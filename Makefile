@@ -14,7 +14,9 @@ BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev l
               xdg-utils desktop-file-utils
 TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-bin libglib2.0-bin
 TAURI_DRIVER_VERSION := 2.1.0
-XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+# -fbdir keeps the screen as an XWD file, which tests/tests/e2e_screen.rs reads.
+XVFB_SCREEN_DIR := $(CURDIR)/target/xvfb
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24 -fbdir $(XVFB_SCREEN_DIR)"
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 .PHONY: run test bench deps-build deps-test ui-deps cli-tools ui tauri-driver app bindings clean
@@ -36,11 +38,12 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@echo "== the command line links no GUI library"
 	scripts/check-cli-deps.sh target/debug/switchboard
 	@echo "== unit, integration, keychain and end-to-end tests (Xvfb + private keyring)"
-	mkdir -p artifacts
+	mkdir -p artifacts $(XVFB_SCREEN_DIR)
 	touch artifacts/.tests-started
 	# A bound for a hang (a full run takes about 10 minutes on 2 cores), so a stuck test fails
 	# with its log rather than running into CI's own limit.
-	PATH="$(CARGO_BIN):$$PATH" timeout --kill-after=30s 40m $(XVFB) scripts/with-keyring.sh \
+	PATH="$(CARGO_BIN):$$PATH" SWITCHBOARD_TEST_SCREEN="$(XVFB_SCREEN_DIR)/Xvfb_screen0" \
+	  timeout --kill-after=30s 40m $(XVFB) scripts/with-keyring.sh \
 	  $(CARGO) test --workspace --no-fail-fast -- --test-threads=2 2>&1 | tee artifacts/cargo-test.log \
 	  || { echo "the tests failed or did not end within 40 minutes: see artifacts/cargo-test.log"; exit 1; }
 	@echo "== the tests left the real HOME alone"

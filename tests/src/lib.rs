@@ -342,6 +342,7 @@ pub fn real_cli(name: &str) -> PathBuf {
     path
 }
 pub mod real_cli;
+pub mod screen;
 
 /// A key account to add: provider, label and credential, every other field unset.
 pub fn new_key_account(
