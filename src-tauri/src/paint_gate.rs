@@ -2,9 +2,9 @@
 //! WebKitGTK (2.50) paints a webview that has nothing to show yet by asking the page's
 //! process for a frame and blocking the main thread up to 500 ms for it. When that happens
 //! while the page's process is still starting, the process is itself waiting on this thread
-//! (its stack shows a synchronous message), so the window stays blank for the whole 500 ms. Skipping the
-//! webview's paints until the page has loaded avoids the wait; the page's process paints in
-//! the meantime, so the first paint after it shows the list at once.
+//! (its stack shows a synchronous message), so the window stays blank for the whole 500 ms.
+//! Skipping the webview's paints until the page has loaded avoids the wait; the page's
+//! process paints in the meantime, so the first paint after it shows the list at once.
 
 use std::cell::RefCell;
 use std::rc::Rc;
