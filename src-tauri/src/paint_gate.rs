@@ -8,16 +8,14 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use gtk::glib;
 use gtk::prelude::*;
 use webkit2gtk::{LoadEvent, WebViewExt};
 
-/// When the page has not loaded by then, painting starts anyway.
-const AT_THE_LATEST: Duration = Duration::from_secs(3);
+use crate::window::PAGE_LOAD_AT_THE_LATEST;
 
-/// Holds `webview`'s paints until its page has loaded (or [`AT_THE_LATEST`]). Must run on
+/// Holds `webview`'s paints until its page has loaded (or [`PAGE_LOAD_AT_THE_LATEST`]). Must run on
 /// the main thread before the window's first paint.
 pub fn hold_until_loaded(webview: &webkit2gtk::WebView) {
     let held = webview.connect_draw(|_, _| glib::Propagation::Stop);
@@ -35,7 +33,7 @@ pub fn hold_until_loaded(webview: &webkit2gtk::WebView) {
         }
     });
     let weak = webview.downgrade();
-    glib::timeout_add_local_once(AT_THE_LATEST, move || {
+    glib::timeout_add_local_once(PAGE_LOAD_AT_THE_LATEST, move || {
         if let Some(webview) = weak.upgrade() {
             open(&webview);
         }

@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use tauri::Manager;
 
@@ -15,10 +14,10 @@ use switchboard_core::refresher::Refresher;
 use switchboard_core::watch::LoginWatcher;
 use switchboard_core::Switchboard;
 
-/// When the page has not said it loaded by then, the rest starts anyway.
-const AT_THE_LATEST: Duration = Duration::from_secs(3);
+use crate::window::PAGE_LOAD_AT_THE_LATEST;
 
-/// Starts the rest once: when `now()` is called (the page loaded) or after [`AT_THE_LATEST`].
+/// Starts the rest once: when `now()` is called (the page loaded) or after
+/// [`PAGE_LOAD_AT_THE_LATEST`].
 pub struct Deferred {
     started: AtomicBool,
     app: tauri::AppHandle,
@@ -39,7 +38,7 @@ impl Deferred {
         let _ = std::thread::Builder::new()
             .name("start-fallback".into())
             .spawn(move || {
-                std::thread::sleep(AT_THE_LATEST);
+                std::thread::sleep(PAGE_LOAD_AT_THE_LATEST);
                 later.now();
             });
         deferred

@@ -1,6 +1,8 @@
 //! The main window: opened with the list already in it (and, on Linux, not painted before its
 //! page has loaded), and brought to the front for a link, a second launch or the tray.
 
+use std::time::Duration;
+
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, WebviewWindowBuilder};
 
@@ -8,6 +10,9 @@ use switchboard_core::facade::FirstView;
 
 /// The label of the main window, as in `tauri.conf.json`.
 pub const MAIN: &str = "main";
+/// How long what waits for the page's load (the rest of start-up, the first paint on Linux)
+/// waits at most: when the page has not said it loaded by then, it goes ahead anyway.
+pub const PAGE_LOAD_AT_THE_LATEST: Duration = Duration::from_secs(3);
 /// The global the page reads its first view from (`ui/src/lib/api.ts`).
 const FIRST_VIEW_GLOBAL: &str = "__SWITCHBOARD_FIRST_VIEW__";
 
