@@ -8,16 +8,15 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use gtk::glib;
 use gtk::prelude::*;
 use webkit2gtk::{LoadEvent, WebViewExt};
 
-use crate::window::PAGE_LOAD_AT_THE_LATEST;
-
-/// Holds `webview`'s paints until its page has loaded (or [`PAGE_LOAD_AT_THE_LATEST`]). Must run on
+/// Holds `webview`'s paints until its page has loaded (or `at_the_latest`). Must run on
 /// the main thread before the window's first paint.
-pub fn hold_until_loaded(webview: &webkit2gtk::WebView) {
+pub fn hold_until_loaded(webview: &webkit2gtk::WebView, at_the_latest: Duration) {
     let held = webview.connect_draw(|_, _| glib::Propagation::Stop);
     let gate = Rc::new(RefCell::new(Some(held)));
     let open = move |webview: &webkit2gtk::WebView| {
@@ -33,7 +32,7 @@ pub fn hold_until_loaded(webview: &webkit2gtk::WebView) {
         }
     });
     let weak = webview.downgrade();
-    glib::timeout_add_local_once(PAGE_LOAD_AT_THE_LATEST, move || {
+    glib::timeout_add_local_once(at_the_latest, move || {
         if let Some(webview) = weak.upgrade() {
             open(&webview);
         }

@@ -50,7 +50,9 @@ pub fn open_main(
 /// Runs on the main thread (`setup`), so `with_webview` runs at once, before the first paint.
 #[cfg(target_os = "linux")]
 fn hold_paint_until_loaded(window: &tauri::WebviewWindow) -> tauri::Result<()> {
-    window.with_webview(|webview| crate::paint_gate::hold_until_loaded(&webview.inner()))
+    window.with_webview(|webview| {
+        crate::paint_gate::hold_until_loaded(&webview.inner(), PAGE_LOAD_AT_THE_LATEST)
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
