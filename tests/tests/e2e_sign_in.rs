@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use switchboard_core::catalog::ProviderId;
 use switchboard_tests::fake_provider::{paste_text_for, Failure, FakeProvider, Identity, Route};
+use switchboard_tests::notifications::NotificationService;
 use switchboard_tests::webdriver::{text_content, AppSession};
 use switchboard_tests::TestEnv;
 use tokio::sync::Mutex;
@@ -201,8 +202,9 @@ async fn started_by_a_connect_link_the_window_opens_at_that_sign_in() {
 }
 
 /// The app's own refresh timer finds a due sign-in at start; the fake refuses the refresh.
-/// The row says "Needs sign-in" with the reason, and Reconnect signs in again, fixing the
-/// same account in place.
+/// The row says "Needs sign-in" with the reason, the desktop shows one notification (on a
+/// stand-in notification service on the test's bus), and Reconnect signs in again, fixing
+/// the same account in place.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account() {
     let _window = WINDOW.lock().await;
@@ -224,6 +226,7 @@ async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account()
     fake.set_lifetime("claude", 3600);
     fake.fail_next(Route::Token, Failure::InvalidGrant);
 
+    let notifications = NotificationService::start();
     let app = AppSession::start(&env).await;
     let row = account_row(&app, ProviderId::Claude, "lapsed@example.com").await;
     let status = app
@@ -239,6 +242,23 @@ async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account()
         fake.refreshes("claude").is_empty(),
         "the refresh was refused"
     );
+    let shown = notifications
+        .wait_for("sign in again", Duration::from_secs(20))
+        .await
+        .unwrap_or_else(|| panic!("no notification; shown: {:?}", notifications.shown()));
+    assert_eq!(shown.summary, "Claude Code: sign in again");
+    assert!(
+        shown.body.contains("lapsed@example.com") && shown.body.contains("invalid_grant"),
+        "the notification names the account and the reason: {shown:?}"
+    );
+    let tokens = fake.issued_to("lapsed@example.com");
+    assert!(!tokens.is_empty(), "the fake issued the sign-in's tokens");
+    for token in &tokens {
+        assert!(
+            !shown.body.contains(token.as_str()) && !shown.summary.contains(token.as_str()),
+            "a token in a notification"
+        );
+    }
 
     app.click(&format!("{row} [data-testid=reconnect]")).await;
     app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
@@ -250,6 +270,12 @@ async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account()
     .await;
     app.gone(&format!("{row} [data-testid=reconnect]")).await;
     app.screenshot("refresh-02-reconnected.png").await;
+    assert_eq!(
+        notifications.shown().len(),
+        1,
+        "one notification for the refused refresh, none for the reconnect: {:?}",
+        notifications.shown()
+    );
     let accounts = env.accounts();
     assert_eq!(accounts.len(), 1, "the same account, not a new one");
     assert_eq!(accounts[0].id, id);
