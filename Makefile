@@ -60,8 +60,9 @@ MEASURE_DESKTOP ?= $(CURDIR)/../shared/tools/measure-desktop.sh
 
 # Release builds: the command-line figures time the binary users run, beside `aisw use`
 # (pinned; installed here, for the benchmarks only); the window's figures are taken beside an
-# empty Tauri app, a second binary of the app's crate (src-tauri/bench).
-bench: deps-build deps-test cli-tools ui
+# empty Tauri app, a second binary of the app's crate (src-tauri/bench); the window's frames
+# while it scrolls are read in its page over WebDriver (tauri-driver), under Xvfb.
+bench: deps-build deps-test cli-tools ui tauri-driver
 	@scripts/ensure-debs.sh $(BENCH_DEBS)
 	$(CARGO) build --release -p switchboard-cli -p switchboard-app
 	@if "$(AISW_ROOT)/bin/aisw" --version 2>/dev/null | grep -q "$(AISW_VERSION)"; then :; else \
@@ -69,7 +70,7 @@ bench: deps-build deps-test cli-tools ui
 	  $(CARGO) install aisw --version $(AISW_VERSION) --locked --root "$(AISW_ROOT)"; fi
 	$(CARGO) build --release -p switchboard-tests --bins
 	SWITCHBOARD_BIN="$(CURDIR)/target/release/switchboard" AISW_BIN="$(AISW_ROOT)/bin/aisw" PATH="$(CARGO_BIN):$$PATH" \
-	  scripts/with-keyring.sh target/release/bench
+	  xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh target/release/bench
 	MEASURE_DESKTOP="$(MEASURE_DESKTOP)" scripts/with-keyring.sh scripts/bench-desktop.sh \
 	  target/release/switchboard-app target/release/empty-tauri-app target/release/switchboard
 

@@ -328,6 +328,7 @@ pub fn app_bin() -> PathBuf {
 pub mod cli;
 pub mod fake_provider;
 pub mod notifications;
+pub mod scrolling;
 pub mod webdriver;
 
 /// A real CLI from the npm registry, installed by `make test` into tests/cli-tools.

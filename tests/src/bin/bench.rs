@@ -1,5 +1,6 @@
 //! `make bench`: times the user actions against a real SQLite file, the real keychain (run
-//! under scripts/with-keyring.sh) and real CLI files, and prints median and p95 of each.
+//! under scripts/with-keyring.sh) and real CLI files, and prints median and p95 of each; then
+//! the window's frames while it scrolls 1,000 accounts (under xvfb-run, over WebDriver).
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,8 @@ use std::process::Stdio;
 
 use switchboard_core::account::{KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
-use switchboard_tests::{add_key, canary, switchboard_bin, TestEnv};
+use switchboard_tests::webdriver::AppSession;
+use switchboard_tests::{add_key, canary, scrolling, switchboard_bin, TestEnv};
 
 fn summarise(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -28,6 +30,11 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 }
 
 fn main() {
+    // `bench scroll`: the window's scrolling only.
+    if std::env::args().nth(1).as_deref() == Some("scroll") {
+        scroll_at_scale();
+        return;
+    }
     let env = TestEnv::new();
     let board = env.board();
     let mut adds = Vec::new();
@@ -86,6 +93,68 @@ fn main() {
     use_at_scale();
     usage_poll();
     refresher_idle();
+    scroll_at_scale();
+}
+
+/// The window scrolled down a list of 1,000 accounts of one provider (its rows come 50 at a
+/// time as the end of the list nears), beside the same page sitting still: the interval
+/// between the page's animation frames, as the page itself sees them.
+fn scroll_at_scale() {
+    if std::env::var_os("DISPLAY").is_none() {
+        println!(
+            "scrolling 1,000 accounts: skipped, no DISPLAY (`make bench` runs it under xvfb-run)"
+        );
+        return;
+    }
+    let env = TestEnv::new();
+    let board = env.board();
+    for i in 1..=1000 {
+        add_key(
+            &board,
+            ProviderId::Codex,
+            &format!("Key {i:04}"),
+            &canary("sk-"),
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (still, scrolling) = runtime.block_on(async {
+        let app = AppSession::start(&env).await;
+        app.element("[data-testid=provider-codex] [data-testid=account]")
+            .await;
+        // Past the start-up work that follows the first frame (tray, import, timer).
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let still = scrolling::frames(&app, 120, 0).await;
+        let scrolling = scrolling::frames(&app, 600, 40).await;
+        app.quit().await;
+        (still, scrolling)
+    });
+    println!(
+        "window frames, still, 1,000 accounts            median {:>6.1} ms   p95 {:>6.1} ms",
+        still.quantile(0.5),
+        still.quantile(0.95)
+    );
+    println!(
+        "window frames, scrolling 40 px a frame          median {:>6.1} ms   p95 {:>6.1} ms   slowest {:.1} ms",
+        scrolling.quantile(0.5),
+        scrolling.quantile(0.95),
+        scrolling.quantile(1.0)
+    );
+    println!(
+        "  over {:.0} px, {} rows rendered by the end; {} of {} frames later than 50 ms",
+        scrolling.scrolled_px,
+        scrolling.rows,
+        scrolling.longer_than(50.0),
+        scrolling.intervals_ms.len()
+    );
+    println!(
+        "  scrolling / still: median {:.2}x, p95 {:.2}x",
+        scrolling.quantile(0.5) / still.quantile(0.5),
+        scrolling.quantile(0.95) / still.quantile(0.5)
+    );
 }
 
 /// `switchboard use` with 2 and with 1,000 key accounts of the provider, alternating
