@@ -32,7 +32,7 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 fn main() {
     // `bench scroll`: the window's scrolling only.
     if std::env::args().nth(1).as_deref() == Some("scroll") {
-        scroll_at_scale();
+        scroll_at_scale(|| codex_keys(1000));
         return;
     }
     let env = TestEnv::new();
@@ -90,32 +90,24 @@ fn main() {
     summarise("open facade (database + migrations check)", cold);
 
     switch_benchmarks();
-    use_at_scale();
+    let thousand = use_at_scale();
     usage_poll();
     refresher_idle();
-    scroll_at_scale();
+    scroll_at_scale(|| thousand);
 }
 
 /// The window scrolled down a list of 1,000 accounts of one provider (its rows come 50 at a
 /// time as the end of the list nears), beside the same page sitting still: the interval
-/// between the page's animation frames, as the page itself sees them.
-fn scroll_at_scale() {
+/// between the page's animation frames, as the page itself sees them. `accounts` makes the
+/// environment with those accounts (only when there is a display to open the window on).
+fn scroll_at_scale(accounts: impl FnOnce() -> TestEnv) {
     if std::env::var_os("DISPLAY").is_none() {
         println!(
             "scrolling 1,000 accounts: skipped, no DISPLAY (`make bench` runs it under xvfb-run)"
         );
         return;
     }
-    let env = TestEnv::new();
-    let board = env.board();
-    for i in 1..=1000 {
-        add_key(
-            &board,
-            ProviderId::Codex,
-            &format!("Key {i:04}"),
-            &canary("sk-"),
-        );
-    }
+    let env = accounts();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -159,25 +151,13 @@ fn scroll_at_scale() {
 
 /// `switchboard use` with 2 and with 1,000 key accounts of the provider, alternating
 /// between two keys: finding whose key is in the CLI's file reads fingerprints in SQLite,
-/// so the cost should not grow with the number of accounts.
-fn use_at_scale() {
+/// so the cost should not grow with the number of accounts. Hands back the environment with
+/// 1,000 accounts, for the window's scrolling (making one takes minutes of keychain writes).
+fn use_at_scale() -> TestEnv {
     let bin = switchboard_bin();
-    let small = TestEnv::new();
-    let large = TestEnv::new();
-    for env in [&small, &large] {
-        let board = env.board();
-        add_key(&board, ProviderId::Codex, "A", &canary("sk-"));
-        add_key(&board, ProviderId::Codex, "B", &canary("sk-"));
-    }
+    let small = codex_keys(2);
+    let large = codex_keys(1000);
     let board = large.board();
-    for i in 0..998 {
-        add_key(
-            &board,
-            ProviderId::Codex,
-            &format!("more {i}"),
-            &canary("sk-"),
-        );
-    }
     let overviews = (0..50)
         .map(|_| time(|| board.overview().expect("overview")).1)
         .collect();
@@ -200,6 +180,23 @@ fn use_at_scale() {
         "  use with 1,000 / use with 2 = {:.2}x (goal at most 1.2x)",
         thousand.as_secs_f64() / two.as_secs_f64()
     );
+    large
+}
+
+/// A test environment with `count` Codex API keys: "A" and "B" (the two `use` switches
+/// between), then "more 0", "more 1", ….
+fn codex_keys(count: usize) -> TestEnv {
+    let env = TestEnv::new();
+    let board = env.board();
+    for i in 0..count {
+        let label = match i {
+            0 => "A".to_owned(),
+            1 => "B".to_owned(),
+            more => format!("more {}", more - 2),
+        };
+        add_key(&board, ProviderId::Codex, &label, &canary("sk-"));
+    }
+    env
 }
 
 /// One usage poll of 20 Claude sign-ins against the fake provider (keychain read, request,
