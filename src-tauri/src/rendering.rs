@@ -74,6 +74,14 @@ pub fn paint_in_software() {
     }
 }
 
+/// Whether WebKit paints this window without compositing (the variable set, by
+/// [`paint_in_software`] or by the user, to anything but "0"). The page is told
+/// (`crate::window`): there a sticky, translucent header costs a repaint of the whole view on
+/// every scrolled frame, so the page lets it scroll away instead.
+pub fn compositing_disabled(var: impl Fn(&str) -> Option<String>) -> bool {
+    var("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// Sets WebKit's variables for this machine. Must run first thing in `main`, before any
 /// thread starts (setting the environment is only sound while the process has one thread).
 pub fn configure() {
@@ -131,6 +139,23 @@ mod tests {
             choose(env(&[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")]), false),
             Compositing::UserSet
         );
+    }
+
+    #[test]
+    fn the_page_is_told_it_paints_in_software_when_compositing_is_off() {
+        assert!(compositing_disabled(env(&[(
+            "WEBKIT_DISABLE_COMPOSITING_MODE",
+            "1"
+        )])));
+        assert!(!compositing_disabled(env(&[(
+            "WEBKIT_DISABLE_COMPOSITING_MODE",
+            "0"
+        )])));
+        assert!(!compositing_disabled(env(&[(
+            "WEBKIT_DISABLE_COMPOSITING_MODE",
+            ""
+        )])));
+        assert!(!compositing_disabled(env(&[])));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub const MAIN: &str = "main";
 pub const PAGE_LOAD_AT_THE_LATEST: Duration = Duration::from_secs(3);
 /// The global the page reads its first view from (`ui/src/lib/api.ts`).
 const FIRST_VIEW_GLOBAL: &str = "__SWITCHBOARD_FIRST_VIEW__";
+/// Tells the page WebKit paints it without compositing (`crate::rendering`), read by
+/// `paintMode` in `ui/src/lib/api.ts`.
+const SOFTWARE_PAINT_SCRIPT: &str = "window.__SWITCHBOARD_PAINT__ = \"software\";";
 
 /// Creates the main window from its entry in `tauri.conf.json` (which has `create: false`)
 /// with `first` handed to the page before its scripts run, so its first frame is the list
@@ -41,6 +44,9 @@ pub fn open_main(
     );
     if let Some(script) = first.and_then(first_view_script) {
         builder = builder.initialization_script(script);
+    }
+    if crate::rendering::compositing_disabled(|name| std::env::var(name).ok()) {
+        builder = builder.initialization_script(SOFTWARE_PAINT_SCRIPT);
     }
     let window = builder.build()?;
     hold_paint_until_loaded(&window)

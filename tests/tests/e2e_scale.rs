@@ -1,5 +1,6 @@
 //! A long list in the real window: a provider with 120 accounts renders a page of rows at
-//! first, the next page when the end of the list is scrolled near, and the rest on a click.
+//! first, the next page when the end of the list is scrolled near, and the rest on a click;
+//! painted without compositing, its header scrolls away with the page.
 
 use std::time::Duration;
 
@@ -17,6 +18,18 @@ async fn rows(app: &AppSession) -> usize {
         .await
         .expect("rows")
         .len()
+}
+
+/// `expression`, evaluated in the page with `header` bound to its header, as a string.
+async fn header(app: &AppSession, expression: &str) -> String {
+    let script =
+        format!("const header = document.querySelector('header.top'); return {expression};");
+    let value = app
+        .driver
+        .execute(&script, Vec::new())
+        .await
+        .expect("script");
+    value.json().as_str().unwrap_or_default().to_owned()
 }
 
 /// Waits up to 15 s for `count` rows.
@@ -42,10 +55,21 @@ async fn a_long_list_renders_a_page_at_a_time_as_it_is_scrolled() {
             &canary("sk-"),
         );
     }
-    let app = AppSession::start(&env).await;
+    // As on a machine without a GPU, whatever this one has.
+    let app = AppSession::start_with(&env, &[("SWITCHBOARD_COMPOSITING", "off")]).await;
 
     app.element(MORE).await;
     assert_eq!(rows(&app).await, 50, "the first page only");
+    assert_eq!(
+        header(&app, "document.documentElement.dataset.paint").await,
+        "software",
+        "the app tells the page it paints without compositing"
+    );
+    assert_eq!(
+        header(&app, "getComputedStyle(header).position").await,
+        "static",
+        "without compositing the header is not sticky"
+    );
     let label = app.element(MORE).await.text().await.expect("label");
     assert_eq!(label, "Show 50 more (70 not shown)");
     app.screenshot("scale-01-first-page.png").await;
@@ -57,6 +81,11 @@ async fn a_long_list_renders_a_page_at_a_time_as_it_is_scrolled() {
         .await
         .expect("scroll");
     rows_become(&app, 100).await;
+    assert_eq!(
+        header(&app, "String(header.getBoundingClientRect().bottom <= 0)").await,
+        "true",
+        "the header scrolled away with the page"
+    );
     // The last 20 on a click (its coming into view asks for the same step, taken once).
     app.click(MORE).await;
     rows_become(&app, 120).await;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { api, IpcError, toIpcError } from "./api";
+import { api, IpcError, paintMode, toIpcError } from "./api";
 
 afterEach(() => clearMocks());
 
@@ -32,5 +32,16 @@ describe("api", () => {
   it("keeps the text of unexpected failures", () => {
     expect(toIpcError(new Error("boom"))).toMatchObject({ code: "io", message: "boom" });
     expect(toIpcError("plain")).toMatchObject({ code: "io", message: "plain" });
+  });
+
+  it("says the page paints in software only when the app said so", () => {
+    const holder = window as unknown as { __SWITCHBOARD_PAINT__?: string };
+    holder.__SWITCHBOARD_PAINT__ = undefined;
+    expect(paintMode()).toBe("composited");
+    holder.__SWITCHBOARD_PAINT__ = "software";
+    expect(paintMode()).toBe("software");
+    holder.__SWITCHBOARD_PAINT__ = "something else";
+    expect(paintMode()).toBe("composited");
+    holder.__SWITCHBOARD_PAINT__ = undefined;
   });
 });

@@ -79,6 +79,14 @@ export function takeFirstView(): FirstView | null {
   return first;
 }
 
+/** How WebKit paints the page: "software" when the app turned compositing off (no GPU, a
+ * remote session; `src-tauri/src/rendering.rs`), where a sticky header costs a repaint of
+ * the whole view on every scrolled frame. */
+export function paintMode(): "software" | "composited" {
+  const holder = window as unknown as { __SWITCHBOARD_PAINT__?: string };
+  return holder.__SWITCHBOARD_PAINT__ === "software" ? "software" : "composited";
+}
+
 export const api = {
   catalog: () => call<ProviderInfo[]>("catalog"),
   overview: () => call<Overview>("overview"),
