@@ -208,6 +208,16 @@ impl AppSession {
         }
     }
 
+    /// The string `script` (a function body) returns in the page; "" for anything else.
+    pub async fn script_string(&self, script: &str) -> String {
+        let value = self
+            .driver
+            .execute(script, Vec::new())
+            .await
+            .expect("the script ran in the page");
+        value.json().as_str().unwrap_or_default().to_owned()
+    }
+
     /// Saves a screenshot once the page has painted its current state (two animation
     /// frames; WebKit otherwise may hand back the previous frame).
     pub async fn screenshot(&self, name: &str) -> PathBuf {

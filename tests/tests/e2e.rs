@@ -322,15 +322,8 @@ async fn the_window_lists_every_provider_with_its_accounts() {
 }
 
 async fn background_of_body(app: &AppSession) -> String {
-    let value = app
-        .driver
-        .execute(
-            "return getComputedStyle(document.documentElement).backgroundColor",
-            Vec::new(),
-        )
+    app.script_string("return getComputedStyle(document.documentElement).backgroundColor")
         .await
-        .expect("computed style");
-    value.json().as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

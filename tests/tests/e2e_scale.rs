@@ -22,14 +22,10 @@ async fn rows(app: &AppSession) -> usize {
 
 /// `expression`, evaluated in the page with `header` bound to its header, as a string.
 async fn header(app: &AppSession, expression: &str) -> String {
-    let script =
-        format!("const header = document.querySelector('header.top'); return {expression};");
-    let value = app
-        .driver
-        .execute(&script, Vec::new())
-        .await
-        .expect("script");
-    value.json().as_str().unwrap_or_default().to_owned()
+    app.script_string(&format!(
+        "const header = document.querySelector('header.top'); return {expression};"
+    ))
+    .await
 }
 
 /// Waits up to 15 s for `count` rows.
