@@ -1,6 +1,6 @@
 //! A long list in the real window: a provider with 120 accounts renders a page of rows at
 //! first, the next page when the end of the list is scrolled near, and the rest on a click;
-//! painted without compositing, its header scrolls away with the page.
+//! painted without compositing, its header scrolls away with the page and no shadow is blurred.
 
 use std::time::Duration;
 
@@ -27,6 +27,17 @@ async fn header(app: &AppSession, expression: &str) -> String {
     ))
     .await
 }
+
+/// "N shadowed; blurred: …": how many elements on the screen have a box shadow, and those
+/// whose shadow is blurred (its third length, the blur radius, above 0), by tag and class.
+const SHADOWS: &str = r"
+    const shown = [...document.querySelectorAll('body *')].filter(e => e.getClientRects().length > 0);
+    const shadowed = shown.filter(e => getComputedStyle(e).boxShadow !== 'none');
+    const blurred = shadowed.filter(e => getComputedStyle(e).boxShadow
+        .split(/,(?![^(]*\))/)
+        .some(one => parseFloat(one.replace(/rgba?\([^)]*\)/g, '').trim().split(/\s+/)[2] ?? '0') > 0));
+    return `${shadowed.length} shadowed; blurred: ${blurred.map(e => e.tagName + '.' + e.className).join(' ')}`;
+";
 
 /// Waits up to 15 s for `count` rows.
 async fn rows_become(app: &AppSession, count: usize) {
@@ -66,6 +77,15 @@ async fn a_long_list_renders_a_page_at_a_time_as_it_is_scrolled() {
         "static",
         "without compositing the header is not sticky"
     );
+    // Without a GPU WebKit paints shadows in software, and a blurred one cost the first frame
+    // 35 ms (README, "Performance"): the cards keep a shadow, unblurred.
+    let shadows = app.script_string(SHADOWS).await;
+    let (shadowed, blurred) = shadows.split_once(" shadowed; blurred: ").expect(&shadows);
+    assert!(
+        shadowed.parse::<usize>().expect(&shadows) > 0,
+        "the cards have a shadow: {shadows}"
+    );
+    assert_eq!(blurred, "", "shadows painted blurred: {shadows}");
     let label = app.element(MORE).await.text().await.expect("label");
     assert_eq!(label, "Show 50 more (70 not shown)");
     app.screenshot("scale-01-first-page.png").await;
