@@ -61,13 +61,11 @@ impl Deferred {
         // where it waits for the paints already due there.
         let tray_app = app.clone();
         let tray_board = board.clone();
-        let _ = app.run_on_main_thread(move || {
-            after_pending_paints(move || {
-                if let Err(err) = crate::tray::create(&tray_app, &tray_board) {
-                    // No tray (no StatusNotifier host, say): the window still works.
-                    tracing::warn!("no tray icon: {err}");
-                }
-            })
+        on_main_thread_after_paints(app, move || {
+            if let Err(err) = crate::tray::create(&tray_app, &tray_board) {
+                // No tray (no StatusNotifier host, say): the window still works.
+                tracing::warn!("no tray icon: {err}");
+            }
         });
         import_on_first_start(board);
         crate::links::register_scheme(app, &self.cli);
@@ -82,17 +80,18 @@ impl Deferred {
     }
 }
 
-/// Runs `work` on the main loop once nothing of higher priority is due there, GTK's paints
+/// Runs `work` on the main thread once nothing of higher priority is due there, GTK's paints
 /// included. The page's first frame arrives about when the page has loaded: built before that
 /// frame was drawn, the tray held it back by 5 to 10 ms (README, "Performance").
 #[cfg(target_os = "linux")]
-fn after_pending_paints(work: impl FnOnce() + 'static) {
-    gtk::glib::idle_add_local_once(work);
+fn on_main_thread_after_paints(_: &tauri::AppHandle, work: impl FnOnce() + Send + 'static) {
+    // GTK's main loop runs the default context: from another thread this adds an idle source.
+    gtk::glib::MainContext::default().invoke_with_priority(gtk::glib::Priority::DEFAULT_IDLE, work);
 }
 
 #[cfg(not(target_os = "linux"))]
-fn after_pending_paints(work: impl FnOnce()) {
-    work();
+fn on_main_thread_after_paints(app: &tauri::AppHandle, work: impl FnOnce() + Send + 'static) {
+    let _ = app.run_on_main_thread(work);
 }
 
 /// On the very first start (no accounts yet), the logins already in the CLI files become
