@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The window's figures beside an empty Tauri 2 app built in the workspace (the floor), in one
 # run: time to the window, to the first paint and to the account list painted, memory (PSS),
-# CPU for start-up + 10 s, and idle CPU; with 8 and with 1,000 accounts; then the paint of
-# later starts (the second start in a HOME) with 8. Measured by measure-desktop.sh (each
-# launch gets its own Xvfb, HOME, D-Bus and keyring), runs alternating between the apps;
-# prints the medians, then each figure as a ratio to the floor.
+# CPU for start-up + 10 s, and idle CPU; with 8 and with 1,000 accounts, runs alternating
+# between the apps. Then the paint alone with 8, in more launches and in a fair order (see
+# `paired`): of first starts, the ratio to read against the goal, and of later starts (the
+# second start in a HOME). Measured by measure-desktop.sh (each launch gets its own Xvfb,
+# HOME, D-Bus and keyring); prints the medians, then each figure as a ratio to the floor.
 #
 #   scripts/bench-desktop.sh <switchboard-app> <empty-tauri-app> <switchboard-cli>
 #
 # MEASURE_DESKTOP: the measuring script (default ../shared/tools/measure-desktop.sh); when it
 # is missing the comparison is skipped and says so. BENCH_DESKTOP_RUNS: runs per app (5);
-# BENCH_DESKTOP_LATER_RUNS: runs per app of the later-start pass (5).
+# BENCH_DESKTOP_PAINT_RUNS: rounds of the paint pass of first starts, each launching both apps
+# twice (10); BENCH_DESKTOP_LATER_RUNS: rounds of the later-start pass (5).
 #
 # Switchboard starts in its default environment: it turns WebKit's compositing off by itself
 # where there is no GPU. The empty app sets the same variables for itself (it calls the same
@@ -78,19 +80,73 @@ echo "== desktop: ratios to the empty Tauri app (medians; content = the account 
 ratios "$work/medians.txt" "switchboard-8 switchboard-1000" \
   "window_ms paint_ms content_ms pss_mib cpu_start_s cpu_idle_s" 2
 
+# The paint, in more launches and in a fair order. Launches of the empty app spread by 100 ms
+# and more on this kind of machine, so five of them give a median that moves by 0.1x between
+# runs; and a launch paints later when it follows a Switchboard launch than when it follows
+# the empty app (10 to 35 ms), so strict alternation favours Switchboard, which then always
+# follows the empty app. Here each app is launched twice in a row (empty, Switchboard,
+# Switchboard, empty, ...): half of each app's launches follow the other app and half follow
+# itself. These launches stop a second or two after the list is painted, so many fit in a
+# few minutes.
+#
+# paired NAME ROUNDS [measure-desktop options...]: ROUNDS such rounds with 8 accounts; prints
+# each app's `metric median min max` over both of its places, as measure-desktop does.
+paired() {
+  local name=$1 rounds=$2
+  shift 2
+  "$measure" "$@" --warmup 1 --screen 1280x800x24 --no-shots \
+    --labels empty,switchboard-8,switchboard-8-again,empty-again --out "$work/out-$name" "$rounds" \
+    'Empty Tauri app' -- "$empty" \
+    --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
+    --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
+    --- 'Empty Tauri app' -- "$empty" \
+    >/dev/null 2>"$work/measure-$name.log" || { tail -20 "$work/measure-$name.log"; exit 1; }
+  awk -F '\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
+    $column["status"] == "ok" {
+      app = $column["app"]; sub(/-again$/, "", app)
+      for (m = 1; m <= 3; m++) {
+        v = $column[metric[m]]
+        if (v != "" && v != "NA") { n[app, m]++; value[app, m, n[app, m]] = v + 0 }
+      }
+    }
+    BEGIN { metric[1] = "window_ms"; metric[2] = "paint_ms"; metric[3] = "content_ms" }
+    END {
+      split("empty switchboard-8", apps, " ")
+      for (a = 1; a <= 2; a++) {
+        app = apps[a]
+        printf "== %s: %d launches ==\n", app, n[app, 3]
+        for (m = 1; m <= 3; m++) {
+          k = n[app, m]
+          for (i = 1; i <= k; i++) {
+            x = value[app, m, i]
+            for (j = i - 1; j >= 1 && sorted[j] > x; j--) sorted[j + 1] = sorted[j]
+            sorted[j + 1] = x
+          }
+          median = k % 2 ? sorted[(k + 1) / 2] : (sorted[k / 2] + sorted[k / 2 + 1]) / 2
+          printf "%-12s %9s %9s %9s\n", metric[m], median, sorted[1], sorted[k]
+        }
+      }
+    }' "$work/out-$name/results.tsv" | tee "$work/$name.txt"
+}
+
+# First starts again: these medians are the paint ratio to read against the goal.
+paint_rounds=${BENCH_DESKTOP_PAINT_RUNS:-10}
+echo
+echo "== desktop: first starts for the paint, $((paint_rounds * 2)) launches of each app in pairs (about $((paint_rounds * 4 * 7 / 60 + 1)) minutes)"
+paired paint "$paint_rounds" --idle 1 --cpu-window 1
+echo
+echo "== desktop: first starts, ratios to the empty Tauri app (medians of both places)"
+ratios "$work/paint.txt" switchboard-8 "window_ms paint_ms content_ms" 2
+
 # Later starts: the measured launch is the second in its HOME (measure-desktop --prime), as
 # most real starts are. WebKitGTK could leave such a window blank for 500 ms (README,
 # "Performance"), at random, so the slowest run is printed beside the median.
-later=${BENCH_DESKTOP_LATER_RUNS:-5}
+later_rounds=${BENCH_DESKTOP_LATER_RUNS:-5}
 echo
-echo "== desktop: later starts, $later alternating runs of each app (about $((later * 2 * 12 / 60 + 1)) minutes)"
-"$measure" --prime --warmup 1 --idle 2 --cpu-window 2 --screen 1280x800x24 --no-shots \
-  --labels empty,switchboard-8 --out "$work/out-later" "$later" \
-  'Empty Tauri app' -- "$empty" \
-  --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
-  2>"$work/measure-later.log" | grep -E '^== |^(window|paint|content)_ms' | tee "$work/later.txt" ||
-  { tail -20 "$work/measure-later.log"; exit 1; }
+echo "== desktop: later starts, $((later_rounds * 2)) launches of each app in pairs (about $((later_rounds * 4 * 12 / 60 + 1)) minutes)"
+paired later "$later_rounds" --prime --idle 1 --cpu-window 1
 echo
-echo "== desktop: later starts, ratios to the empty Tauri app (medians, then the slowest run)"
+echo "== desktop: later starts, ratios to the empty Tauri app (medians, then the slowest launch)"
 ratios "$work/later.txt" switchboard-8 "paint_ms content_ms" 2
 ratios "$work/later.txt" switchboard-8 "paint_ms content_ms" 4 " (slowest)"
