@@ -76,15 +76,15 @@ ratios() {
 }
 
 echo
-echo "== desktop: ratios to the empty Tauri app (medians; content = the account list painted)"
+echo "== desktop: ratios to the empty Tauri app (medians of $runs; content = the account list painted; for the paint read the pairs below)"
 ratios "$work/medians.txt" "switchboard-8 switchboard-1000" \
   "window_ms paint_ms content_ms pss_mib cpu_start_s cpu_idle_s" 2
 
 # The paint, in more launches and in a fair order. Launches of the empty app spread by 100 ms
 # and more on this kind of machine, so five of them give a median that moves by 0.1x between
 # runs; and a launch paints later when it follows a Switchboard launch than when it follows
-# the empty app (10 to 35 ms), so strict alternation favours Switchboard, which then always
-# follows the empty app. Here each app is launched twice in a row (empty, Switchboard,
+# the empty app (the empty app by 6 to 15 ms on 2026-12-02), so strict alternation favours
+# Switchboard, which then always follows the empty app. Here each app is launched twice in a row (empty, Switchboard,
 # Switchboard, empty, ...): half of each app's launches follow the other app and half follow
 # itself. These launches stop a second or two after the list is painted, so many fit in a
 # few minutes.
