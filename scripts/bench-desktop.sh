@@ -84,10 +84,10 @@ ratios "$work/medians.txt" "switchboard-8 switchboard-1000" \
 # and more on this kind of machine, so five of them give a median that moves by 0.1x between
 # runs; and a launch paints later when it follows a Switchboard launch than when it follows
 # the empty app (the empty app by 6 to 15 ms on 2026-12-02), so strict alternation favours
-# Switchboard, which then always follows the empty app. Here each app is launched twice in a row (empty, Switchboard,
-# Switchboard, empty, ...): half of each app's launches follow the other app and half follow
-# itself. These launches stop a second or two after the list is painted, so many fit in a
-# few minutes.
+# Switchboard, which then always follows the empty app. Here each app is launched twice in a
+# row (empty, Switchboard, Switchboard, empty, ...): half of each app's launches follow the
+# other app and half follow itself. These launches stop a second or two after the list is
+# painted, so many fit in a few minutes.
 #
 # paired NAME ROUNDS [measure-desktop options...]: ROUNDS such rounds with 8 accounts; prints
 # each app's `metric median min max` over both of its places, as measure-desktop does.
