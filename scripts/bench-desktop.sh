@@ -45,13 +45,15 @@ accounts() {
 echo "== desktop: preparing 8 and 1,000 accounts"
 accounts "$work/few" 8
 accounts "$work/many" 1000
+# Each app as measure-desktop takes it: the window's title, then the command.
+empty_app=('Empty Tauri app' -- "$empty")
+switchboard_8=('^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app")
+switchboard_1000=('^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/many/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app")
 
 echo "== desktop: $runs alternating runs of each app (about $((runs * 3 * 40 / 60 + 2)) minutes)"
 "$measure" --warmup 1 --idle 10 --cpu-window 20 --screen 1280x800x24 --no-shots \
   --labels empty,switchboard-8,switchboard-1000 --out "$work/out" "$runs" \
-  'Empty Tauri app' -- "$empty" \
-  --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
-  --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/many/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
+  "${empty_app[@]}" --- "${switchboard_8[@]}" --- "${switchboard_1000[@]}" \
   2>"$work/measure.log" | tee "$work/medians.txt" || { tail -20 "$work/measure.log"; exit 1; }
 
 # ratios FILE APPS METRICS COLUMN [SUFFIX]: each app's figure (COLUMN 2 = median, 4 = the
@@ -96,10 +98,7 @@ paired() {
   shift 2
   "$measure" "$@" --warmup 1 --screen 1280x800x24 --no-shots \
     --labels empty,switchboard-8,switchboard-8-again,empty-again --out "$work/out-$name" "$rounds" \
-    'Empty Tauri app' -- "$empty" \
-    --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
-    --- '^Switchboard$' -- env SWITCHBOARD_DATA_DIR="$work/few/data" SWITCHBOARD_KEYRING_SERVICE=switchboard-bench-desktop "$app" \
-    --- 'Empty Tauri app' -- "$empty" \
+    "${empty_app[@]}" --- "${switchboard_8[@]}" --- "${switchboard_8[@]}" --- "${empty_app[@]}" \
     >/dev/null 2>"$work/measure-$name.log" || { tail -20 "$work/measure-$name.log"; exit 1; }
   awk -F '\t' '
     NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
