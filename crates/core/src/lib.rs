@@ -20,6 +20,7 @@ pub mod providers;
 pub mod refresher;
 pub mod runtime;
 pub mod secret;
+pub mod secret_store;
 pub mod signin;
 pub mod store;
 pub mod text;

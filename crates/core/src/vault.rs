@@ -2,11 +2,14 @@
 //! Windows): one entry per account under the configured service name. This is the only
 //! place secrets are stored; with no usable keychain nothing is stored at all.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use crate::account::KeyCredential;
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
+use crate::secret_store::{Keyring, SecretStore, StoreError};
 
 /// What the keychain holds for one account.
 #[derive(Debug, Clone)]
@@ -124,66 +127,43 @@ impl AccountSecret {
     }
 }
 
+/// The account secrets and CLI-file backups, encoded, in a [`SecretStore`]: the OS keychain
+/// in the apps, memory in tests of the domain.
+#[derive(Clone)]
 pub struct Vault {
-    service: String,
+    store: Arc<dyn SecretStore>,
 }
 
 impl Vault {
+    /// The OS keychain under `service`.
     pub fn new(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-        }
+        Self::with_store(Arc::new(Keyring::new(service)))
     }
 
-    pub fn service(&self) -> &str {
-        &self.service
+    /// Secrets kept in `store` (an in-memory one, say).
+    pub fn with_store(store: Arc<dyn SecretStore>) -> Self {
+        Self { store }
+    }
+
+    /// Whether the store is locked, where it can tell without prompting (see
+    /// [`SecretStore::is_locked`]).
+    pub fn is_locked(&self) -> Option<bool> {
+        self.store.is_locked()
     }
 
     pub fn store(&self, account_id: &str, secret: &AccountSecret) -> Result<()> {
         let encoded = secret.encode();
-        self.call(account_id, |entry| entry.set_password(encoded.expose()))
-            .map_err(|e| map_keyring("saving a secret", e))
+        self.store
+            .set(account_id, encoded.expose())
+            .map_err(|e| map_store("saving a secret", e))
     }
 
     pub fn load(&self, account_id: &str) -> Result<AccountSecret> {
         let raw = self
-            .call(account_id, keyring::Entry::get_password)
-            .map(Sensitive::new)
-            .map_err(|e| map_keyring("reading a secret", e))?;
+            .store
+            .get(account_id)
+            .map_err(|e| map_store("reading a secret", e))?;
         AccountSecret::decode(&raw)
-    }
-
-    /// Runs one keychain call on the entry `name`, once more on a fresh connection when the
-    /// keychain service failed (not when it answered "no such entry"). gnome-keyring-daemon
-    /// aborts now and then when a client disconnects right after a request (an upstream
-    /// race, GNOME/gnome-keyring#196), and D-Bus starts a new one on the next call; a call in
-    /// flight at that moment fails with "disconnected without replying" or "the session
-    /// wrapping the secret does not exist". A daemon that has just been started may answer
-    /// "no such entry" before it has loaded its keyring from disk, so after a failure that
-    /// answer is checked once more a moment later. Every call here is idempotent (a store
-    /// replaces, a delete of a missing entry is fine), so repeating it is safe.
-    fn call<T>(
-        &self,
-        name: &str,
-        operation: impl Fn(&keyring::Entry) -> keyring::Result<T>,
-    ) -> keyring::Result<T> {
-        let entry = keyring::Entry::new(&self.service, name)?;
-        match operation(&entry) {
-            Err(keyring::Error::PlatformFailure(first)) => {
-                tracing::warn!(
-                    error = first_line(&first.to_string()),
-                    "the keychain service failed; trying once more"
-                );
-                match operation(&keyring::Entry::new(&self.service, name)?) {
-                    Err(keyring::Error::NoEntry) => {
-                        std::thread::sleep(std::time::Duration::from_millis(300));
-                        operation(&keyring::Entry::new(&self.service, name)?)
-                    }
-                    other => other,
-                }
-            }
-            other => other,
-        }
     }
 
     /// Keeps the original of a CLI file. Originals can hold the user's own tokens, so they
@@ -191,26 +171,25 @@ impl Vault {
     pub fn store_backup(&self, path: &std::path::Path, contents: &str) -> Result<()> {
         let payload = json!({"v": 1, "type": "file_backup", "path": path.to_string_lossy(), "contents": contents});
         let payload = Sensitive::new(payload.to_string());
-        self.call(&backup_entry_name(path), |entry| {
-            entry.set_password(payload.expose())
-        })
-        .map_err(|e| map_keyring("backing up a CLI file", e))
+        self.store
+            .set(&backup_entry_name(path), payload.expose())
+            .map_err(|e| map_store("backing up a CLI file", e))
     }
 
     /// The backed-up original of a CLI file.
     pub fn load_backup(&self, path: &std::path::Path) -> Result<Sensitive<String>> {
         let raw = self
-            .call(&backup_entry_name(path), keyring::Entry::get_password)
-            .map(Sensitive::new)
+            .store
+            .get(&backup_entry_name(path))
             .map_err(|e| match e {
-                keyring::Error::NoEntry => Error::Keychain {
+                StoreError::Missing => Error::Keychain {
                     context: "reading a CLI file backup".into(),
                     message: format!(
                         "the original of {} is missing from the keychain; nothing was restored",
                         path.display()
                     ),
                 },
-                other => map_keyring("reading a CLI file backup", other),
+                other => map_store("reading a CLI file backup", other),
             })?;
         let value: Value = serde_json::from_str(raw.expose()).map_err(|_| Error::Keychain {
             context: "reading a CLI file backup".into(),
@@ -231,18 +210,16 @@ impl Vault {
     }
 
     pub fn delete_backup(&self, path: &std::path::Path) -> Result<()> {
-        match self.call(&backup_entry_name(path), keyring::Entry::delete_credential) {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_keyring("deleting a CLI file backup", e)),
-        }
+        self.store
+            .delete(&backup_entry_name(path))
+            .map_err(|e| map_store("deleting a CLI file backup", e))
     }
 
     /// Deletes the account's entry; an entry that is already gone is not an error.
     pub fn delete(&self, account_id: &str) -> Result<()> {
-        match self.call(account_id, keyring::Entry::delete_credential) {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_keyring("deleting a secret", e)),
-        }
+        self.store
+            .delete(account_id)
+            .map_err(|e| map_store("deleting a secret", e))
     }
 }
 
@@ -254,33 +231,17 @@ pub fn backup_entry_name(path: &std::path::Path) -> String {
     format!("backup:{hex}")
 }
 
-/// Turns keyring's errors into ours. "No keychain at all" gets its own code and a message
-/// that names the fix. keyring's messages never contain the secret.
-fn map_keyring(context: &str, err: keyring::Error) -> Error {
+/// A store's errors as the domain's. "No keychain at all" gets its own code and a message
+/// that names the fix.
+fn map_store(context: &str, err: StoreError) -> Error {
     match err {
-        keyring::Error::NoEntry => Error::not_found("The account's secret in the keychain"),
-        keyring::Error::PlatformFailure(inner) => Error::KeychainUnavailable {
-            detail: format!(
-                "the keychain service could not be reached ({})",
-                first_line(&inner.to_string())
-            ),
-        },
-        keyring::Error::NoStorageAccess(inner) => Error::KeychainUnavailable {
-            detail: format!(
-                "the keychain is locked or has no default collection ({})",
-                first_line(&inner.to_string())
-            ),
-        },
-        other => Error::Keychain {
+        StoreError::Missing => Error::not_found("The account's secret in the keychain"),
+        StoreError::Unavailable(detail) => Error::KeychainUnavailable { detail },
+        StoreError::Failed(message) => Error::Keychain {
             context: context.to_owned(),
-            message: first_line(&other.to_string()),
+            message,
         },
     }
-}
-
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    line.chars().take(200).collect()
 }
 
 #[cfg(test)]

@@ -87,12 +87,26 @@ pub struct Switchboard {
 }
 
 impl Switchboard {
-    /// Opens the data dir (created 0700, or made so) and its database (0600).
+    /// Opens the data dir (created 0700, or made so) and its database (0600), with the
+    /// secrets in the OS keychain under the configured service name.
     pub fn open(config: Config) -> Result<Self> {
+        let vault = Vault::new(config.keyring_service.clone());
+        Self::open_with_vault(config, vault)
+    }
+
+    /// [`Self::open`] with the secrets kept in `secrets` instead (memory, in tests of the
+    /// domain that need no keychain daemon).
+    pub fn open_with_secrets(
+        config: Config,
+        secrets: Arc<dyn crate::secret_store::SecretStore>,
+    ) -> Result<Self> {
+        Self::open_with_vault(config, Vault::with_store(secrets))
+    }
+
+    fn open_with_vault(config: Config, vault: Vault) -> Result<Self> {
         crate::files::create_private_dir(&config.data_dir)?;
         crate::files::make_private(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
-        let vault = Vault::new(config.keyring_service.clone());
         let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);
         Ok(Self {
             config,
