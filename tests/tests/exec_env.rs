@@ -328,7 +328,7 @@ fn test_asks_the_provider_whether_a_credential_works() {
 const ROTATE_AND_WAIT: &str = r#"
 f="$CLAUDE_CONFIG_DIR/.credentials.json"
 printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-SIGACCESS","refreshToken":"sk-ant-ort01-ROTATEDBEFORESIGNAL","expiresAt":99999999999999,"scopes":["user:inference"]}}' > "$f"
-for s in INT TERM HUP; do trap "echo $s > \"$MARK\"; exit 7" $s; done
+for s in INT TERM HUP QUIT; do trap "echo $s > \"$MARK\"; exit 7" $s; done
 touch "$READY"
 while :; do sleep 0.05; done
 "#;
@@ -350,7 +350,7 @@ fn wait_for(path: &std::path::Path) {
 fn signals_sent_to_exec_reach_the_command_and_the_clean_up_still_runs() {
     let (env, fake) = world();
     let a = sign_in(&env, &fake, ProviderId::Claude, "sig@example.com");
-    for signal in ["TERM", "HUP", "INT"] {
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
         let ready = env.root().join(format!("ready-{signal}"));
         let mark = env.root().join(format!("mark-{signal}"));
         let mut child = env
@@ -437,5 +437,127 @@ fn two_execs_of_one_account_share_its_dir_and_the_last_one_clears_it() {
                 path.display()
             );
         }
+    }
+}
+
+/// Waits (up to 20 s) until no command holds the account's exec dir (its lease is free).
+fn wait_until_released(env: &TestEnv, account_id: &str) {
+    let lease = env
+        .config
+        .data_dir
+        .join("exec")
+        .join(format!("{account_id}.lock"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&lease)
+            .expect("the exec dir's lease");
+        if file.try_lock().is_ok() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command never let go of its dir"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Runs `switchboard exec codex` as `email` with a command that waits; meanwhile the test
+/// plays codex rotating its sign-in at the fake (the rotated tokens exist only in the exec
+/// dir), then kills `switchboard` with SIGKILL, as the OOM killer or a closed session
+/// would. Returns the refresh token codex rotated to.
+fn exec_killed_after_a_rotation(env: &TestEnv, fake: &FakeProvider, id: &str) -> String {
+    let ready = env
+        .root()
+        .join(format!("ready-{}", switchboard_tests::unique_suffix()));
+    let go = env
+        .root()
+        .join(format!("go-{}", switchboard_tests::unique_suffix()));
+    let waits = r#"touch "$READY"; while [ ! -e "$GO" ]; do sleep 0.05; done"#;
+    let mut child = env
+        .switchboard()
+        .args(["exec", "codex", "--account", id, "--", "sh", "-c", waits])
+        .env("READY", &ready)
+        .env("GO", &go)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("switchboard exec");
+    wait_for(&ready);
+    let file = env
+        .config
+        .data_dir
+        .join("exec")
+        .join(id)
+        .join("codex/auth.json");
+    let mut auth = read_json(&file);
+    let spent = auth["tokens"]["refresh_token"]
+        .as_str()
+        .expect("a refresh token in the exec dir")
+        .to_owned();
+    let answer = fake.refresh_as_cli("codex", &spent);
+    for name in ["access_token", "refresh_token", "id_token"] {
+        auth["tokens"][name] = answer[name].clone();
+    }
+    auth["last_refresh"] = serde_json::Value::from(switchboard_core::time::rfc3339(
+        switchboard_core::time::now_ms() + 1,
+    ));
+    std::fs::write(&file, serde_json::to_vec_pretty(&auth).expect("json")).expect("codex's write");
+    child.kill().expect("SIGKILL");
+    let killed = child.wait().expect("wait");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&killed),
+        Some(9)
+    );
+    std::fs::write(&go, "").expect("go");
+    wait_until_released(env, id);
+    answer["refresh_token"]
+        .as_str()
+        .expect("a rotated refresh token")
+        .to_owned()
+}
+
+/// The security review of 2026-12-07, M1: a `switchboard exec` that is SIGKILLed leaves
+/// the CLI's newest tokens in its dir. Whatever uses the account next (here a refresh, and
+/// the app's start-up sweep) takes them back first, so the stale refresh token in the
+/// keychain is never spent, and no token stays in the dir.
+#[test]
+fn tokens_left_by_an_exec_that_was_killed_are_taken_back_before_the_account_is_used() {
+    let (env, fake) = world();
+    let id = sign_in(&env, &fake, ProviderId::Codex, "side@example.com");
+
+    let rotated = exec_killed_after_a_rotation(&env, &fake, &id);
+    let output = switchboard(&env, &["refresh", "codex", "side@example.com"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        fake.reused_refresh_tokens().is_empty(),
+        "a spent refresh token was presented: {}",
+        text(&output)
+    );
+    let stored = secret_tool_lookup(&env.config.keyring_service, &id).expect("entry");
+    assert!(
+        !stored.contains(&rotated),
+        "the refresh spent the rotated token and stored the next one"
+    );
+    assert_eq!(
+        fake.refreshes("codex").len(),
+        2,
+        "codex's and Switchboard's"
+    );
+
+    // The same leftover, found when the app starts.
+    let rotated = exec_killed_after_a_rotation(&env, &fake, &id);
+    assert_eq!(env.board().reclaim_exec_dirs().expect("sweep"), 1);
+    let stored = secret_tool_lookup(&env.config.keyring_service, &id).expect("entry");
+    assert!(stored.contains(&rotated), "taken back at start-up");
+    assert!(fake.reused_refresh_tokens().is_empty());
+    for (path, bytes) in env.data_dir_bytes() {
+        assert!(
+            !contains(&bytes, &rotated),
+            "a token stayed in {}",
+            path.display()
+        );
     }
 }

@@ -25,19 +25,11 @@ pub fn run(
         (None, true) => ExecAccount::Next,
         (None, false) => ExecAccount::Active,
     };
-    let env = match board.prepare_exec(provider, which) {
-        Ok(env) => env,
-        Err(err) => return fail(err),
-    };
     let Some((program, args)) = command.split_first() else {
         return fail(Error::InvalidInput("No command given after --.".into()));
     };
-    let mut child = std::process::Command::new(program);
-    child.args(args);
-    for (name, value) in &env.vars {
-        child.env(name, value.expose());
-    }
-    // Started before the command, so no signal slips through before it is passed on.
+    // Started before the dir is prepared, so no signal between here and the command's start
+    // ends `switchboard` with the account's tokens in the dir.
     let forwarding = match crate::signals::Forwarding::start() {
         Ok(forwarding) => Some(forwarding),
         Err(err) => {
@@ -45,21 +37,45 @@ pub fn run(
             None
         }
     };
-    let status = child.spawn().and_then(|mut child| {
-        if let Some(forwarding) = &forwarding {
-            forwarding.forward_to(child.id());
+    let env = match board.prepare_exec(provider, which) {
+        Ok(env) => env,
+        Err(err) => return fail(err),
+    };
+    let mut child = std::process::Command::new(program);
+    child.args(args);
+    for (name, value) in &env.vars {
+        child.env(name, value.expose());
+    }
+    if let Some(lease) = env.lease() {
+        if let Err(err) = crate::signals::inherit(lease) {
+            eprintln!("switchboard: the command will not hold its account's dir: {err}");
         }
-        child.wait()
-    });
+    }
+    // A signal that came while the dir was prepared: the command is not started at all.
+    let early = forwarding
+        .as_ref()
+        .and_then(crate::signals::Forwarding::ending_signal);
+    let ended = match early {
+        Some(signal) => Ended::NotStarted(signal),
+        None => match child.spawn().and_then(|mut child| {
+            if let Some(forwarding) = &forwarding {
+                forwarding.forward_to(child.id());
+            }
+            child.wait()
+        }) {
+            Ok(status) => Ended::Exited(status),
+            Err(err) => Ended::Failed(err),
+        },
+    };
     drop(forwarding);
     if let Err(err) = board.finish_exec(env) {
         eprintln!(
-            "switchboard: could not take back the tokens {} refreshed: {err}",
+            "switchboard: could not take back the tokens {} refreshed: {err}. They stay in the account's exec dir and are taken back before the account is next used.",
             provider.display_name()
         );
     }
-    match status {
-        Ok(status) => {
+    match ended {
+        Ended::Exited(status) => {
             if let Some(code) = status.code() {
                 return ExitCode::from(u8::try_from(code).unwrap_or(1));
             }
@@ -69,7 +85,8 @@ pub fn run(
             }
             ExitCode::FAILURE
         }
-        Err(err) => {
+        Ended::NotStarted(signal) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)),
+        Ended::Failed(err) => {
             eprintln!(
                 "switchboard: could not run {}: {err}",
                 program.to_string_lossy()
@@ -81,4 +98,13 @@ pub fn run(
             })
         }
     }
+}
+
+/// How the command's run ended.
+enum Ended {
+    Exited(std::process::ExitStatus),
+    /// A signal to end came before it started (the number), so it never ran.
+    NotStarted(i32),
+    /// It could not be started.
+    Failed(std::io::Error),
 }

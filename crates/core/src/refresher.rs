@@ -55,6 +55,13 @@ impl Refresher {
 }
 
 fn run(board: &Switchboard, alarm: &Alarm) {
+    // Before anything is refreshed: what `switchboard exec` runs that were killed left in
+    // their dirs goes back to the keychain, so no stale refresh token is ever spent.
+    match board.reclaim_exec_dirs() {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "refresher: reclaimed exec dirs left behind"),
+        Err(err) => tracing::warn!("refresher: could not reclaim exec dirs: {err}"),
+    }
     loop {
         let now = crate::time::now_ms();
         let plan = |next: crate::Result<Option<i64>>, what: &str| match next {

@@ -242,6 +242,30 @@ impl FakeProvider {
             .collect()
     }
 
+    /// Refreshes at `provider`'s token endpoint as its CLI would (the refresh token is spent
+    /// and rotated). Returns the answer's JSON (the new tokens).
+    pub fn refresh_as_cli(&self, provider: &str, refresh_token: &str) -> Value {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", server::client_id(provider)),
+        ];
+        let mut reply = agent
+            .post(&format!("{}/{provider}/token", self.base))
+            .send_form(form)
+            .expect("token endpoint");
+        assert_eq!(
+            reply.status().as_u16(),
+            200,
+            "the CLI's refresh was refused"
+        );
+        reply.body_mut().read_json().expect("token answer")
+    }
+
     /// The `SWITCHBOARD_ENDPOINTS` content that points every provider here.
     pub fn endpoints(&self) -> Value {
         endpoints_at(&self.base, self.codex_ports, self.grok_port)

@@ -257,7 +257,7 @@ fn reply(request: tiny_http::Request, status: u16, value: Value) {
     );
 }
 
-fn client_id(provider: &str) -> &'static str {
+pub(super) fn client_id(provider: &str) -> &'static str {
     match provider {
         "claude" => "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
         "codex" => "app_EMoamEEZ73f0CkXaXp7hrann",

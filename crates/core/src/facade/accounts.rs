@@ -192,6 +192,7 @@ impl Switchboard {
     /// Asks the provider whether the account's credential works (one request, no refresh).
     pub fn check_account(&self, id: &str) -> Result<crate::check::CheckResult> {
         let account = self.account(id)?;
+        self.reclaim_exec(&account)?;
         let secret = self.vault.load(id)?;
         crate::check::check(&account, &secret, &self.config.endpoints)
     }
@@ -211,6 +212,8 @@ impl Switchboard {
         if was_active {
             self.set_active_quietly(account.provider, None)?;
         }
+        // The newest tokens are the ones to revoke.
+        self.reclaim_exec(&account)?;
         let secret = match self.vault.load(id) {
             Ok(secret) => Some(secret),
             Err(Error::NotFound { .. }) => None,

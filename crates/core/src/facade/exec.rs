@@ -40,6 +40,15 @@ pub struct ExecEnvironment {
     lease: Option<File>,
 }
 
+impl ExecEnvironment {
+    /// The shared lock on the account's dir, for the command to inherit: while the command
+    /// (or anything it started) runs, the dir counts as in use, even if `switchboard` itself
+    /// was killed, so nothing takes its tokens back from under it.
+    pub fn lease(&self) -> Option<&File> {
+        self.lease.as_ref()
+    }
+}
+
 impl Switchboard {
     /// Picks the account, writes its files into its own dir, and returns the environment.
     pub fn prepare_exec(
@@ -148,19 +157,115 @@ impl Switchboard {
                 return Err(Error::io("locking the account's exec dir", e))
             }
         }
-        let secret = self.vault.load(&env.account.id)?;
-        let identity = self.store.read(|tx| tx.account_identity(&env.account.id))?;
+        self.clear_exec_dir(&env.account, &paths)?;
+        Ok(taken)
+    }
+
+    /// Takes back what a command run as `account` left in its exec dir when it ended
+    /// abnormally (killed, crashed, or its clean-up failed): the CLI's newest tokens go to the
+    /// keychain and the dir is cleared. Called before the account's keychain tokens are used
+    /// (a refresh, a switch, a check, a usage reading, a removal) and when the app starts.
+    /// A dir still in use (a command holds its lease) is left alone: its CLI owns the tokens.
+    pub(super) fn reclaim_exec(&self, account: &Account) -> Result<TakeBack> {
+        if account.kind != AccountKind::Oauth || !self.exec_dir(account).is_dir() {
+            return Ok(TakeBack::Nothing);
+        }
+        let lease = self.exec_lease(account)?;
+        match lease.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(TakeBack::Nothing),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io("locking the account's exec dir", e))
+            }
+        }
+        self.reclaim_exec_locked(account)
+    }
+
+    /// [`Self::reclaim_exec`] for a caller that holds the dir's lease exclusively.
+    pub(super) fn reclaim_exec_locked(&self, account: &Account) -> Result<TakeBack> {
+        let dir = self.exec_dir(account);
+        let source = providers::get(account.provider);
+        let paths = exec_paths(&dir);
+        if account.kind != AccountKind::Oauth
+            || source.relocation(&paths).is_none()
+            || source.read_login(&paths).is_none()
+        {
+            return Ok(TakeBack::Nothing);
+        }
+        let taken = self.take_back_from(account.provider, &paths, Some(account))?;
+        self.clear_exec_dir(account, &paths)?;
+        tracing::info!(
+            provider = account.provider.as_str(),
+            account = account.id,
+            taken_back = matches!(taken, TakeBack::Updated { .. }),
+            "reclaimed what an exec that did not end cleanly left in its dir"
+        );
+        Ok(taken)
+    }
+
+    /// Every exec dir left behind, reclaimed (when the app starts): dirs of accounts that
+    /// still exist are taken back and cleared, dirs of accounts that are gone are removed.
+    /// Dirs in use are left alone. Returns how many dirs held something.
+    pub fn reclaim_exec_dirs(&self) -> Result<usize> {
+        let root = self.config.data_dir.join("exec");
+        let Ok(entries) = std::fs::read_dir(&root) else {
+            return Ok(0);
+        };
+        let accounts = self.store.read(|tx| tx.accounts())?;
+        let mut reclaimed = 0;
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if !entry.path().is_dir() {
+                continue;
+            }
+            match accounts.iter().find(|a| a.id == name) {
+                Some(account) => {
+                    let source = providers::get(account.provider);
+                    let held = source.read_login(&exec_paths(&entry.path())).is_some();
+                    match self.reclaim_exec(account) {
+                        Ok(_) if held => reclaimed += 1,
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(
+                            account = account.id,
+                            "could not reclaim an exec dir: {err}"
+                        ),
+                    }
+                }
+                None => {
+                    let lock = root.join(format!("{name}.lock"));
+                    let free = File::options()
+                        .write(true)
+                        .open(&lock)
+                        .map_or(true, |lease| lease.try_lock().is_ok());
+                    if free && std::fs::remove_dir_all(entry.path()).is_ok() {
+                        let _ = std::fs::remove_file(lock);
+                        reclaimed += 1;
+                    }
+                }
+            }
+        }
+        Ok(reclaimed)
+    }
+
+    /// Switchboard's keys out of the account's exec dir (what it wrote there, computed from
+    /// the account's current secret); whatever else the CLI keeps there stays.
+    fn clear_exec_dir(&self, account: &Account, paths: &CliPaths) -> Result<()> {
+        let source = providers::get(account.provider);
+        let secret = self.vault.load(&account.id)?;
+        let identity = self.store.read(|tx| tx.account_identity(&account.id))?;
         let written = source.files(
-            &paths,
+            paths,
             Some(&Active {
-                account: &env.account,
+                account,
                 secret: &secret,
                 identity: &identity,
                 helper_exe: &self.config.helper_exe,
                 pinned: true,
             }),
         );
-        let cleared = source.files(&paths, None);
+        let cleared = source.files(paths, None);
         let owned = |path: &std::path::Path| {
             Ok(written
                 .iter()
@@ -175,7 +280,7 @@ impl Switchboard {
                 _ => {}
             }
         }
-        Ok(taken)
+        Ok(())
     }
 
     /// Forgets an account's exec dir (when the account is removed).

@@ -299,6 +299,7 @@ impl Switchboard {
                     identity,
                 }),
                 (Some(account), None) => {
+                    self.reclaim_exec(account)?;
                     loaded = (
                         self.vault.load(&account.id)?,
                         self.store.read(|tx| tx.account_identity(&account.id))?,

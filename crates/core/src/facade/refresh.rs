@@ -101,6 +101,9 @@ impl Switchboard {
                 .transaction(|tx| tx.defer_refresh(&account.id, later))?;
             return Ok(RefreshOutcome::InUse);
         }
+        // A command killed before its clean-up may have left the CLI's newest tokens in its
+        // dir: those, never the older ones in the keychain, are what is refreshed.
+        self.reclaim_exec_locked(account)?;
         let active = self
             .store
             .read(|tx| tx.active_account_id(account.provider))?;

@@ -211,6 +211,7 @@ impl Switchboard {
                 .transaction(|tx| tx.defer_usage(&account.id, now + usage::NEAR_LIMIT_POLL_MS))?;
             return Ok(());
         }
+        self.reclaim_exec(account)?;
         let secret = self.vault.load(&account.id)?;
         let Some(result) = usage::read(account, &secret, &self.config.endpoints) else {
             return Ok(());
