@@ -15,6 +15,9 @@ pub enum AccountStatus {
     Ok,
     NeedsSignIn,
     RefreshFailed,
+    /// A key account whose key is gone from the keychain (deleted there, or a data dir
+    /// copied to a machine without its keychain): it needs a new key.
+    SecretMissing,
 }
 
 impl AccountStatus {
@@ -23,7 +26,17 @@ impl AccountStatus {
             AccountStatus::Ok => "ok",
             AccountStatus::NeedsSignIn => "needs_sign_in",
             AccountStatus::RefreshFailed => "refresh_failed",
+            AccountStatus::SecretMissing => "secret_missing",
         }
+    }
+
+    /// Whether nothing is tried with the account (refreshed, read, fallen back to) until the
+    /// user acts: signs in again, or gives it a new key.
+    pub fn waits_for_user(self) -> bool {
+        matches!(
+            self,
+            AccountStatus::NeedsSignIn | AccountStatus::SecretMissing
+        )
     }
 
     pub fn parse(name: &str) -> Option<Self> {
@@ -31,6 +44,7 @@ impl AccountStatus {
             AccountStatus::Ok,
             AccountStatus::NeedsSignIn,
             AccountStatus::RefreshFailed,
+            AccountStatus::SecretMissing,
         ]
         .into_iter()
         .find(|s| s.as_str() == name)
@@ -113,9 +127,7 @@ impl Account {
     /// expires within three days (where the provider says when), or one not renewed for
     /// thirty days (where it does not; such tokens die unused, Google's after six months).
     pub fn lapse_warning(&self, now: i64) -> Option<String> {
-        if self.kind != crate::catalog::AccountKind::Oauth
-            || self.status == AccountStatus::NeedsSignIn
-        {
+        if self.kind != crate::catalog::AccountKind::Oauth || self.status.waits_for_user() {
             return None;
         }
         let days = |ms: i64| (ms / (24 * 3600 * 1000)).max(0);

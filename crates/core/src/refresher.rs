@@ -12,7 +12,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::facade::Switchboard;
 
@@ -22,6 +22,14 @@ const RESUMED_LATE_MS: i64 = 60_000;
 const AFTER_RESUME: Duration = Duration::from_secs(5);
 /// When planning fails (the database is busy), try again after this long.
 const RETRY_PLANNING_MS: i64 = 60_000;
+/// The shortest time between two passes over what is due, whatever happens.
+const FLOOR: Duration = Duration::from_secs(1);
+/// While the keychain is locked: how often its lock is looked at (never with a prompt).
+const LOCKED_CHECK_MS: i64 = 30_000;
+/// Where the lock cannot be looked at: the first wait before trying the keychain again,
+/// doubled after each try that finds it locked, up to the second.
+const LOCKED_RETRY_FIRST_MS: i64 = 5 * 60_000;
+const LOCKED_RETRY_MAX_MS: i64 = 60 * 60_000;
 /// The longest wait where the timer's clock may stop during sleep (not Linux).
 #[cfg_attr(target_os = "linux", allow(dead_code))]
 const MAX_NAP: Duration = Duration::from_secs(10 * 60);
@@ -62,6 +70,8 @@ fn run(board: &Switchboard, alarm: &Alarm) {
         Ok(count) => tracing::info!(count, "refresher: reclaimed exec dirs left behind"),
         Err(err) => tracing::warn!("refresher: could not reclaim exec dirs: {err}"),
     }
+    let mut last_pass: Option<Instant> = None;
+    let mut locked_retry_ms = LOCKED_RETRY_FIRST_MS;
     loop {
         let now = crate::time::now_ms();
         let plan = |next: crate::Result<Option<i64>>, what: &str| match next {
@@ -90,28 +100,87 @@ fn run(board: &Switchboard, alarm: &Alarm) {
             }
             continue;
         }
-        let mut failed = false;
-        if refresh_at.is_some_and(|at| at <= now) {
-            match board.refresh_due(None) {
-                Ok(done) => tracing::info!(count = done.len(), "refresher: refreshed what was due"),
-                Err(err) => {
-                    tracing::warn!("refresher: {err}");
-                    failed = true;
-                }
+        // Whatever is due, passes are at least FLOOR apart.
+        if let Some(since) = last_pass.map(|at| at.elapsed()) {
+            if since < FLOOR {
+                std::thread::sleep(FLOOR - since);
             }
         }
-        if usage_at.is_some_and(|at| at <= now) {
-            match board.read_usage_due() {
-                Ok(count) => tracing::debug!(count, "refresher: read the usage that was due"),
-                Err(err) => {
-                    tracing::warn!("refresher: reading usage: {err}");
-                    failed = true;
-                }
+        last_pass = Some(Instant::now());
+        let pass = one_pass(board, refresh_at, usage_at, now);
+        match pass {
+            Pass::Done => locked_retry_ms = LOCKED_RETRY_FIRST_MS,
+            Pass::Failed => {
+                // Do not spin on a failure that repeats: wait before planning again.
+                alarm.wait_until(Some(crate::time::now_ms() + RETRY_PLANNING_MS));
+            }
+            Pass::KeychainLocked => {
+                wait_for_keychain(board, alarm, locked_retry_ms);
+                locked_retry_ms = (locked_retry_ms * 2).min(LOCKED_RETRY_MAX_MS);
             }
         }
-        if failed {
-            // Do not spin on a failure that repeats: wait before planning again.
-            alarm.wait_until(Some(crate::time::now_ms() + RETRY_PLANNING_MS));
+    }
+}
+
+/// How one pass over what was due went.
+enum Pass {
+    Done,
+    /// Planning or the database failed: try again later.
+    Failed,
+    /// The keychain is locked or unreachable: nothing more is asked of it for now.
+    KeychainLocked,
+}
+
+/// Refreshes what is due, then reads the usage that is due (unless the keychain turned out
+/// locked: then nothing more is asked of it).
+fn one_pass(board: &Switchboard, refresh_at: Option<i64>, usage_at: Option<i64>, now: i64) -> Pass {
+    let mut pass = Pass::Done;
+    if refresh_at.is_some_and(|at| at <= now) {
+        match board.refresh_due(None) {
+            Ok(done) => tracing::debug!(count = done.len(), "refresher: refreshed what was due"),
+            Err(crate::Error::KeychainUnavailable { .. }) => return Pass::KeychainLocked,
+            Err(err) => {
+                tracing::warn!("refresher: {err}");
+                pass = Pass::Failed;
+            }
+        }
+    }
+    if usage_at.is_some_and(|at| at <= now) {
+        match board.read_usage_due() {
+            Ok(count) => tracing::debug!(count, "refresher: read the usage that was due"),
+            Err(crate::Error::KeychainUnavailable { .. }) => return Pass::KeychainLocked,
+            Err(err) => {
+                tracing::warn!("refresher: reading usage: {err}");
+                pass = Pass::Failed;
+            }
+        }
+    }
+    pass
+}
+
+/// While the keychain is locked, asks nothing of it (every read would prompt to unlock it,
+/// and a prompt the user dismissed would come back at once): waits until the user acts in
+/// Switchboard (any change pokes the timer), or the keychain says it is unlocked (asked
+/// without a prompt every [`LOCKED_CHECK_MS`]). Where the lock cannot be asked about, tries
+/// again after `retry_ms`.
+fn wait_for_keychain(board: &Switchboard, alarm: &Alarm, retry_ms: i64) {
+    tracing::warn!(
+        "refresher: the keychain is locked or cannot be reached; refreshes and usage readings wait until it is unlocked or you act in Switchboard"
+    );
+    let started = crate::time::now_ms();
+    loop {
+        if alarm.wait_until(Some(crate::time::now_ms() + LOCKED_CHECK_MS)) {
+            tracing::info!("refresher: resuming after a change");
+            return;
+        }
+        match board.keychain_locked() {
+            Some(false) => {
+                tracing::info!("refresher: the keychain is unlocked; resuming");
+                return;
+            }
+            Some(true) => {}
+            None if crate::time::now_ms() - started >= retry_ms => return,
+            None => {}
         }
     }
 }
@@ -137,7 +206,8 @@ impl Alarm {
         })
     }
 
-    fn wait_until(&self, deadline_ms: Option<i64>) {
+    /// Waits; returns whether a poke ended the wait (rather than the deadline).
+    fn wait_until(&self, deadline_ms: Option<i64>) -> bool {
         use nix::sys::time::TimeSpec;
         use nix::sys::timerfd::{Expiration, TimerSetTimeFlags};
         let armed = match deadline_ms {
@@ -153,17 +223,17 @@ impl Alarm {
         if let Err(err) = armed {
             tracing::warn!("refresher: could not set its timer: {err}");
             std::thread::sleep(Duration::from_secs(60));
-            return;
+            return false;
         }
         // A poke that came while planning: plan again rather than wait.
         if self.poked.swap(false, Ordering::SeqCst) {
-            return;
+            return true;
         }
         if let Err(err) = self.timer.wait() {
             tracing::warn!("refresher: waiting failed: {err}");
             std::thread::sleep(Duration::from_secs(60));
         }
-        self.poked.store(false, Ordering::SeqCst);
+        self.poked.swap(false, Ordering::SeqCst)
     }
 
     fn poke(&self) {
@@ -189,18 +259,19 @@ impl Alarm {
         })
     }
 
-    fn wait_until(&self, deadline_ms: Option<i64>) {
+    /// Waits; returns whether a poke ended the wait (rather than the deadline).
+    fn wait_until(&self, deadline_ms: Option<i64>) -> bool {
         let (lock, condvar) = &self.signal;
         let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
         if self.poked.swap(false, Ordering::SeqCst) {
-            return;
+            return true;
         }
         let wait = deadline_ms
             .map(|at| Duration::from_millis((at - crate::time::now_ms()).max(0) as u64))
             .unwrap_or(MAX_NAP)
             .min(MAX_NAP);
         let _ = condvar.wait_timeout(guard, wait);
-        self.poked.store(false, Ordering::SeqCst);
+        self.poked.swap(false, Ordering::SeqCst)
     }
 
     fn poke(&self) {

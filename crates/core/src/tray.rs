@@ -179,6 +179,7 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
                         AccountStatus::RefreshFailed => {
                             format!("{} (offline, retrying)", account.label)
                         }
+                        AccountStatus::SecretMissing => format!("{} (key missing)", account.label),
                     },
                     checked: active.is_some_and(|a| a.id == account.id),
                     action: TrayAction::Use {

@@ -78,7 +78,7 @@ endpoint_presets: Array<PresetOption>,
  */
 default_region: string | null, };
 
-export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed";
+export type AccountStatus = "ok" | "needs_sign_in" | "refresh_failed" | "secret_missing";
 
 export type EndpointPreset = "default" | "responses_hosted" | "local_responses" | "azure_openai" | "custom";
 

@@ -53,6 +53,7 @@ export const statusLabels: Record<AccountStatus, string> = {
   ok: "Ready",
   needs_sign_in: "Needs sign-in",
   refresh_failed: "Offline — retrying",
+  secret_missing: "Key missing",
 };
 
 export function emptyKeyForm(info: ProviderInfo): KeyForm {

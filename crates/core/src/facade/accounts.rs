@@ -1,6 +1,8 @@
 //! Adding, changing and removing accounts, and the rules for their labels and hints.
 
-use crate::account::{Account, AccountEdit, AccountSettings, KeyCredential, NewKeyAccount, Saved};
+use crate::account::{
+    Account, AccountEdit, AccountSettings, AccountStatus, KeyCredential, NewKeyAccount, Saved,
+};
 use crate::catalog::{AccountKind, ProviderInfo};
 use crate::error::{Error, Result};
 use crate::providers;
@@ -78,7 +80,15 @@ impl Switchboard {
         if let Some(region) = credential.region() {
             account.region = Some(region.to_owned());
         }
+        // A key that was missing from the keychain is there again.
+        let was_missing = account.status == AccountStatus::SecretMissing;
+        if was_missing {
+            account.status = AccountStatus::Ok;
+        }
         let account = self.replace_stored_secret(&account.id, &secret, |tx| {
+            if was_missing {
+                tx.set_status(&account.id, AccountStatus::Ok, "")?;
+            }
             let saved = tx.update_account(&account)?;
             tx.set_secret_fingerprint(
                 &saved.id,

@@ -3,7 +3,7 @@
 //! account such as an API key. Never silent: the event log and one notification say what
 //! changed and why.
 
-use crate::account::{Account, AccountStatus, Fallback};
+use crate::account::{Account, Fallback};
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
 use crate::store::EventKind;
@@ -39,7 +39,7 @@ impl Switchboard {
     /// again. Returns the account made active, if the policy found one that is ready.
     pub(super) fn fall_back(&self, failed: &Account) -> Result<Option<Account>> {
         let provider = failed.provider;
-        let usable = |a: &Account| a.id != failed.id && a.status != AccountStatus::NeedsSignIn;
+        let usable = |a: &Account| a.id != failed.id && !a.status.waits_for_user();
         let target = match self.fallback(provider)? {
             Fallback::None => None,
             Fallback::Pool => self.pool_successor(provider, false).ok().filter(usable),

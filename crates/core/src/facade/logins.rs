@@ -101,7 +101,12 @@ impl Switchboard {
         else {
             return Ok(TakeBack::Nothing);
         };
-        let stored = self.vault.load(&account.id)?.oauth_tokens();
+        // A keychain item that is gone is healed from the file, which then holds the only copy.
+        let stored = match self.vault.load(&account.id) {
+            Ok(secret) => secret.oauth_tokens(),
+            Err(Error::NotFound { .. }) => None,
+            Err(err) => return Err(err),
+        };
         if stored.as_ref() == Some(&in_file) {
             tracing::debug!(
                 provider = provider.as_str(),

@@ -118,6 +118,11 @@ impl Switchboard {
         })
     }
 
+    /// Whether the keychain is locked, where that can be asked without a prompt.
+    pub fn keychain_locked(&self) -> Option<bool> {
+        self.vault.is_locked()
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

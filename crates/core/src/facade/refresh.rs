@@ -111,7 +111,14 @@ impl Switchboard {
         if is_active {
             self.take_back(account.provider)?;
         }
-        let Some(stored) = self.vault.load(&account.id)?.oauth_tokens() else {
+        let secret = match self.vault.load(&account.id) {
+            Err(Error::NotFound { .. }) => {
+                let failure = Failure::NeedsSignIn(MISSING_TOKENS.into());
+                return self.refresh_failed(account, &failure);
+            }
+            other => other?,
+        };
+        let Some(stored) = secret.oauth_tokens() else {
             let failure = Failure::NeedsSignIn("the keychain item holds no tokens".into());
             return self.refresh_failed(account, &failure);
         };
@@ -255,7 +262,7 @@ impl Switchboard {
         let mut done = Vec::new();
         for plan in self.store.read(|tx| tx.refresh_plans())? {
             if provider.is_some_and(|p| p != plan.provider)
-                || plan.status == AccountStatus::NeedsSignIn
+                || plan.status.waits_for_user()
                 || plan.retry_at.is_some_and(|at| at > now)
                 || !self.can_refresh(plan.provider)
             {
@@ -265,13 +272,75 @@ impl Switchboard {
             if lifecycle::next_due(plan.expires_at, plan.refreshed_at, margin) > now {
                 continue;
             }
-            match self.refresh_account(&plan.id, false) {
-                Ok(refreshed) => done.push(refreshed),
-                Err(Error::NotFound { .. }) => {}
-                Err(err) => return Err(err),
+            let refreshed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.refresh_account(&plan.id, false)
+            }));
+            match refreshed {
+                Ok(Ok(refreshed)) => done.push(refreshed),
+                // Removed meanwhile.
+                Ok(Err(Error::NotFound { .. })) => {}
+                // No account's fault, and every other one would fail the same way.
+                Ok(Err(err @ Error::KeychainUnavailable { .. })) => return Err(err),
+                Ok(Err(err)) => self.refresh_not_made(&plan.id, &err)?,
+                Err(_) => {
+                    tracing::error!(
+                        account = plan.id,
+                        "a refresh panicked; the account waits and the others go on"
+                    );
+                    self.refresh_not_made(&plan.id, &Error::io("refreshing", "an internal error"))?;
+                }
             }
         }
         Ok(done)
+    }
+
+    /// A refresh that could not be made at all (a lock, the database, the files): the account
+    /// is tried again after a backoff, so a fault that repeats never makes the timer spin.
+    fn refresh_not_made(&self, id: &str, err: &Error) -> Result<()> {
+        tracing::warn!(account = id, "refresh not made: {err}");
+        let failures = self.store.read(|tx| tx.refresh_failures(id))?;
+        let retry_at =
+            crate::time::now_ms().saturating_add(lifecycle::backoff_ms(failures.saturating_add(1)));
+        let reason = crate::text::from_provider(&err.to_string());
+        self.store.transaction(|tx| {
+            tx.record_refresh_failure(id, AccountStatus::RefreshFailed, &reason, Some(retry_at))
+                .map(|_| ())
+        })
+    }
+
+    /// An account whose secret is gone from the keychain (deleted there, or a data dir
+    /// copied without it). A sign-in needs signing in again (as a refused refresh does: one
+    /// notification, the provider's fallback); a key account waits for a new key. Either way
+    /// nothing polls it any more.
+    pub(super) fn secret_missing(&self, account: &Account) -> Result<()> {
+        if account.kind == AccountKind::Oauth {
+            let failure = Failure::NeedsSignIn(MISSING_TOKENS.into());
+            return self.refresh_failed(account, &failure).map(|_| ());
+        }
+        if account.status == AccountStatus::SecretMissing {
+            return Ok(());
+        }
+        tracing::warn!(
+            provider = account.provider.as_str(),
+            account = account.id,
+            "the keychain holds no key for this account; it waits for a new one"
+        );
+        let reason = "Its key is missing from the keychain: give it a new key (Edit, or `switchboard rotate`).";
+        self.store.transaction(|tx| {
+            tx.set_status(&account.id, AccountStatus::SecretMissing, reason)?;
+            tx.log_event(
+                EventKind::AccountUpdated,
+                account.provider,
+                Some(&account.id),
+                &account.label,
+            )
+        })?;
+        self.publish(
+            EventKind::AccountUpdated,
+            account.provider,
+            Some(&account.id),
+        );
+        Ok(())
     }
 
     /// Before a sign-in account's tokens are handed to a CLI (`use`, `next`, `exec`): a
@@ -312,7 +381,7 @@ impl Switchboard {
         let plans = self.store.read(|tx| tx.refresh_plans())?;
         Ok(plans
             .into_iter()
-            .filter(|p| p.status != AccountStatus::NeedsSignIn && self.can_refresh(p.provider))
+            .filter(|p| !p.status.waits_for_user() && self.can_refresh(p.provider))
             .map(|p| {
                 let margin = providers::get(p.provider).refresh_margin_ms();
                 let due = lifecycle::next_due(p.expires_at, p.refreshed_at, margin);
@@ -360,6 +429,10 @@ impl Switchboard {
         }
     }
 }
+
+/// Why a sign-in whose keychain item is gone needs signing in again.
+const MISSING_TOKENS: &str =
+    "its tokens are missing from the keychain (deleted there, or the data copied without them)";
 
 /// Whether a provider's sign-ins refresh through Switchboard (those whose provider module
 /// knows how to merge a refresh: Claude, Codex, Gemini, Grok).

@@ -203,6 +203,7 @@ impl Switchboard {
             let (room, full) = super::usage::room_of(limits.as_ref(), now);
             let why = match (account.status, full) {
                 (AccountStatus::NeedsSignIn, _) => Some("needs signing in again".to_owned()),
+                (AccountStatus::SecretMissing, _) => Some("its key is missing".to_owned()),
                 (_, Some(why)) => Some(why),
                 _ => None,
             };

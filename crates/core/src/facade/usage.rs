@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::account::{Account, AccountStatus};
+use crate::account::Account;
 use crate::catalog::{AccountKind, ProviderId};
 use crate::error::{Error, Result};
 use crate::limits::{Limits, UsageReading, UsageSample, UsageWindow};
@@ -135,8 +135,24 @@ impl Switchboard {
             Ok(due)
         })?;
         for account in &due {
-            if let Err(err) = self.read_usage_of(account, false) {
-                tracing::warn!(account = account.id.as_str(), "reading usage: {err}");
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.read_usage_of(account, false)
+            }));
+            match read {
+                Ok(Ok(())) => {}
+                // No account's fault, and every other one would fail the same way.
+                Ok(Err(err @ Error::KeychainUnavailable { .. })) => return Err(err),
+                Ok(Err(err)) => {
+                    tracing::warn!(account = account.id.as_str(), "reading usage: {err}")
+                }
+                Err(_) => {
+                    tracing::error!(
+                        account = account.id.as_str(),
+                        "reading usage panicked; the account waits and the others go on"
+                    );
+                    let err = Error::io("reading usage", "an internal error");
+                    self.usage_not_read(account, &err)?;
+                }
             }
         }
         Ok(due.len())
@@ -193,6 +209,33 @@ impl Switchboard {
     /// access token has expired is not read: the refresher renews it first (a reading never
     /// refreshes a token itself).
     fn read_usage_of(&self, account: &Account, forced: bool) -> Result<()> {
+        let read = self.try_read_usage(account, forced);
+        if let Err(err) = &read {
+            self.usage_not_read(account, err)?;
+        }
+        read
+    }
+
+    /// After a reading that could not be made at all (a provider's refusal is a reading's
+    /// failure, recorded as such): the account waits a backoff, so a fault that repeats
+    /// never makes the timer spin. A locked keychain is no account's fault: the timer pauses
+    /// keychain work instead. An account removed meanwhile has nothing to record.
+    fn usage_not_read(&self, account: &Account, err: &Error) -> Result<()> {
+        if matches!(
+            err,
+            Error::KeychainUnavailable { .. } | Error::NotFound { .. }
+        ) {
+            return Ok(());
+        }
+        let now = crate::time::now_ms();
+        let state = self.store.read(|tx| tx.usage_state(&account.id))?;
+        let next = now.saturating_add(usage::backoff_ms(state.failures.saturating_add(1)));
+        let error = crate::text::from_provider(&err.to_string());
+        self.store
+            .transaction(|tx| tx.record_usage_failure(&account.id, &error, next))
+    }
+
+    fn try_read_usage(&self, account: &Account, forced: bool) -> Result<()> {
         let now = crate::time::now_ms();
         let state = self.store.read(|tx| tx.usage_state(&account.id))?;
         let fetched = state
@@ -203,7 +246,7 @@ impl Switchboard {
         if forced && fetched.is_some_and(|at| now - at < usage::MIN_GAP_MS) {
             return Ok(());
         }
-        if account.status == AccountStatus::NeedsSignIn {
+        if account.status.waits_for_user() {
             return Ok(());
         }
         if account.kind == AccountKind::Oauth && account.expires_at.is_some_and(|at| at <= now) {
@@ -212,7 +255,10 @@ impl Switchboard {
             return Ok(());
         }
         self.reclaim_exec(account)?;
-        let secret = self.vault.load(&account.id)?;
+        let secret = match self.vault.load(&account.id) {
+            Err(Error::NotFound { .. }) => return self.secret_missing(account),
+            other => other?,
+        };
         let Some(result) = usage::read(account, &secret, &self.config.endpoints) else {
             return Ok(());
         };
@@ -288,7 +334,7 @@ impl Switchboard {
 
 /// Whether the timer reads this account: its provider reports usage and it is signed in.
 fn pollable(account: &Account) -> bool {
-    reports_usage(account) && account.status != AccountStatus::NeedsSignIn
+    reports_usage(account) && !account.status.waits_for_user()
 }
 
 /// What the user is told when auto-switch moved `from` to `to` because of `window`.

@@ -210,6 +210,15 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Sets an account's status and its reason in words, as they are (no failure counted).
+    pub fn set_status(&self, id: &str, status: AccountStatus, reason: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, status.as_str(), reason, now_ms()],
+        )?;
+        Ok(())
+    }
+
     /// Puts a sign-in's next refresh off until `at` (a command runs as it meanwhile).
     pub fn defer_refresh(&self, id: &str, at: i64) -> Result<()> {
         self.conn().execute(

@@ -62,11 +62,18 @@ pub fn next_after_reading(limits: &Limits, now: i64) -> i64 {
     now + if near { NEAR_LIMIT_POLL_MS } else { POLL_MS }
 }
 
+/// The wait after the `failures`-th failure in a row: the poll interval doubled per
+/// failure, up to [`MAX_BACKOFF_MS`].
+pub fn backoff_ms(failures: u32) -> i64 {
+    POLL_MS
+        .saturating_mul(1 << failures.saturating_sub(1).min(8))
+        .min(MAX_BACKOFF_MS)
+}
+
 /// When to read again after the `failures`-th failure in a row at `now`: the poll interval
 /// doubled per failure up to [`MAX_BACKOFF_MS`], and never before a `Retry-After`.
 pub fn next_after_failure(failure: &UsageFailure, failures: u32, now: i64) -> i64 {
-    let doubled = POLL_MS.saturating_mul(1 << failures.saturating_sub(1).min(8));
-    let backoff = doubled.min(MAX_BACKOFF_MS);
+    let backoff = backoff_ms(failures);
     let asked = match failure {
         UsageFailure::RateLimited {
             retry_after_secs: Some(secs),
