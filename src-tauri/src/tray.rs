@@ -167,7 +167,8 @@ pub fn notify_auto_switched(app: &AppHandle, board: &Switchboard, account_id: Op
 /// Shows a desktop notification; without a notification service it is only logged.
 fn notify(app: &AppHandle, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;
-    match app.notification().builder().title(title).body(body).show() {
+    let body = switchboard_core::text::notification_body(body);
+    match app.notification().builder().title(title).body(&body).show() {
         Ok(()) => tracing::info!(title, body, "notified"),
         Err(err) => tracing::warn!(title, body, "no notification shown: {err}"),
     }

@@ -224,7 +224,8 @@ async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account()
     );
     let id = env.accounts()[0].id.clone();
     fake.set_lifetime("claude", 3600);
-    fake.fail_next(Route::Token, Failure::InvalidGrant);
+    // The refusal carries markup: a phishing link and a tracking image.
+    fake.fail_next(Route::Token, Failure::MarkupText);
 
     let notifications = NotificationService::start();
     let app = AppSession::start(&env).await;
@@ -251,6 +252,15 @@ async fn a_refused_refresh_shows_needs_sign_in_and_reconnect_fixes_the_account()
         shown.body.contains("lapsed@example.com") && shown.body.contains("invalid_grant"),
         "the notification names the account and the reason: {shown:?}"
     );
+    // Nothing of the provider's markup is a tag the notification server could render, and
+    // its addresses are gone, in the notification and in the window alike.
+    assert!(
+        shown.body.contains("&lt;a") && !shown.body.contains('<'),
+        "markup escaped: {shown:?}"
+    );
+    for said in [&shown.body, &shown.summary, &reason] {
+        assert!(!said.contains("evil.example"), "a provider's link: {said}");
+    }
     let tokens = fake.issued_to("lapsed@example.com");
     assert!(!tokens.is_empty(), "the fake issued the sign-in's tokens");
     for token in &tokens {

@@ -51,9 +51,61 @@ pub fn shorten(text: &str, max: usize) -> String {
     cut
 }
 
-/// Provider text for a message: printable, one line, at most 200 characters.
+/// Provider text for a message: printable, one line, no links (a provider's text saying
+/// "sign in again here" must never hand the user an address), at most 200 characters.
 pub fn from_provider(text: &str) -> String {
-    shorten(printable(text, true).trim(), 200)
+    shorten(without_links(&printable(text, true)).trim(), 200)
+}
+
+/// `text` with every `http://`, `https://` or `www.` address replaced by "(link removed)".
+pub fn without_links(text: &str) -> String {
+    const STARTS: [&str; 3] = ["https://", "http://", "www."];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = STARTS
+            .iter()
+            .filter_map(|start| find_ignoring_case(rest, start))
+            .min();
+        let Some(at) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str("(link removed)");
+        let link = &rest[at..];
+        let end = link
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')'))
+            .unwrap_or(link.len());
+        rest = &link[end..];
+    }
+}
+
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| {
+            haystack
+                .get(i..i + needle.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(needle))
+        })
+}
+
+/// `text` for the body of a desktop notification: notification servers may read the body as
+/// markup (bold, links, images: the freedesktop specification allows a subset of HTML), so
+/// `&`, `<` and `>` are escaped and nothing in it is ever rendered as a tag.
+pub fn notification_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in printable(text, false).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -71,6 +123,18 @@ mod tests {
         );
         assert_eq!(printable("a\nb\tc", true), "a b c");
         assert_eq!(printable("a\nb", false), "a\nb");
+    }
+
+    #[test]
+    fn provider_text_loses_its_links_and_notifications_their_markup() {
+        let hostile = "Session ended. <a href=\"https://evil.example/reauth\">Sign in again here</a> <img src=\"HTTP://evil.example/t.png\"/> or www.evil.example";
+        let cleaned = from_provider(hostile);
+        assert!(!cleaned.to_lowercase().contains("evil.example"), "{cleaned}");
+        assert_eq!(cleaned.matches("(link removed)").count(), 3, "{cleaned}");
+        let body = notification_body(&cleaned);
+        assert!(body.contains("&lt;a href=") && !body.contains('<'), "{body}");
+        assert_eq!(notification_body("a & b"), "a &amp; b");
+        assert_eq!(without_links("no links here"), "no links here");
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub enum Failure {
     /// Token endpoint: `400 invalid_grant` whose description carries terminal escape
     /// sequences and a direction override, as a hostile endpoint might send.
     HostileText,
+    /// Token endpoint: `400 invalid_grant` whose description carries a phishing link and an
+    /// image as markup, for a notification server that renders it.
+    MarkupText,
     /// Any route: `500`.
     ServerError,
     /// Any route: the answer comes after this long.

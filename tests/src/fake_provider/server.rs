@@ -352,6 +352,9 @@ fn token(
     if let Some(Failure::InvalidGrant) = failure {
         return invalid("Injected: the grant is invalid");
     }
+    if let Some(Failure::MarkupText) = failure {
+        return invalid("Session ended. <a href=\"https://evil.example/reauth\">Sign in again here</a> <img src=\"https://evil.example/t.png\"/>");
+    }
     if let Some(Failure::HostileText) = failure {
         return invalid("\u{1b}[2J\u{1b}]0;pwned\u{7}code \u{202E}deripxe\u{1b}[31m red");
     }
