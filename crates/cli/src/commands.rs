@@ -260,10 +260,10 @@ pub(crate) fn fail(err: &Error) -> ExitCode {
     ExitCode::from(exit_code(err))
 }
 
-/// Text that came from outside (a provider, a CLI's file), fit for a terminal: no escape
-/// sequences, no controls, no direction overrides.
+/// Text that came from outside (a provider, a CLI's file), fit for a terminal: one line, no
+/// escape sequences, no controls, no direction overrides, no invisible characters.
 pub(crate) fn safe(text: &str) -> String {
-    switchboard_core::text::printable(text, false)
+    switchboard_core::text::printable(text, true)
 }
 
 /// `value` as pretty JSON on stdout.

@@ -37,9 +37,14 @@ impl UsageWindow {
         }
     }
 
+    /// A window named `name` (provider text: cleaned, one line, at most
+    /// [`MAX_WINDOW_NAME_CHARS`] characters).
     pub fn new(name: impl Into<String>, used_percent: f64, resets_at_ms: Option<i64>) -> Self {
         Self {
-            name: name.into(),
+            name: crate::text::shorten(
+                &crate::text::from_provider(&name.into()),
+                MAX_WINDOW_NAME_CHARS,
+            ),
             used_percent: if used_percent.is_finite() {
                 used_percent.clamp(0.0, 100.0)
             } else {
@@ -86,7 +91,19 @@ pub struct Limits {
     pub unusable: bool,
 }
 
+/// The most windows a reading keeps (a provider answering with thousands of keys must not
+/// fill the database and the window with them), and the longest name a window has.
+pub const MAX_WINDOWS: usize = 32;
+pub const MAX_WINDOW_NAME_CHARS: usize = 64;
+
 impl Limits {
+    /// These limits with at most [`MAX_WINDOWS`] windows (the first ones: providers list
+    /// the ones that matter first).
+    pub fn bounded(mut self) -> Self {
+        self.windows.truncate(MAX_WINDOWS);
+        self
+    }
+
     /// The window with the least room left at `now` (a locked one counts as full, one that
     /// has reset since the reading as empty).
     pub fn tightest_at(&self, now: i64) -> Option<&UsageWindow> {

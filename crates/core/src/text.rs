@@ -11,8 +11,38 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
-/// `text` with control characters (escape sequences included) and bidirectional controls
-/// removed; line breaks and tabs become spaces when `one_line`, and stay otherwise.
+/// Whether `c` is an invisible format character (Unicode category Cf: zero-width spaces
+/// and joiners, soft hyphens, word joiners, tags, the byte-order mark, the direction
+/// controls): text that shows the same with and without it can look like other text.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// `text` with control characters (escape sequences included), bidirectional controls and
+/// invisible format characters removed; line breaks and tabs become spaces when `one_line`, and stay otherwise.
 pub fn printable(text: &str, one_line: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -34,7 +64,7 @@ pub fn printable(text: &str, one_line: bool) -> String {
         match c {
             '\n' | '\t' | '\r' if one_line => out.push(' '),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() || is_bidi_control(c) => {}
+            c if c.is_control() || is_bidi_control(c) || is_invisible(c) => {}
             c => out.push(c),
         }
     }
@@ -82,14 +112,11 @@ pub fn without_links(text: &str) -> String {
 }
 
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .char_indices()
-        .map(|(i, _)| i)
-        .find(|&i| {
-            haystack
-                .get(i..i + needle.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(needle))
-        })
+    haystack.char_indices().map(|(i, _)| i).find(|&i| {
+        haystack
+            .get(i..i + needle.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// `text` for the body of a desktop notification: notification servers may read the body as
@@ -123,16 +150,28 @@ mod tests {
         );
         assert_eq!(printable("a\nb\tc", true), "a b c");
         assert_eq!(printable("a\nb", false), "a\nb");
+        assert_eq!(printable("Wo\u{200b}rk\u{feff}", true), "Work");
+        assert_eq!(
+            printable("usage\u{1b}]0;x\nFAKE LINE: paste your key here", true),
+            "usage0;x FAKE LINE: paste your key here",
+            "one line"
+        );
     }
 
     #[test]
     fn provider_text_loses_its_links_and_notifications_their_markup() {
         let hostile = "Session ended. <a href=\"https://evil.example/reauth\">Sign in again here</a> <img src=\"HTTP://evil.example/t.png\"/> or www.evil.example";
         let cleaned = from_provider(hostile);
-        assert!(!cleaned.to_lowercase().contains("evil.example"), "{cleaned}");
+        assert!(
+            !cleaned.to_lowercase().contains("evil.example"),
+            "{cleaned}"
+        );
         assert_eq!(cleaned.matches("(link removed)").count(), 3, "{cleaned}");
         let body = notification_body(&cleaned);
-        assert!(body.contains("&lt;a href=") && !body.contains('<'), "{body}");
+        assert!(
+            body.contains("&lt;a href=") && !body.contains('<'),
+            "{body}"
+        );
         assert_eq!(notification_body("a & b"), "a &amp; b");
         assert_eq!(without_links("no links here"), "no links here");
     }

@@ -247,14 +247,16 @@ impl Switchboard {
         } else {
             exact
         };
+        // The name may come from anywhere (a link): shown cleaned and cut.
+        let shown = crate::text::shorten(&crate::text::printable(name, true), 80);
         match matches.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(Error::not_found(format!(
-                "{} account \u{201c}{name}\u{201d}",
+                "{} account \u{201c}{shown}\u{201d}",
                 provider.display_name()
             ))),
             many => Err(Error::InvalidInput(format!(
-                "\u{201c}{name}\u{201d} fits several {} accounts: {}. Name one by its id.",
+                "\u{201c}{shown}\u{201d} fits several {} accounts: {}. Name one by its id.",
                 provider.display_name(),
                 many.iter()
                     .map(|a| format!("{} ({})", a.label, &a.id[..8]))

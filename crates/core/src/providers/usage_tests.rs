@@ -74,6 +74,31 @@ fn names(limits: &Limits) -> Vec<(&str, f64)> {
         .collect()
 }
 
+/// The security review of 2026-12-07, L10: window names come from the answer's keys.
+#[test]
+fn claude_window_names_are_cleaned_and_a_reading_keeps_at_most_32_windows() {
+    let mut answer = serde_json::Map::new();
+    answer.insert("five_hour".into(), json!({"utilization": 1.0}));
+    answer.insert(
+        "\u{1b}]0;x\nFAKE LINE: paste your key here at https://evil.example".into(),
+        json!({"utilization": 2.0}),
+    );
+    answer.insert("x".repeat(500), json!({"utilization": 3.0}));
+    for n in 0..3000 {
+        answer.insert(format!("w{n}"), json!({"utilization": 4.0}));
+    }
+    let fetch = Canned::new(vec![Ok(Value::Object(answer))]);
+    let limits = read_sign_in(ProviderId::Claude, json!({"accessToken": "at-1"}), &fetch)
+        .unwrap()
+        .bounded();
+    assert_eq!(limits.windows.len(), crate::limits::MAX_WINDOWS);
+    for window in &limits.windows {
+        assert!(window.name.chars().count() <= crate::limits::MAX_WINDOW_NAME_CHARS);
+        assert!(!window.name.contains(['\n', '\u{1b}']), "{:?}", window.name);
+        assert!(!window.name.contains("evil.example"), "{:?}", window.name);
+    }
+}
+
 #[test]
 fn claude_reads_every_window_with_the_headers_it_needs() {
     let fetch = Canned::new(vec![Ok(json!({

@@ -29,6 +29,14 @@ pub fn read(
     secret: &AccountSecret,
     overrides: &EndpointOverrides,
 ) -> Option<Result<Limits, UsageFailure>> {
+    read_unbounded(account, secret, overrides).map(|read| read.map(Limits::bounded))
+}
+
+fn read_unbounded(
+    account: &Account,
+    secret: &AccountSecret,
+    overrides: &EndpointOverrides,
+) -> Option<Result<Limits, UsageFailure>> {
     let provider = providers::get(account.provider);
     let fetch = HttpFetch(Http::new(account.provider));
     match secret {

@@ -163,6 +163,11 @@ pub fn check_label(label: &str) -> Result<String> {
             "The label contains a character that changes the direction text is shown in; type it without.".to_owned(),
         ));
     }
+    if label.chars().any(crate::text::is_invisible) {
+        return Err(Error::InvalidInput(
+            "The label contains an invisible character (a zero-width space or joiner, say), which would let two labels look alike; type it without.".to_owned(),
+        ));
+    }
     if label.chars().count() > MAX_LABEL_CHARS {
         return Err(Error::InvalidInput(format!(
             "The label is longer than {MAX_LABEL_CHARS} characters."
@@ -237,6 +242,8 @@ mod tests {
         assert!(check_label("a\u{2066}b").is_err());
         assert!(check_label("two\nlines").is_err());
         assert!(check_label("esc\u{1b}[31m").is_err());
+        assert!(check_label("Wo\u{200b}rk").is_err(), "a zero-width space");
+        assert!(check_label("Wo\u{200d}rk").is_err(), "a zero-width joiner");
         assert_eq!(
             check_label("  Perso \u{e9} ").expect("accents are fine"),
             "Perso \u{e9}"
