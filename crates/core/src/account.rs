@@ -132,7 +132,7 @@ impl Account {
         }
         let days = |ms: i64| (ms / (24 * 3600 * 1000)).max(0);
         if let Some(ends) = self.refresh_expires_at {
-            let left = ends - now;
+            let left = ends.saturating_sub(now);
             return match left {
                 l if l <= 0 => Some("The sign-in has lapsed: Reconnect it.".to_owned()),
                 l if l < EXPIRY_WARNING_MS => Some(match days(l) {
@@ -143,7 +143,7 @@ impl Account {
                 _ => None,
             };
         }
-        let idle = now - self.refreshed_at.unwrap_or(self.created_at);
+        let idle = now.saturating_sub(self.refreshed_at.unwrap_or(self.created_at));
         (idle > IDLE_NOTE_MS).then(|| {
             format!(
                 "Not renewed for {} days: refresh it (`switchboard refresh`) to keep it alive.",

@@ -4,8 +4,12 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// The longest lifetime a token is believed to have (ten years); anything longer is clamped.
-pub const MAX_LIFETIME_SECS: i64 = 10 * 365 * 24 * 3600;
+/// The longest lifetime an access token is believed to have (30 days; providers give hours);
+/// anything longer is clamped, so an absurd `expires_in` never keeps a token from being
+/// refreshed for years.
+pub const MAX_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+/// The longest lifetime a refresh token is believed to have (about 13 months).
+pub const MAX_REFRESH_LIFETIME_SECS: i64 = 400 * 24 * 3600;
 
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> i64 {

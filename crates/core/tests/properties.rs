@@ -299,3 +299,31 @@ fn a_dotenv_merge_keeps_every_line_it_does_not_own_byte_for_byte() {
         },
     );
 }
+
+/// Dates from outside (a provider's answer, a CLI's file) never overflow: an account with
+/// any dates at any time gets its lapse warning, never a panic.
+#[test]
+fn lapse_warnings_take_any_date() {
+    use switchboard_core::account::Account;
+    use switchboard_core::catalog::{AccountKind, ProviderId};
+    let dates = (
+        prop_oneof![Just(i64::MIN), Just(i64::MAX), any::<i64>()],
+        proptest::option::of(prop_oneof![Just(i64::MIN), Just(i64::MAX), any::<i64>()]),
+        proptest::option::of(prop_oneof![Just(i64::MIN), Just(i64::MAX), any::<i64>()]),
+        prop_oneof![Just(i64::MIN), Just(i64::MAX), any::<i64>()],
+    );
+    check(
+        "lapse_warning over every date",
+        dates,
+        |(now, refresh_expires_at, refreshed_at, created_at)| {
+            let account = Account {
+                refresh_expires_at,
+                refreshed_at,
+                created_at,
+                ..Account::new(ProviderId::Claude, AccountKind::Oauth, String::new())
+            };
+            let _ = account.lapse_warning(now);
+            Ok(())
+        },
+    );
+}

@@ -207,9 +207,9 @@ impl Provider for Claude {
             .get("refresh_token_expires_in")
             .and_then(Value::as_i64)
         {
-            tokens["refreshTokenExpiresAt"] = Value::from(crate::time::ms_after(
-                seconds.clamp(0, crate::time::MAX_LIFETIME_SECS),
-            ));
+            let seconds = seconds.clamp(0, crate::time::MAX_REFRESH_LIFETIME_SECS);
+            tokens["refreshTokenExpiresAt"] =
+                Value::from(crate::time::now_ms().saturating_add(seconds * 1000));
         }
         tokens["expiresAt"] = Value::from(expiry_ms(response, 8 * 3600));
         Some(tokens)

@@ -201,7 +201,8 @@ pub fn number(value: &Value, pointer: &str) -> Option<f64> {
 pub fn window_name(seconds: i64) -> String {
     const HOUR: i64 = 3600;
     const DAY: i64 = 24 * HOUR;
-    match seconds {
+    // A provider's number: anything past a year is no window length (and would overflow).
+    match seconds.clamp(0, 366 * DAY) {
         s if s >= DAY && s % DAY == 0 => format!("{}-day", s / DAY),
         s if s >= HOUR => format!("{}-hour", (s + HOUR / 2) / HOUR),
         s if s > 0 => format!("{}-minute", (s + 30) / 60),
@@ -225,5 +226,37 @@ pub fn garbled(url: &str) -> crate::limits::UsageFailure {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A provider's window length, whatever the number, gets a name (no overflow).
+        #[test]
+        fn a_window_of_any_length_gets_a_name(seconds in any::<i64>()) {
+            prop_assert!(!super::window_name(seconds).is_empty());
+        }
+    }
+
+    #[test]
+    fn the_edges_of_i64_get_a_name() {
+        for edge in [
+            i64::MIN,
+            -1,
+            0,
+            59,
+            3600,
+            18_000,
+            604_800,
+            i64::MAX - 1,
+            i64::MAX,
+        ] {
+            assert!(!super::window_name(edge).is_empty(), "{edge}");
+        }
+        assert_eq!(super::window_name(18_000), "5-hour");
+        assert_eq!(super::window_name(604_800), "7-day");
     }
 }
