@@ -561,3 +561,80 @@ fn tokens_left_by_an_exec_that_was_killed_are_taken_back_before_the_account_is_u
         );
     }
 }
+
+/// The security review of 2026-12-07, L2: a command run as an account plants tokens in its
+/// dir. A date no token can have (`expiresAt: 9e15`) is not believed, so the genuine
+/// rotation after it still wins; and tokens with no identity beside them are adopted only
+/// when the provider's profile says they are the account's (here they are another's).
+#[test]
+fn tokens_planted_in_an_exec_dir_never_replace_the_accounts_own() {
+    let (env, fake) = world();
+    let work = sign_in(&env, &fake, ProviderId::Claude, "work@example.com");
+    let genuine = secret_tool_lookup(&env.config.keyring_service, &work).expect("entry");
+
+    // 1. A far-future expiry, the identity left in place.
+    let planted = r#"printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-PLANTED","refreshToken":"sk-ant-ort01-PLANTED","expiresAt":9000000000000000,"scopes":["user:inference"]}}' > "$CLAUDE_CONFIG_DIR/.credentials.json""#;
+    let output = switchboard(&env, &["exec", "claude", "--", "sh", "-c", planted]);
+    assert!(output.status.success(), "{}", text(&output));
+    let stored = secret_tool_lookup(&env.config.keyring_service, &work).expect("entry");
+    assert_eq!(stored, genuine, "the planted tokens were not taken back");
+
+    // Then the CLI's genuine rotation (made here at the fake with the dir's refresh token,
+    // which is the keychain's), written into the dir: taken back.
+    let vault: serde_json::Value = serde_json::from_str(&genuine).expect("vault json");
+    let tokens: serde_json::Value =
+        serde_json::from_str(vault["tokens"].as_str().expect("tokens")).expect("tokens json");
+    let answer = fake.refresh_as_cli(
+        "claude",
+        tokens["refreshToken"].as_str().expect("refresh token"),
+    );
+    let rotated = answer["refresh_token"]
+        .as_str()
+        .expect("rotated")
+        .to_owned();
+    let write = format!(
+        r#"printf '{{"claudeAiOauth":{{"accessToken":"{}","refreshToken":"{}","expiresAt":{},"scopes":["user:inference"]}}}}' > "$CLAUDE_CONFIG_DIR/.credentials.json""#,
+        answer["access_token"].as_str().expect("access"),
+        rotated,
+        switchboard_core::time::now_ms() + 8 * 3600 * 1000
+    );
+    let output = switchboard(&env, &["exec", "claude", "--", "sh", "-c", &write]);
+    assert!(output.status.success(), "{}", text(&output));
+    let stored = secret_tool_lookup(&env.config.keyring_service, &work).expect("entry");
+    assert!(
+        stored.contains(&rotated),
+        "the genuine rotation was taken back"
+    );
+
+    // 2. Another person's working tokens, with no identity beside them.
+    fake.sign_in_as(Identity::new("attacker@example.com", "pro"));
+    let mut other = TestEnv::new();
+    other.sign_in_against(&fake);
+    let board = other.board();
+    let started = board
+        .start_sign_in(ProviderId::Claude, SignInMethod::Browser, None)
+        .expect("start");
+    board.finish_sign_in(&started.id).expect("signed in");
+    let theirs = read_json(&other.home().join(".claude/.credentials.json"));
+    let substitute = format!(
+        r#"printf '%s' '{}' > "$CLAUDE_CONFIG_DIR/.credentials.json"; printf '{{}}' > "$CLAUDE_CONFIG_DIR/.claude.json""#,
+        serde_json::json!({"claudeAiOauth": {
+            "accessToken": theirs["claudeAiOauth"]["accessToken"],
+            "refreshToken": theirs["claudeAiOauth"]["refreshToken"],
+            "expiresAt": switchboard_core::time::now_ms() + 8 * 3600 * 1000 + 60_000,
+            "scopes": ["user:inference"],
+        }})
+    );
+    let output = switchboard(&env, &["exec", "claude", "--", "sh", "-c", &substitute]);
+    assert!(output.status.success(), "{}", text(&output));
+    let stored = secret_tool_lookup(&env.config.keyring_service, &work).expect("entry");
+    assert!(
+        stored.contains(&rotated),
+        "another person's tokens never become this account's"
+    );
+    let active = env
+        .board()
+        .active_account(ProviderId::Claude)
+        .expect("active");
+    assert_eq!(active.email.as_deref(), Some("work@example.com"));
+}

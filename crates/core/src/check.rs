@@ -46,6 +46,50 @@ pub fn check(
     Ok(verdict(account, &host_of(&probe), &reply))
 }
 
+/// Whose sign-in some tokens are, by the provider's own profile endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// The account's own email.
+    Same,
+    /// Someone else's (the email the provider names).
+    Other(String),
+    /// The provider refused the tokens (HTTP 401 or 403): not a working sign-in.
+    Refused,
+    /// Nothing to compare, or no answer: no endpoint, no email on either side, the network.
+    Unknown,
+}
+
+/// Asks the provider whose sign-in `tokens` are, and compares with `account`'s email.
+pub fn owner_of(account: &Account, tokens: &AccountSecret, overrides: &EndpointOverrides) -> Owner {
+    let Some(expected) = account.email.as_deref() else {
+        return Owner::Unknown;
+    };
+    let source = providers::get(account.provider);
+    let Ok(probe) = probe(account, tokens, overrides) else {
+        return Owner::Unknown;
+    };
+    let reply = match send(
+        &Http::new(account.provider),
+        &probe,
+        "confirming whose sign-in it is",
+    ) {
+        Ok(reply) => reply,
+        Err(err) => {
+            tracing::info!("could not ask whose sign-in some tokens are: {err}");
+            return Owner::Unknown;
+        }
+    };
+    match reply.status {
+        200..=299 => match source.profile_email(&reply.json) {
+            Some(email) if email.eq_ignore_ascii_case(expected) => Owner::Same,
+            Some(email) => Owner::Other(crate::text::from_provider(&email)),
+            None => Owner::Unknown,
+        },
+        401 | 403 => Owner::Refused,
+        _ => Owner::Unknown,
+    }
+}
+
 /// Sends `probe` (its headers may hold the credential: never logged).
 pub fn send(http: &Http, probe: &Probe, context: &str) -> Result<Reply> {
     match probe {

@@ -137,7 +137,18 @@ fn one_pass(board: &Switchboard, refresh_at: Option<i64>, usage_at: Option<i64>,
     let mut pass = Pass::Done;
     if refresh_at.is_some_and(|at| at <= now) {
         match board.refresh_due(None) {
-            Ok(done) => tracing::debug!(count = done.len(), "refresher: refreshed what was due"),
+            Ok(done) => {
+                // Failures were logged as they happened; this line counts the renewals.
+                let count = done
+                    .iter()
+                    .filter(|r| {
+                        matches!(r.outcome, crate::facade::RefreshOutcome::Refreshed { .. })
+                    })
+                    .count();
+                if count > 0 {
+                    tracing::info!(count, "refresher: refreshed what was due");
+                }
+            }
             Err(crate::Error::KeychainUnavailable { .. }) => return Pass::KeychainLocked,
             Err(err) => {
                 tracing::warn!("refresher: {err}");

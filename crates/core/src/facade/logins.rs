@@ -11,6 +11,8 @@ use crate::files::CliPaths;
 use crate::providers::{self, FoundLogin};
 use crate::store::EventKind;
 
+use crate::check::Owner;
+
 use super::accounts::hint;
 use super::Switchboard;
 
@@ -85,10 +87,37 @@ impl Switchboard {
             && found.identity.as_object().is_none_or(|o| o.is_empty());
         let known = match self.same_login(&found)? {
             Some(account) => Some(account),
-            None if anonymous => match owner {
-                Some(owner) => Some(owner.clone()),
-                None => self.last_login_owner(provider)?,
-            },
+            None if anonymous => {
+                let owner = match owner {
+                    Some(owner) => Some(owner.clone()),
+                    None => self.last_login_owner(provider)?,
+                };
+                match owner {
+                    // Adopted only for the identity the provider says they are.
+                    Some(owner) => {
+                        match crate::check::owner_of(&owner, &found.secret, &self.config.endpoints)
+                        {
+                            Owner::Same | Owner::Unknown => Some(owner),
+                            Owner::Refused => {
+                                tracing::warn!(
+                                provider = provider.as_str(),
+                                "take-back: the provider refuses the tokens in the files; they are not adopted"
+                            );
+                                return Ok(TakeBack::Nothing);
+                            }
+                            Owner::Other(email) => {
+                                tracing::warn!(
+                                provider = provider.as_str(),
+                                account = owner.id,
+                                "take-back: the tokens in the files are {email}'s, not this account's; they are not adopted"
+                            );
+                                None
+                            }
+                        }
+                    }
+                    None => None,
+                }
+            }
             None => None,
         };
         let Some(account) = known else {
@@ -114,22 +143,15 @@ impl Switchboard {
             );
             return Ok(TakeBack::Nothing);
         }
-        let source = providers::get(provider);
-        let fresher = match (
-            source.token_freshness(&in_file),
-            stored.as_ref().and_then(|s| source.token_freshness(s)),
-        ) {
-            (Some(file), Some(keychain)) => file > keychain,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
+        let fresher = fresher(provider, &in_file, stored.as_ref());
         if !fresher {
+            let source = providers::get(provider);
             tracing::debug!(
                 provider = provider.as_str(),
                 account = account.id,
                 file = ?source.token_freshness(&in_file),
                 keychain = ?stored.as_ref().and_then(|s| source.token_freshness(s)),
-                "take-back: the keychain's tokens are as fresh"
+                "take-back: the keychain's tokens are as fresh (or the file's date is not believable)"
             );
             return Ok(TakeBack::Nothing);
         }
@@ -163,8 +185,19 @@ impl Switchboard {
             };
             let (account, created) = match self.same_login(&found)? {
                 Some(account) => {
-                    if found.kind == AccountKind::Oauth {
-                        self.vault.store(&account.id, &found.secret)?;
+                    // The file's tokens replace the keychain's only when they are fresher
+                    // (believably): importing again never puts back an older token.
+                    if let (AccountKind::Oauth, Some(in_file)) =
+                        (found.kind, found.secret.oauth_tokens())
+                    {
+                        let stored = match self.vault.load(&account.id) {
+                            Ok(secret) => secret.oauth_tokens(),
+                            Err(Error::NotFound { .. }) => None,
+                            Err(err) => return Err(err),
+                        };
+                        if fresher(provider, &in_file, stored.as_ref()) {
+                            self.vault.store(&account.id, &found.secret)?;
+                        }
                     }
                     let active = self.store.read(|tx| tx.active_account_id(provider))?;
                     if active.is_none() {
@@ -286,5 +319,33 @@ impl Switchboard {
             &found.secret,
             activate,
         )
+    }
+}
+
+/// The longest a token's date in a CLI's file may lie in the past and still count (a
+/// refresh token unused longer than this has lapsed anyway).
+const MAX_TOKEN_AGE_MS: i64 = crate::time::MAX_REFRESH_LIFETIME_SECS * 1000;
+
+/// Whether tokens found in a CLI's file are fresher than the keychain's, by dates that are
+/// believable: within [now − [`MAX_TOKEN_AGE_MS`], now + the provider's horizon]. A date
+/// outside (`expiresAt: 9e15`, say, planted by a command run as the account) counts as no
+/// date: never fresher than anything, so it cannot shut out the genuine rotations after it.
+fn fresher(
+    provider: ProviderId,
+    in_file: &serde_json::Value,
+    stored: Option<&serde_json::Value>,
+) -> bool {
+    let source = providers::get(provider);
+    let now = crate::time::now_ms();
+    let believable = |at: i64| {
+        (now.saturating_sub(MAX_TOKEN_AGE_MS)..=now.saturating_add(source.freshness_horizon_ms()))
+            .contains(&at)
+    };
+    let file = source.token_freshness(in_file).filter(|at| believable(*at));
+    let keychain = stored.and_then(|s| source.token_freshness(s));
+    match (file, keychain) {
+        (Some(file), Some(keychain)) => file > keychain || !believable(keychain),
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }

@@ -161,6 +161,11 @@ impl Provider for Claude {
         tokens.get("expiresAt").and_then(Value::as_i64)
     }
 
+    /// The profile answer names the account under `account`.
+    fn profile_email(&self, profile: &Value) -> Option<String> {
+        text(Some(profile), "/account/email").map(str::to_owned)
+    }
+
     fn sign_in_methods(&self) -> &'static [SignInMethod] {
         &[SignInMethod::Browser, SignInMethod::Paste]
     }

@@ -154,6 +154,11 @@ impl Provider for Codex {
         crate::time::parse_rfc3339(tokens.get("last_refresh")?.as_str()?)
     }
 
+    /// `last_refresh` is when codex refreshed: never in the future but for clock skew.
+    fn freshness_horizon_ms(&self) -> i64 {
+        10 * 60 * 1000
+    }
+
     fn switch_caveat(&self) -> Option<&'static str> {
         Some("A running codex session refuses a different account until it is restarted.")
     }

@@ -172,6 +172,22 @@ pub trait Provider: Sync {
         None
     }
 
+    /// How far ahead of now a freshness read from a CLI's file may lie and still be
+    /// believed (an expiry: the longest an access token lives, with room; a time of refresh:
+    /// clock skew only). A date past it is planted, never fresher than anything.
+    fn freshness_horizon_ms(&self) -> i64 {
+        2 * 24 * 3600 * 1000
+    }
+
+    /// The email in the answer of the provider's profile (userinfo) endpoint: OpenID's
+    /// `email` by default.
+    fn profile_email(&self, profile: &Value) -> Option<String> {
+        profile
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
     /// What a user should know after switching (running sessions that do not follow).
     fn switch_caveat(&self) -> Option<&'static str> {
         None
