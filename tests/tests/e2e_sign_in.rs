@@ -35,21 +35,44 @@ async fn claude_signs_in_with_the_browser_and_becomes_active() {
     let _window = WINDOW.lock().await;
     let (env, fake) = world();
     fake.sign_in_as(Identity::new("ada@example.com", "max"));
-    let app = AppSession::start(&env).await;
+    let browser_log = env.root().join("browser.log");
+    let app = AppSession::start_with(
+        &env,
+        &[("FAKE_BROWSER_LOG", browser_log.to_str().expect("path"))],
+    )
+    .await;
 
     app.click("[data-testid=add-claude]").await;
     app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
         .await;
     app.screenshot("sign-in-01-claude-start.png").await;
 
-    // A first attempt whose answer carries a forged state: a clear error, nothing added.
+    // A first attempt whose answer carries a forged state (what a page sending the browser
+    // to the listener would do): the listener answers it 400, the sign-in goes on waiting,
+    // nothing is added; cancelling it returns to the start.
     fake.fail_next(Route::Authorize, Failure::WrongState);
     app.click("[data-testid=start-sign-in]").await;
-    let error = app.element("[data-testid=sign-in-error]").await;
-    let message = text_content(&error).await;
-    assert!(message.contains("state does not match"), "{message}");
-    app.screenshot("sign-in-02-claude-state-mismatch.png").await;
+    app.element("[data-testid=sign-in-waiting]").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&browser_log)
+        .unwrap_or_default()
+        .contains("-> HTTP 400")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the forged answer was not refused: {:?}",
+            std::fs::read_to_string(&browser_log)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.element("[data-testid=sign-in-waiting]").await;
+    app.gone("[data-testid=sign-in-error]").await;
+    app.screenshot("sign-in-02-claude-forged-answer-refused.png")
+        .await;
     assert!(env.accounts().is_empty());
+    app.click("[data-testid=cancel-sign-in]").await;
+    app.element("[data-testid=add-dialog] [data-testid=sign-in-start]")
+        .await;
 
     // Again, with the provider slow to answer: the dialog shows it is waiting.
     fake.fail_next(Route::Authorize, Failure::Slow(Duration::from_secs(3)));

@@ -67,14 +67,26 @@ fn expect_browser_failure(
     (err, port)
 }
 
+/// An answer with a forged state (a page sending the browser to the fixed port, or an old
+/// tab) is refused with a 400 and never ends the sign-in: the real answer after it signs in.
 #[test]
-fn a_forged_state_is_refused() {
-    let (err, _) = expect_browser_failure(
-        |fake| fake.fail_next(Route::Authorize, Failure::WrongState),
-        ProviderId::Claude,
-    );
-    assert_eq!(err.code(), ErrorCode::StateMismatch, "{err}");
-    assert!(err.to_string().contains("state does not match"), "{err}");
+fn a_forged_state_is_refused_and_the_sign_in_goes_on() {
+    let (env, fake) = TestEnv::signing_in();
+    fake.sign_in_as(Identity::new("real@example.com", "pro"));
+    let board = env.quiet_board();
+    let started = board
+        .start_sign_in(ProviderId::Claude, SignInMethod::Browser, None)
+        .expect("started");
+    fake.fail_next(Route::Authorize, Failure::WrongState);
+    let forged = switchboard_tests::fake_provider::browse(&started.browser_url)
+        .expect_err("the listener refuses the forged answer");
+    assert!(forged.starts_with("HTTP 400"), "{forged}");
+    assert!(!forged.contains("Signed in"), "{forged}");
+    assert!(env.accounts().is_empty());
+    let page = switchboard_tests::fake_provider::browse(&started.browser_url).expect("real");
+    assert!(page.contains("Signed in"), "{page}");
+    let signed_in = board.finish_sign_in(&started.id).expect("signed in");
+    assert_eq!(signed_in.account.email.as_deref(), Some("real@example.com"));
 }
 
 #[test]

@@ -144,11 +144,12 @@ pub fn start(sign_ins: &SignIns, request: Request, open_with: &OpenWith) -> Resu
     if let Some(listener) = listener {
         let loopback_uri = listener.redirect_uri.clone();
         let weak = Arc::downgrade(&session);
-        let listening = listener.listen(session.expires_at, move |callback| {
-            if let Some(session) = weak.upgrade() {
-                deliver(&session, callback, loopback_uri);
-            }
-        })?;
+        let listening =
+            listener.listen(session.expires_at, session.state.clone(), move |callback| {
+                if let Some(session) = weak.upgrade() {
+                    deliver(&session, callback, loopback_uri);
+                }
+            })?;
         session.keep_listener(listening);
     }
     started.id = session.id.clone();
@@ -299,8 +300,9 @@ fn profile(http: &Http, client: &OAuthClient, tokens: &Value) -> Option<Value> {
     }
 }
 
-/// Hands the loopback's callback to its session. An `error` ends the sign-in only when it
-/// carries this sign-in's `state`: anything else could be a page forging a refusal.
+/// Hands the loopback's callback to its session. The listener delivers only answers that
+/// carry this sign-in's `state` (a page forging one gets a 400 there); the state is checked
+/// again here all the same, and an `error` without it never ends the sign-in.
 fn deliver(session: &Session, callback: Callback, redirect_uri: String) {
     if let Some(error) = &callback.error {
         let ours = callback

@@ -1,6 +1,8 @@
 //! The loopback listener a browser sign-in redirects to: bound to loopback only (127.0.0.1,
-//! and also [::1] when the redirect says `localhost`, which a browser may resolve to either),
-//! one redirect path, single use (it stops at the first answer), and closed on timeout, on
+//! and also [::1] when the redirect says `localhost`, which a browser may resolve to either;
+//! a port another program holds on either is busy), one redirect path, single use (it stops
+//! at the first answer that carries this sign-in's `state`; any other request, a page
+//! forging an answer, gets a 400 and the listener goes on), and closed on timeout, on
 //! cancel, or when its handle is dropped.
 
 use std::io::{Read, Write};
@@ -46,10 +48,19 @@ pub fn bind(client: &OAuthClient, fallback: &'static str) -> Result<Loopback> {
                     .port();
                 let mut sockets = vec![socket];
                 // `localhost` may resolve to ::1 first: answer there too, on the same port.
-                // Without IPv6 (or with the port taken there) 127.0.0.1 alone serves.
+                // Without IPv6, 127.0.0.1 alone serves. With the port taken there by another
+                // program, a browser would bring the answer to that program: the port is busy.
                 if client.loopback_host == LoopbackHost::Localhost {
-                    if let Ok(v6) = TcpListener::bind(("::1", port)) {
-                        sockets.push(v6);
+                    match TcpListener::bind(("::1", port)) {
+                        Ok(v6) => sockets.push(v6),
+                        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                            tracing::info!(
+                                port,
+                                "the sign-in port is taken on [::1]; trying the next"
+                            );
+                            continue;
+                        }
+                        Err(_) => {}
                     }
                 }
                 return Ok(Loopback {
@@ -96,11 +107,14 @@ impl Drop for Listening {
 }
 
 impl Loopback {
-    /// Waits, on a thread, for the one request to the redirect path and hands it to
-    /// `deliver`; other paths (a favicon) get 404. Stops at `deadline` without delivering.
+    /// Waits, on a thread, for the one request to the redirect path that carries `state`,
+    /// and hands it to `deliver`; other paths (a favicon) get 404, and answers without this
+    /// sign-in's state (forged by a page) get 400 while the listener goes on. Stops at
+    /// `deadline` without delivering.
     pub fn listen(
         self,
         deadline: Instant,
+        state: String,
         deliver: impl FnOnce(Callback) + Send + 'static,
     ) -> Result<Listening> {
         for socket in &self.sockets {
@@ -119,7 +133,7 @@ impl Loopback {
                     for socket in &self.sockets {
                         if let Ok((stream, _)) = socket.accept() {
                             idle = false;
-                            if let Some(callback) = answer(stream, &self.path) {
+                            if let Some(callback) = answer(stream, &self.path, &state) {
                                 if let Some(deliver) = deliver.take() {
                                     deliver(callback);
                                 }
@@ -140,8 +154,9 @@ impl Loopback {
     }
 }
 
-/// Reads one request; answers it, and returns the callback when it was the redirect.
-fn answer(mut stream: TcpStream, path: &str) -> Option<Callback> {
+/// Reads one request; answers it, and returns the callback when it was this sign-in's
+/// redirect (its `state` is `state`).
+fn answer(mut stream: TcpStream, path: &str, state: &str) -> Option<Callback> {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut request = Vec::new();
@@ -186,6 +201,22 @@ fn answer(mut stream: TcpStream, path: &str) -> Option<Callback> {
             "400 Bad Request",
             "No sign-in here",
             "This address expects the provider's sign-in answer.",
+        );
+        return None;
+    }
+    let ours = callback
+        .state
+        .as_deref()
+        .is_some_and(|s| super::pkce::same_secret(s, state));
+    if !ours {
+        tracing::warn!(
+            "a sign-in answer without this sign-in's state reached the listener; ignored"
+        );
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "Not this sign-in",
+            "This answer does not belong to the sign-in Switchboard is waiting for. Nothing was done.",
         );
         return None;
     }
@@ -261,9 +292,13 @@ mod tests {
         );
         let (tx, rx) = mpsc::channel();
         let listening = loopback
-            .listen(Instant::now() + Duration::from_secs(10), move |cb| {
-                tx.send((cb.code, cb.state)).unwrap();
-            })
+            .listen(
+                Instant::now() + Duration::from_secs(10),
+                "xyz".into(),
+                move |cb| {
+                    tx.send((cb.code, cb.state)).unwrap();
+                },
+            )
             .unwrap();
         assert!(get(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
         assert!(get(port, "/auth/callback?code=abc&state=xyz").contains("Signed in"));
@@ -289,9 +324,13 @@ mod tests {
         let port = loopback.port;
         let (tx, rx) = mpsc::channel();
         let _listening = loopback
-            .listen(Instant::now() + Duration::from_secs(10), move |cb| {
-                tx.send(cb.code).unwrap();
-            })
+            .listen(
+                Instant::now() + Duration::from_secs(10),
+                "s".into(),
+                move |cb| {
+                    tx.send(cb.code).unwrap();
+                },
+            )
             .unwrap();
         let mut stream = TcpStream::connect(("::1", port)).unwrap();
         write!(
@@ -327,15 +366,66 @@ mod tests {
         assert!(err.to_string().contains("the device code"), "{err}");
     }
 
+    /// The security review of 2026-12-07, L4: any page can send the browser to the fixed
+    /// port; what it sends must neither end the sign-in nor be told "Signed in".
+    #[test]
+    fn forged_answers_get_a_400_and_the_real_one_still_arrives() {
+        let loopback = bind(&client(vec![]), "paste-back").unwrap();
+        let port = loopback.port;
+        let (tx, rx) = mpsc::channel();
+        let _listening = loopback
+            .listen(
+                Instant::now() + Duration::from_secs(10),
+                "ours".into(),
+                move |cb| {
+                    tx.send((cb.code, cb.error)).unwrap();
+                },
+            )
+            .unwrap();
+        for forged in [
+            "/auth/callback?code=forgedcode123&state=wrong",
+            "/auth/callback?error=access_denied",
+            "/auth/callback?code=nostate",
+        ] {
+            let reply = get(port, forged);
+            assert!(reply.starts_with("HTTP/1.1 400"), "{forged}: {reply}");
+            assert!(!reply.contains("Signed in"), "{forged}: {reply}");
+        }
+        assert!(rx.try_recv().is_err(), "nothing forged was delivered");
+        assert!(get(port, "/auth/callback?code=real&state=ours").contains("Signed in"));
+        let (code, error) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!((code.as_deref(), error), (Some("real"), None));
+    }
+
+    /// L5: another program holding the port on [::1] would get the browser's answer.
+    #[test]
+    fn a_port_taken_on_ipv6_loopback_is_busy() {
+        let Ok(squatter) = TcpListener::bind(("::1", 0)) else {
+            println!("skipped: this machine has no IPv6 loopback");
+            return;
+        };
+        let port = squatter.local_addr().unwrap().port();
+        if TcpListener::bind(("127.0.0.1", port)).is_err() {
+            println!("skipped: the port is taken on 127.0.0.1 too");
+            return;
+        }
+        let err = bind(&client(vec![port]), "paste-back")
+            .err()
+            .expect("the port is busy");
+        assert!(matches!(err, Error::PortBusy { .. }), "{err}");
+    }
+
     #[test]
     fn stops_at_the_deadline_without_delivering() {
         let loopback = bind(&client(vec![]), "paste-back").unwrap();
         let port = loopback.port;
         let (tx, rx) = mpsc::channel::<()>();
         let listening = loopback
-            .listen(Instant::now() + Duration::from_millis(100), move |_| {
-                tx.send(()).unwrap()
-            })
+            .listen(
+                Instant::now() + Duration::from_millis(100),
+                "s".into(),
+                move |_| tx.send(()).unwrap(),
+            )
             .unwrap();
         assert!(rx.recv_timeout(Duration::from_secs(2)).is_err());
         drop(listening);
