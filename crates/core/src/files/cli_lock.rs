@@ -32,9 +32,20 @@ pub fn lock_cli_file(path: &Path) -> Result<Option<CliLock>> {
     loop {
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
+        // Never through a symbolic link: one planted in the CLI's dir would make Switchboard
+        // truncate whatever file it points at.
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).map_err(io)?;
+        {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        }
+        let mut file = options.open(path).map_err(|e| not_followed(path, e))?;
+        if !file.metadata().map_err(io)?.is_file() {
+            return Err(Error::NotAllowed(format!(
+                "{} is not a regular file; Switchboard takes no lock through it.",
+                path.display()
+            )));
+        }
         match file.try_lock() {
             Ok(()) => {
                 // A holder judged stale is broken by unlinking the file: a lock on an
@@ -58,6 +69,18 @@ pub fn lock_cli_file(path: &Path) -> Result<Option<CliLock>> {
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
     }
+}
+
+/// The error of opening the lock file: a symbolic link is refused in words.
+fn not_followed(path: &Path, err: std::io::Error) -> Error {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        return Error::NotAllowed(format!(
+            "{} is a symbolic link; Switchboard takes no lock through one (remove it: the CLI makes a new one).",
+            path.display()
+        ));
+    }
+    Error::io(format!("taking the lock {}", path.display()), err)
 }
 
 /// `PID:unix-seconds`, as the CLI's own holders write it.
@@ -87,6 +110,23 @@ fn same_file(_file: &File, path: &Path) -> bool {
 mod tests {
     use super::*;
     use std::sync::mpsc;
+
+    /// The security review of 2026-12-07, L9.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_file_is_refused_and_its_target_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious.txt");
+        std::fs::write(&target, "the user's own file").unwrap();
+        let path = dir.path().join("auth.json.lock");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let err = lock_cli_file(&path).err().expect("refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "the user's own file"
+        );
+    }
 
     #[test]
     fn waits_for_the_cli_and_leaves_its_own_pid_and_time() {
