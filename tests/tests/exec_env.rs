@@ -638,3 +638,47 @@ fn tokens_planted_in_an_exec_dir_never_replace_the_accounts_own() {
         .expect("active");
     assert_eq!(active.email.as_deref(), Some("work@example.com"));
 }
+
+/// The security review of 2026-12-07, L7: with `HTTP_PROXY` set (a corporate network, or
+/// a planted variable), a key sent in plain HTTP to a gateway on this computer never goes
+/// to the proxy.
+#[test]
+fn a_key_for_a_local_endpoint_never_goes_through_a_proxy() {
+    use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential};
+    let (env, fake) = world();
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").expect("proxy");
+    proxy.set_nonblocking(true).expect("nonblocking");
+    let key = canary("sk-proj-");
+    fake.accept_key("codex", &key);
+    let port = url::Url::parse(&fake.base)
+        .expect("url")
+        .port()
+        .expect("port");
+    let mut account = switchboard_tests::new_key_account(
+        ProviderId::Codex,
+        Some("Local gateway"),
+        KeyCredential::ApiKey {
+            key: key.as_str().into(),
+        },
+    );
+    account.endpoint = Some(EndpointInput {
+        preset: EndpointPreset::Custom,
+        base_url: Some(format!("http://localhost:{port}/api/codex")),
+        api_version: None,
+    });
+    env.board().add_key_account(account).expect("add");
+    let proxy_url = format!("http://{}", proxy.local_addr().expect("addr"));
+    let output = env
+        .switchboard()
+        .args(["test", "codex", "Local gateway"])
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .output()
+        .expect("test");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        proxy.accept().is_err(),
+        "the proxy got a connection: the key went through it"
+    );
+}

@@ -60,28 +60,57 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The HTTP client of one provider's requests.
 pub struct Http {
+    /// For the provider's hosts: through the proxy the environment names, if any.
     client: reqwest::Client,
+    /// For this computer (a local gateway, the tests' fake provider): never through a proxy,
+    /// which would carry a key sent in plain HTTP off the machine, and `localhost` always
+    /// resolved to the loopback addresses.
+    direct: reqwest::Client,
     provider: ProviderId,
 }
 
 impl Http {
     pub fn new(provider: ProviderId) -> Self {
         install_crypto();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
-            .connect_timeout(Duration::from_secs(10))
-            // Every call may run on a runtime of its own: a pooled connection would outlive it.
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(TIMEOUT)
+                .connect_timeout(Duration::from_secs(10))
+                // Every call may run on a runtime of its own: a pooled connection would
+                // outlive it.
+                .pool_max_idle_per_host(0)
+                .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        };
+        let loopback = [
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+        ];
+        let client = builder().build().unwrap_or_else(|_| reqwest::Client::new());
+        let direct = builder()
+            .no_proxy()
+            .resolve_to_addrs("localhost", &loopback)
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
-        Self { client, provider }
+        Self {
+            client,
+            direct,
+            provider,
+        }
+    }
+
+    /// The client for `target`: direct for this computer, the proxied one elsewhere.
+    fn client_for(&self, target: &Url) -> &reqwest::Client {
+        if is_loopback(target) {
+            &self.direct
+        } else {
+            &self.client
+        }
     }
 
     pub fn post(&self, url: &str, body: Body, context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        let request = self.client.post(target.as_str());
+        let request = self.client_for(&target).post(target.as_str());
         let request = match body {
             Body::Json(value) => request
                 .header("Content-Type", "application/json")
@@ -104,14 +133,19 @@ impl Http {
     /// A GET with these headers (which may carry a key: never log them).
     pub fn get(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
-        self.send(self.client.get(target.as_str()), headers, &target, context)
+        self.send(
+            self.client_for(&target).get(target.as_str()),
+            headers,
+            &target,
+            context,
+        )
     }
 
     /// A POST of `{}` with these headers.
     pub fn post_empty(&self, url: &str, headers: &[(&str, &str)], context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
         let request = self
-            .client
+            .client_for(&target)
             .post(target.as_str())
             .header("Content-Type", "application/json")
             .body("{}");
@@ -128,7 +162,7 @@ impl Http {
     ) -> Result<Reply> {
         let target = checked_url(url)?;
         let request = self
-            .client
+            .client_for(&target)
             .post(target.as_str())
             .header("Content-Type", "application/json")
             .body(body.to_string());
@@ -144,7 +178,7 @@ impl Http {
         let target = checked_url(&request.uri().to_string())?;
         let (parts, body) = request.into_parts();
         let mut builder = self
-            .client
+            .client_for(&target)
             .request(parts.method, target.as_str())
             .body(body);
         for (name, value) in &parts.headers {
@@ -279,6 +313,16 @@ fn network(host: &str, context: &str, err: &reqwest::Error) -> Error {
     }
 }
 
+/// Whether `url` names this computer: a loopback address, or `localhost`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// A URL Switchboard may send codes and tokens to: `https`, or `http` on a loopback host.
 pub fn checked_url(url: &str) -> Result<Url> {
     let parsed = Url::parse(url).map_err(|e| {
@@ -286,14 +330,9 @@ pub fn checked_url(url: &str) -> Result<Url> {
             "The endpoint \u{201c}{url}\u{201d} is not a URL: {e}"
         ))
     })?;
-    let loopback = matches!(
-        parsed.host(),
-        Some(url::Host::Ipv4(ip)) if ip.is_loopback()
-    ) || matches!(parsed.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
-        || parsed.host_str() == Some("localhost");
     match parsed.scheme() {
         "https" => Ok(parsed),
-        "http" if loopback => Ok(parsed),
+        "http" if is_loopback(&parsed) => Ok(parsed),
         _ => Err(Error::InvalidInput(format!(
             "The endpoint \u{201c}{url}\u{201d} is not HTTPS. Switchboard sends codes and tokens only over HTTPS (plain HTTP only to this computer)."
         ))),
