@@ -231,6 +231,21 @@ pub fn unique_suffix() -> String {
     )
 }
 
+/// An access-token expiry a CLI would write now (Unix ms): an hour from when this test
+/// process first asked, the same for the whole process, so a test can count rotations up
+/// from it. Switchboard believes expiries only within a provider's horizon (days), so the
+/// far-future constants tests once used are no longer fresh.
+pub fn soon_ms() -> u64 {
+    static SOON: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SOON.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        (now + 3600) * 1000
+    })
+}
+
 /// A canary secret: unique, and shaped like a key of the given prefix.
 pub fn canary(prefix: &str) -> String {
     format!("{prefix}CANARY{}x9Qz", unique_suffix().replace('-', "q"))

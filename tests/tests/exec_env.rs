@@ -32,6 +32,11 @@ fn sign_in(env: &TestEnv, fake: &FakeProvider, provider: ProviderId, email: &str
         .id
 }
 
+/// An access-token expiry as a CLI that just refreshed would write it (Unix ms).
+fn in_eight_hours() -> i64 {
+    switchboard_core::time::now_ms() + 8 * 3600 * 1000
+}
+
 fn switchboard(env: &TestEnv, args: &[&str]) -> Output {
     run_in_home(env, &switchboard_bin(), args)
 }
@@ -154,7 +159,10 @@ fn tokens_refreshed_inside_an_exec_dir_go_back_to_the_keychain() {
     let (env, fake) = world();
     let a = sign_in(&env, &fake, ProviderId::Claude, "rot@example.com");
     // A "CLI" that refreshes: it rewrites its credentials with a fresher token.
-    let script = r#"f="$CLAUDE_CONFIG_DIR/.credentials.json"; printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-NEWACCESS","refreshToken":"sk-ant-ort01-ROTATEDINEXEC","expiresAt":99999999999999,"scopes":["user:inference"]}}' > "$f""#;
+    let script = format!(
+        r#"f="$CLAUDE_CONFIG_DIR/.credentials.json"; printf '{{"claudeAiOauth":{{"accessToken":"sk-ant-oat01-NEWACCESS","refreshToken":"sk-ant-ort01-ROTATEDINEXEC","expiresAt":%s,"scopes":["user:inference"]}}}}' "{}" > "$f""#,
+        in_eight_hours()
+    );
     let output = switchboard(
         &env,
         &[
@@ -165,7 +173,7 @@ fn tokens_refreshed_inside_an_exec_dir_go_back_to_the_keychain() {
             "--",
             "sh",
             "-c",
-            script,
+            &script,
         ],
     );
     assert!(output.status.success(), "{}", text(&output));
@@ -327,7 +335,7 @@ fn test_asks_the_provider_whether_a_credential_works() {
 /// signal; on one it records which, and exits as a CLI would.
 const ROTATE_AND_WAIT: &str = r#"
 f="$CLAUDE_CONFIG_DIR/.credentials.json"
-printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-SIGACCESS","refreshToken":"sk-ant-ort01-ROTATEDBEFORESIGNAL","expiresAt":99999999999999,"scopes":["user:inference"]}}' > "$f"
+printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-SIGACCESS","refreshToken":"sk-ant-ort01-ROTATEDBEFORESIGNAL","expiresAt":%s,"scopes":["user:inference"]}}' "$EXPIRES" > "$f"
 for s in INT TERM HUP QUIT; do trap "echo $s > \"$MARK\"; exit 7" $s; done
 touch "$READY"
 while :; do sleep 0.05; done
@@ -358,6 +366,7 @@ fn signals_sent_to_exec_reach_the_command_and_the_clean_up_still_runs() {
             .args(["exec", "claude", "--", "sh", "-c", ROTATE_AND_WAIT])
             .env("READY", &ready)
             .env("MARK", &mark)
+            .env("EXPIRES", in_eight_hours().to_string())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use switchboard_core::account::{EndpointInput, EndpointPreset, KeyCredential, NewKeyAccount};
 use switchboard_core::catalog::ProviderId;
 use switchboard_tests::real_cli::read_json;
-use switchboard_tests::{add_key, canary, secret_tool_lookup, switchboard_bin, TestEnv};
+use switchboard_tests::{add_key, canary, secret_tool_lookup, soon_ms, switchboard_bin, TestEnv};
 
 const KILLS_PER_LOOP: u32 = 250;
 const ROUNDS: u32 = 100;
@@ -303,7 +303,7 @@ fn claude_file_is_whole(env: &TestEnv, round: u32) {
 fn kills_during_import_leave_whole_files_and_a_sound_database() {
     let env = TestEnv::new();
     let login = env.root().join("login.json");
-    claude_login(&env, &canary("sk-ant-ort01-"), 4_102_444_800_000);
+    claude_login(&env, &canary("sk-ant-ort01-"), soon_ms());
     std::fs::copy(env.home().join(".claude/.credentials.json"), &login).expect("copy");
     // The database exists before the first kill (a kill before the first `import` created
     // it would otherwise find none; seen once, with the machine under extra load).
@@ -317,7 +317,7 @@ fn kills_during_import_leave_whole_files_and_a_sound_database() {
         claude_file_is_whole(&env, round)
     });
     // Afterwards import still works and finds exactly one account for the login.
-    claude_login(&env, &canary("sk-ant-ort01-"), 4_102_444_800_000);
+    claude_login(&env, &canary("sk-ant-ort01-"), soon_ms());
     switchboard(&env, &["import"]);
     let claude: Vec<_> = env
         .accounts()
@@ -330,7 +330,7 @@ fn kills_during_import_leave_whole_files_and_a_sound_database() {
 #[test]
 fn kills_during_take_back_lose_no_rotated_token() {
     let env = TestEnv::new();
-    claude_login(&env, &canary("sk-ant-ort01-"), 4_102_444_800_000);
+    claude_login(&env, &canary("sk-ant-ort01-"), soon_ms());
     let board = env.board();
     board.import_logins().expect("import");
     let ada = board.active_account(ProviderId::Claude).expect("active").id;
@@ -351,11 +351,7 @@ fn kills_during_take_back_lose_no_rotated_token() {
             // Between kills, Claude Code refreshes whenever its login is in the file.
             if claude_refresh_in_file(&env).is_some() {
                 latest = canary("sk-ant-ort01-");
-                claude_login(
-                    &env,
-                    &latest,
-                    4_102_444_800_000 + u64::from(round) * 1000 + 1000,
-                );
+                claude_login(&env, &latest, soon_ms() + u64::from(round) * 1000 + 1000);
             }
         },
     );
@@ -374,7 +370,7 @@ n=$START
 while :; do
   if grep -q claudeAiOauth "$f" 2>/dev/null; then
     n=$((n + 1))
-    printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-a%s","refreshToken":"sk-ant-ort01-rot%09d","expiresAt":%s000,"scopes":["user:inference"],"subscriptionType":"max"}}' "$n" "$n" "$((4102444800 + n))" > "$f.cli-tmp"
+    printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-a%s","refreshToken":"sk-ant-ort01-rot%09d","expiresAt":%s000,"scopes":["user:inference"],"subscriptionType":"max"}}' "$n" "$n" "$((BASE + n))" > "$f.cli-tmp"
     mv "$f.cli-tmp" "$f"
     echo "$n" > "$NEWEST.tmp" && mv "$NEWEST.tmp" "$NEWEST"
   fi
@@ -385,7 +381,7 @@ done
 #[test]
 fn two_switchers_and_a_rotating_cli_the_newest_token_wins() {
     let env = TestEnv::new();
-    claude_login(&env, "sk-ant-ort01-rot000000000", 4_102_444_800_000);
+    claude_login(&env, "sk-ant-ort01-rot000000000", soon_ms());
     let board = env.board();
     board.import_logins().expect("import");
     let ada = board.active_account(ProviderId::Claude).expect("active").id;
@@ -401,6 +397,7 @@ fn two_switchers_and_a_rotating_cli_the_newest_token_wins() {
             command
                 .args(["-c", ROTATING_CLI])
                 .env("START", start.to_string())
+                .env("BASE", (soon_ms() / 1000).to_string())
                 .env("NEWEST", &newest_file)
                 .process_group(0);
             command.spawn().expect("cli")

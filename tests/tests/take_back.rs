@@ -11,9 +11,12 @@ use switchboard_core::store::EventKind;
 use switchboard_core::watch::LoginWatcher;
 use switchboard_core::Switchboard;
 use switchboard_tests::real_cli::read_json;
-use switchboard_tests::{add_key, canary, secret_tool_lookup, TestEnv};
+use switchboard_tests::{add_key, canary, secret_tool_lookup, soon_ms, TestEnv};
 
-const EXPIRES: u64 = 4_102_444_800_000;
+/// The expiry of the login the CLI wrote first.
+fn expires() -> u64 {
+    soon_ms()
+}
 
 /// Writes Claude's credentials the way Claude Code does after a refresh: temp file + rename.
 fn cli_writes_credentials(env: &TestEnv, refresh: &str, expires_at: u64, email: &str) {
@@ -49,7 +52,7 @@ fn stored_refresh(env: &TestEnv, account_id: &str) -> String {
 }
 
 fn imported_account(env: &TestEnv, board: &Switchboard, refresh: &str) -> String {
-    cli_writes_credentials(env, refresh, EXPIRES, "ada@example.com");
+    cli_writes_credentials(env, refresh, expires(), "ada@example.com");
     board.import_logins().expect("import");
     board.active_account(ProviderId::Claude).expect("active").id
 }
@@ -70,7 +73,7 @@ fn a_refresh_by_the_cli_reaches_the_keychain_and_survives_switching() {
 
     let rotated = canary("sk-ant-ort01-");
     let started = Instant::now();
-    cli_writes_credentials(&env, &rotated, EXPIRES + 28_800_000, "ada@example.com");
+    cli_writes_credentials(&env, &rotated, expires() + 28_800_000, "ada@example.com");
     while stored_refresh(&env, &id) != rotated {
         assert!(
             started.elapsed() < Duration::from_secs(15),
@@ -112,7 +115,7 @@ fn switching_away_takes_back_a_refresh_first_and_an_older_token_never_wins() {
 
     // The CLI refreshes; the user switches away before any watcher looked.
     let rotated = canary("sk-ant-ort01-");
-    cli_writes_credentials(&env, &rotated, EXPIRES + 1_000, "ada@example.com");
+    cli_writes_credentials(&env, &rotated, expires() + 1_000, "ada@example.com");
     let key = add_key(&board, ProviderId::Claude, "Key", &canary("sk-ant-api03-"));
     board
         .set_active(ProviderId::Claude, Some(&key))
@@ -128,7 +131,7 @@ fn switching_away_takes_back_a_refresh_first_and_an_older_token_never_wins() {
         .set_active(ProviderId::Claude, Some(&id))
         .expect("back");
     let stale = canary("sk-ant-ort01-");
-    cli_writes_credentials(&env, &stale, EXPIRES - 1_000, "ada@example.com");
+    cli_writes_credentials(&env, &stale, expires() - 1_000, "ada@example.com");
     assert_eq!(
         board.take_back(ProviderId::Claude).expect("look"),
         TakeBack::Nothing
@@ -147,7 +150,7 @@ fn a_new_identity_is_offered_not_imported_and_a_torn_file_is_ignored() {
     imported_account(&env, &board, &canary("sk-ant-ort01-"));
 
     // The user ran `claude /login` as someone else.
-    cli_writes_credentials(&env, &canary("sk-ant-ort01-"), EXPIRES, "bo@example.com");
+    cli_writes_credentials(&env, &canary("sk-ant-ort01-"), expires(), "bo@example.com");
     assert_eq!(
         board.take_back(ProviderId::Claude).expect("look"),
         TakeBack::NewLogin
@@ -196,7 +199,7 @@ fn a_token_rotated_while_a_switch_waits_for_the_lock_is_taken_back_not_lost() {
     std::thread::sleep(Duration::from_millis(300));
     // Meanwhile Claude Code refreshes its sign-in: a new single-use refresh token.
     let rotated = canary("sk-ant-ort01-");
-    cli_writes_credentials(&env, &rotated, EXPIRES + 3_600_000, "ada@example.com");
+    cli_writes_credentials(&env, &rotated, expires() + 3_600_000, "ada@example.com");
     drop(held);
     let output = child.wait_with_output().expect("wait");
     assert!(
@@ -232,7 +235,7 @@ fn a_login_written_into_a_folder_made_after_the_watcher_started_is_offered() {
     });
     let _watcher = LoginWatcher::start(board.clone());
 
-    cli_writes_credentials(&env, &canary("sk-ant-ort01-"), EXPIRES, "ada@example.com");
+    cli_writes_credentials(&env, &canary("sk-ant-ort01-"), expires(), "ada@example.com");
     let provider = seen
         .recv_timeout(Duration::from_secs(15))
         .expect("the new login was never noticed");
