@@ -63,6 +63,7 @@ fn model(board: &Switchboard) -> TrayMenu {
             tracing::warn!("could not read the accounts for the tray: {err}");
             tray_menu(&switchboard_core::facade::Overview {
                 providers: Vec::new(),
+                endpoint_overrides: Vec::new(),
             })
         }
     }

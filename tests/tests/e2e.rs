@@ -303,6 +303,18 @@ async fn the_window_lists_every_provider_with_its_accounts() {
         .await
         .expect("empty");
     assert!(cursor.contains("No Cursor agent accounts yet"), "{cursor}");
+    // Tests point every provider elsewhere through SWITCHBOARD_ENDPOINTS, and the window
+    // says so (review L8): a planted override is never silent.
+    let overridden = app
+        .element("[data-testid=endpoints-overridden]")
+        .await
+        .text()
+        .await
+        .expect("banner");
+    assert!(
+        overridden.contains("SWITCHBOARD_ENDPOINTS") && overridden.contains("Claude Code"),
+        "{overridden}"
+    );
     app.screenshot("window-with-accounts.png").await;
     let light = background_of_body(&app).await;
     app.quit().await;

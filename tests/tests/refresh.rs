@@ -446,7 +446,8 @@ fn the_app_refresher_and_twenty_command_lines_at_once_never_spend_a_refresh_toke
     while fake.token_requests() == before {
         assert!(
             std::time::Instant::now() < deadline,
-            "the app never refreshed"
+            "the app never refreshed: {}",
+            std::fs::read_to_string(env.config.log_path()).unwrap_or_default()
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -535,4 +536,47 @@ fn tokens_that_live_less_than_the_margin_are_not_refreshed_in_a_loop() {
         .expect("plan")
         .expect("a next refresh");
     assert!(plan > switchboard_core::time::now_ms() + 30_000, "{plan}");
+}
+
+/// The security review of 2026-12-07, L8: a `SWITCHBOARD_ENDPOINTS` set after a sign-in (a
+/// line planted in a shell's start-up files, say) redirects new sign-ins only: the stored
+/// tokens are sent to none of its endpoints, and every command says the override is there.
+#[test]
+fn an_override_set_after_sign_in_never_receives_the_stored_tokens() {
+    let (env, fake) = world();
+    login(&env, &fake, "claude", "bound@example.com");
+    let elsewhere = FakeProvider::start();
+    let dir = env.root().join("elsewhere");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = elsewhere.endpoints_file(&dir);
+    for args in [
+        &["refresh", "claude", "bound@example.com"][..],
+        &["usage", "claude", "--refresh"][..],
+        &["test", "claude", "bound@example.com"][..],
+    ] {
+        let out = env
+            .switchboard()
+            .args(args)
+            .env("SWITCHBOARD_ENDPOINTS", &file)
+            .output()
+            .expect("switchboard");
+        let said = text(&out);
+        assert!(
+            said.contains("SWITCHBOARD_ENDPOINTS overrides the endpoints of"),
+            "{args:?}: {said}"
+        );
+        if args[0] != "usage" {
+            assert!(!out.status.success(), "{args:?}: {said}");
+            assert!(
+                said.contains("other Claude Code endpoints"),
+                "{args:?}: {said}"
+            );
+        }
+    }
+    assert_eq!(elsewhere.token_requests(), 0, "no refresh token went there");
+    assert_eq!(elsewhere.usage_requests(), 0, "no access token went there");
+    // Under the endpoints it came with, it works as before.
+    let out = run(&env, &["refresh", "claude", "bound@example.com"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fake.refreshes("claude").len(), 1);
 }

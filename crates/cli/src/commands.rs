@@ -297,7 +297,22 @@ pub(crate) fn exit_code(err: &Error) -> u8 {
 pub(crate) fn open() -> Result<Switchboard> {
     let config = Config::from_env()?;
     switchboard_core::logging::init(&config, false);
+    say_overrides(&config);
     Switchboard::open(config)
+}
+
+/// One line on stderr while `SWITCHBOARD_ENDPOINTS` changes some providers' endpoints, so a
+/// variable planted in a shell's start-up files does not act unseen.
+pub(crate) fn say_overrides(config: &Config) {
+    let providers = config.endpoints.providers();
+    if providers.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = providers.iter().map(|p| p.display_name()).collect();
+    eprintln!(
+        "switchboard: SWITCHBOARD_ENDPOINTS overrides the endpoints of {}; credentials added without it are not sent there.",
+        names.join(", ")
+    );
 }
 
 fn execute(command: Command) -> Result<()> {

@@ -39,6 +39,7 @@ pub fn run(
         config.open_with = switchboard_core::signin::browser::OpenWith::Nothing;
     }
     switchboard_core::logging::init(&config, false);
+    crate::commands::say_overrides(&config);
     let board = std::sync::Arc::new(Switchboard::open(config)?);
     let started = board.start_sign_in(provider, method, label)?;
     explain(&started);

@@ -267,6 +267,7 @@ mod tests {
         let home = account("Home", true, Some((100.0, 10.0)));
         let fresh = account("Fresh", true, None);
         let overview = Overview {
+            endpoint_overrides: Vec::new(),
             providers: vec![crate::facade::ProviderAccounts {
                 provider: ProviderId::Claude,
                 active_account_id: Some(work.id.clone()),
@@ -305,6 +306,7 @@ mod tests {
             .collect();
         let labels = |active: usize| {
             let overview = Overview {
+                endpoint_overrides: Vec::new(),
                 providers: vec![crate::facade::ProviderAccounts {
                     provider: ProviderId::Claude,
                     active_account_id: Some(accounts[active - 1].id.clone()),

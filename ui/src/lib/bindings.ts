@@ -216,7 +216,12 @@ fallback: Fallback,
  */
 auto_switch: number | null, };
 
-export type Overview = { providers: Array<ProviderAccounts>, };
+export type Overview = { providers: Array<ProviderAccounts>, 
+/**
+ * The providers whose endpoints `SWITCHBOARD_ENDPOINTS` changes in this process (the
+ * window says so while it is set).
+ */
+endpoint_overrides: Array<ProviderId>, };
 
 export type FirstView = { catalog: Array<ProviderInfo>, overview: Overview, };
 

@@ -89,6 +89,8 @@ impl Switchboard {
             if was_missing {
                 tx.set_status(&account.id, AccountStatus::Ok, "")?;
             }
+            // A key entered now goes to the endpoints in effect now.
+            self.bind_to_current_endpoints(tx, &account)?;
             let saved = tx.update_account(&account)?;
             tx.set_secret_fingerprint(
                 &saved.id,
@@ -202,6 +204,7 @@ impl Switchboard {
     /// Asks the provider whether the account's credential works (one request, no refresh).
     pub fn check_account(&self, id: &str) -> Result<crate::check::CheckResult> {
         let account = self.account(id)?;
+        self.check_endpoints(&account)?;
         self.reclaim_exec(&account)?;
         let secret = self.vault.load(id)?;
         crate::check::check(&account, &secret, &self.config.endpoints)
@@ -288,6 +291,7 @@ impl Switchboard {
         let insert = |tx: &Tx<'_>| -> Result<()> {
             tx.insert_account(&account)?;
             tx.set_secret_fingerprint(&account.id, fingerprint.as_deref())?;
+            self.bind_to_current_endpoints(tx, &account)?;
             if identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, identity)?;
             }

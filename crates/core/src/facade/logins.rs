@@ -93,10 +93,13 @@ impl Switchboard {
                     None => self.last_login_owner(provider)?,
                 };
                 match owner {
-                    // Adopted only for the identity the provider says they are.
+                    // Adopted only for the identity the provider says they are (asked only at
+                    // the endpoints the account's tokens may go to).
                     Some(owner) => {
-                        match crate::check::owner_of(&owner, &found.secret, &self.config.endpoints)
-                        {
+                        let asked = self.check_endpoints(&owner).map(|()| {
+                            crate::check::owner_of(&owner, &found.secret, &self.config.endpoints)
+                        });
+                        match asked.unwrap_or(Owner::Unknown) {
                             Owner::Same | Owner::Unknown => Some(owner),
                             Owner::Refused => {
                                 tracing::warn!(

@@ -3,6 +3,7 @@
 //! Accounts, switching and logins found in CLI files each have a module of their own.
 
 mod accounts;
+mod endpoints;
 mod exec;
 mod fallback;
 mod logins;
@@ -60,6 +61,9 @@ pub struct ProviderAccounts {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Overview {
     pub providers: Vec<ProviderAccounts>,
+    /// The providers whose endpoints `SWITCHBOARD_ENDPOINTS` changes in this process (the
+    /// window says so while it is set).
+    pub endpoint_overrides: Vec<ProviderId>,
 }
 
 /// What the window paints first, handed to the page with it (no IPC round trip, no
@@ -107,6 +111,13 @@ impl Switchboard {
         crate::files::create_private_dir(&config.data_dir)?;
         crate::files::make_private(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
+        let overridden = config.endpoints.providers();
+        if !overridden.is_empty() {
+            tracing::warn!(
+                providers = ?overridden.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "SWITCHBOARD_ENDPOINTS overrides these providers' endpoints: new sign-ins and keys use them; credentials added without them are not sent there"
+            );
+        }
         let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);
         Ok(Self {
             config,
@@ -213,7 +224,10 @@ impl Switchboard {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(Overview { providers })
+            Ok(Overview {
+                providers,
+                endpoint_overrides: self.overridden_endpoints(),
+            })
         })
     }
 

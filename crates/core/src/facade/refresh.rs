@@ -87,6 +87,7 @@ impl Switchboard {
                 account.label
             )));
         }
+        self.check_endpoints(account)?;
         let client = self.oauth_client(account.provider)?;
         let flight = self
             .config
@@ -404,6 +405,9 @@ impl Switchboard {
         else {
             return Revoked::NotNeeded;
         };
+        if let Err(err) = self.check_endpoints(account) {
+            return Revoked::Failed(err.to_string());
+        }
         let Ok(client) = self.oauth_client(account.provider) else {
             return Revoked::NotNeeded;
         };

@@ -126,6 +126,7 @@ impl Switchboard {
             account.label = label;
         }
         let account = self.replace_stored_secret(&account.id, &login.secret, |tx| {
+            self.bind_to_current_endpoints(tx, &account)?;
             let account = tx.update_account(&account)?;
             if login.identity.as_object().is_some_and(|o| !o.is_empty()) {
                 tx.set_account_identity(&account.id, &login.identity)?;

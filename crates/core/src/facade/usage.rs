@@ -254,6 +254,7 @@ impl Switchboard {
                 .transaction(|tx| tx.defer_usage(&account.id, now + usage::NEAR_LIMIT_POLL_MS))?;
             return Ok(());
         }
+        self.check_endpoints(account)?;
         self.reclaim_exec(account)?;
         let secret = match self.vault.load(&account.id) {
             Err(Error::NotFound { .. }) => return self.secret_missing(account),

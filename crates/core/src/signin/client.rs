@@ -180,6 +180,41 @@ impl EndpointOverrides {
         Ok(Self { by_provider })
     }
 
+    /// The providers whose endpoints this file changes.
+    pub fn providers(&self) -> Vec<ProviderId> {
+        self.by_provider.keys().copied().collect()
+    }
+
+    /// Where this file sends `provider`'s credentials, as a short fingerprint: the endpoints
+    /// that receive a token or a key (token, revoke, profile, usage, API base); `default`
+    /// when it changes none of them.
+    pub fn credential_endpoints(&self, provider: ProviderId) -> String {
+        use sha2::{Digest, Sha256};
+        let Some(o) = self.by_provider.get(&provider) else {
+            return "default".to_owned();
+        };
+        let fields = [
+            &o.token_url,
+            &o.revoke_url,
+            &o.userinfo_url,
+            &o.usage_url,
+            &o.api_base,
+        ];
+        if fields.iter().all(|f| f.is_none()) {
+            return "default".to_owned();
+        }
+        let mut hash = Sha256::new();
+        for field in fields {
+            hash.update(field.as_deref().unwrap_or("-").as_bytes());
+            hash.update([0]);
+        }
+        hash.finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The provider's API base from this file, if it sets one.
     pub fn api_base(&self, provider: ProviderId) -> Option<&str> {
         self.by_provider.get(&provider)?.api_base.as_deref()

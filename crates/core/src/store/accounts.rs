@@ -210,6 +210,28 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The endpoints an account's credential came with (see migration 12); `None` for an
+    /// account kept before they were recorded.
+    pub fn credential_endpoints(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT credential_endpoints FROM accounts WHERE id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_credential_endpoints(&self, id: &str, endpoints: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE accounts SET credential_endpoints = ?2 WHERE id = ?1",
+            params![id, endpoints],
+        )?;
+        Ok(())
+    }
+
     /// Sets an account's status and its reason in words, as they are (no failure counted).
     pub fn set_status(&self, id: &str, status: AccountStatus, reason: &str) -> Result<()> {
         self.conn().execute(

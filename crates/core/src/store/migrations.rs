@@ -107,6 +107,10 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE accounts ADD COLUMN secret_fingerprint TEXT;
      CREATE INDEX accounts_by_fingerprint ON accounts (provider, secret_fingerprint);
      INSERT OR IGNORE INTO settings (key, value) VALUES ('fingerprint_salt', lower(hex(randomblob(32))));",
+    // 12: which endpoints an account's credential was given to Switchboard with (a
+    // fingerprint of the provider's SWITCHBOARD_ENDPOINTS overrides, `default` for none),
+    // so a stored token or key is never sent where an override set later points.
+    "ALTER TABLE accounts ADD COLUMN credential_endpoints TEXT;",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
