@@ -189,7 +189,7 @@ pub async fn answer_link(
         return Ok(None);
     }
     off_main(board, move |b| {
-        switchboard_core::deep_link::carry_out(b, &link)
+        switchboard_core::deep_link::carry_out_asked(b, &link).map(Some)
     })
     .await
 }

@@ -5,12 +5,11 @@
 //! for a click, unless the user allowed links to switch without asking. A malformed link is
 //! shown and changes nothing.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::{Emitter, Manager};
 
-use switchboard_core::deep_link::{self, DeepLink, LinkRequest};
+use switchboard_core::deep_link::{self, Asked, DeepLink, LinkRequest, PendingAsks};
 use switchboard_core::error::{Error, Result};
 use switchboard_core::Switchboard;
 
@@ -22,7 +21,7 @@ pub const LINK_EVENT: &str = "switchboard:link";
 #[derive(Default)]
 pub struct Links {
     pending: Mutex<Option<LinkRequest>>,
-    asked: Mutex<HashMap<String, DeepLink>>,
+    asked: PendingAsks,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -35,18 +34,10 @@ impl Links {
         lock(&self.pending).take()
     }
 
-    /// Keeps `link` until the user answers; returns the id the answer comes back with.
-    fn ask(&self, link: DeepLink) -> Result<String> {
-        let id = switchboard_core::signin::pkce::random_token(12)?;
-        lock(&self.asked).insert(id.clone(), link);
-        Ok(id)
-    }
-
-    /// The link an answer is for (each is answered once).
-    pub fn answer(&self, id: &str) -> Result<DeepLink> {
-        lock(&self.asked)
-            .remove(id)
-            .ok_or_else(|| Error::not_found("link waiting for an answer (it was answered already)"))
+    /// What an answer is for: the account the question named (each is answered once,
+    /// within two minutes).
+    pub fn answer(&self, id: &str) -> Result<Asked> {
+        self.asked.take(id)
     }
 }
 
@@ -91,8 +82,10 @@ fn request_for(app: &tauri::AppHandle, link: &str) -> Option<LinkRequest> {
             Err(err) => failed(err),
         };
     }
-    let asked = deep_link::question(&board, &action)
-        .and_then(|question| Ok((app.state::<Links>().ask(action)?, question)));
+    let asked = deep_link::ask(&board, &action).and_then(|asked| {
+        let question = asked.question.clone();
+        Ok((app.state::<Links>().asked.put(asked)?, question))
+    });
     match asked {
         Ok((id, question)) => Some(LinkRequest::Confirm { id, question }),
         Err(err) => failed(err),

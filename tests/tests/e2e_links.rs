@@ -51,6 +51,11 @@ async fn a_link_that_would_switch_asks_in_the_window_and_switches_only_on_a_clic
     // The same link, accepted: the window and the CLI file follow.
     open_link("switchboard://use/codex/Side");
     app.element("[data-testid=link-question]").await;
+    // Switch can be clicked once the question has been shown for a moment.
+    app.eventually("[data-testid=link-accept]", |e| async move {
+        e.is_enabled().await.unwrap_or(false)
+    })
+    .await;
     app.click("[data-testid=link-accept]").await;
     app.eventually(check, |e| attr_is(e, "aria-pressed", "true"))
         .await;

@@ -294,3 +294,73 @@ fn a_failing_usage_endpoint_keeps_the_last_good_figures_with_their_age() {
     assert_eq!(windows(account)[0].1, 90.0);
     assert!(account["error"].is_null());
 }
+
+/// The security review of 2026-12-07, L6: a link's question names one account, and that
+/// account is what the click switches to, whatever changed in between (a reading, a rename,
+/// the pool); an account removed meanwhile is an error, never another account. Each
+/// question is answered once, and only a few wait at a time.
+#[test]
+fn a_link_switches_to_the_account_its_question_named() {
+    use switchboard_core::deep_link::{self, DeepLink, PendingAsks};
+    let (env, fake) = world();
+    for email in ["ca@example.com", "cb@example.com", "cc@example.com"] {
+        login(&env, &fake, "claude", email);
+        pool(&env, "claude", email);
+    }
+    fake.set_usage("ca@example.com", 20.0, 20.0);
+    fake.set_usage("cb@example.com", 10.0, 10.0);
+    fake.set_usage("cc@example.com", 60.0, 60.0);
+    usage_now(&env, Some("claude"));
+    let board = env.board();
+    let next = DeepLink::Next {
+        provider: ProviderId::Claude,
+    };
+    let asked = deep_link::ask(&board, &next).expect("ask");
+    assert!(
+        asked.question.contains("cb@example.com"),
+        "{}",
+        asked.question
+    );
+    let pending = PendingAsks::default();
+    let id = pending.put(asked).expect("put");
+
+    // Between question and click: cb leaves the pool and is renamed, so "next" would now
+    // pick another account.
+    let cb = board
+        .find_account(ProviderId::Claude, "cb@example.com")
+        .expect("cb");
+    board.set_in_pool(&cb.id, false).expect("pool off");
+    board.rename_account(&cb.id, "Renamed").expect("rename");
+    assert_ne!(board.pool_next(ProviderId::Claude).expect("next").id, cb.id);
+    let answered = pending.take(&id).expect("answered once");
+    let switched = deep_link::carry_out_asked(&board, &answered).expect("switched");
+    assert_eq!(switched.active_account_id.as_deref(), Some(cb.id.as_str()));
+    assert_eq!(active_label(&env, ProviderId::Claude), "Renamed");
+    assert!(pending.take(&id).is_err(), "a second answer is refused");
+
+    // An account removed between question and click: an error, and nothing switches.
+    let asked = deep_link::ask(
+        &board,
+        &DeepLink::Use {
+            provider: ProviderId::Claude,
+            account: "cc@example.com".into(),
+        },
+    )
+    .expect("ask");
+    board.remove_account(&asked.account_id).expect("remove");
+    let err = deep_link::carry_out_asked(&board, &asked).expect_err("gone");
+    assert!(err.to_string().contains("removed meanwhile"), "{err}");
+    assert_eq!(active_label(&env, ProviderId::Claude), "Renamed");
+
+    // A page opening links in a loop: only the newest few questions wait.
+    let ids: Vec<String> = (0..12)
+        .map(|_| {
+            pending
+                .put(deep_link::ask(&board, &next).expect("ask"))
+                .expect("put")
+        })
+        .collect();
+    assert_eq!(pending.len(), 8);
+    assert!(pending.take(&ids[0]).is_err(), "the oldest went");
+    assert!(pending.take(&ids[11]).is_ok());
+}

@@ -26,7 +26,7 @@ pub fn run(link: &str) -> ExitCode {
             };
         }
         // Checked before asking: a link to an account that does not exist asks nothing.
-        deep_link::question(&board, &parsed)?;
+        deep_link::ask(&board, &parsed)?;
         hand_to_app(link).map_err(|err| {
             Error::NotAllowed(format!(
                 "{err} This link would change which account a CLI uses, and Switchboard asks first in its window. (To let links switch without asking, turn that on in the window's Settings.)"

@@ -47,27 +47,139 @@ impl DeepLink {
     }
 }
 
-/// What a state-changing link will do, as a question for the user ("Switch Codex to
-/// “Side”?"). A link naming an account that does not exist is an error, and asks nothing.
-pub fn question(board: &crate::Switchboard, link: &DeepLink) -> Result<String> {
+/// A state-changing link as the user was asked about it: the one account it makes active,
+/// resolved when the question was put, so what the user approves is what switches (a
+/// rename, a usage reading or an auto-switch between question and click changes nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub provider: ProviderId,
+    pub account_id: String,
+    /// "Next in pool": the rotation goes on from the account.
+    pub via_pool: bool,
+    /// What the user is asked ("A link asks to switch Codex to “Side”.").
+    pub question: String,
+}
+
+/// What a state-changing link will do, resolved to one account and put as a question. A
+/// link naming an account that does not exist is an error, and asks nothing.
+pub fn ask(board: &crate::Switchboard, link: &DeepLink) -> Result<Asked> {
     match link {
         DeepLink::Use { provider, account } => {
             let account = board.find_account(*provider, account)?;
-            Ok(format!(
-                "A link asks to switch {} to \u{201c}{}\u{201d}.",
-                provider.display_name(),
-                account.label
-            ))
+            Ok(Asked {
+                provider: *provider,
+                question: format!(
+                    "A link asks to switch {} to \u{201c}{}\u{201d}.",
+                    provider.display_name(),
+                    account.label
+                ),
+                account_id: account.id,
+                via_pool: false,
+            })
         }
         DeepLink::Next { provider } => {
             let next = board.pool_next(*provider)?;
-            Ok(format!(
-                "A link asks to switch {} to the next account of its pool, \u{201c}{}\u{201d}.",
-                provider.display_name(),
-                next.label
-            ))
+            Ok(Asked {
+                provider: *provider,
+                question: format!(
+                    "A link asks to switch {} to the next account of its pool, \u{201c}{}\u{201d}.",
+                    provider.display_name(),
+                    next.label
+                ),
+                account_id: next.id,
+                via_pool: true,
+            })
         }
-        DeepLink::Open | DeepLink::Connect { .. } => Ok(String::new()),
+        DeepLink::Open | DeepLink::Connect { .. } => Err(Error::InvalidInput(
+            "This link changes nothing, so there is nothing to ask.".into(),
+        )),
+    }
+}
+
+/// Carries out what the user approved: exactly the account the question named, or an
+/// error if it is gone or cannot be used now; never another account.
+pub fn carry_out_asked(
+    board: &crate::Switchboard,
+    asked: &Asked,
+) -> Result<crate::facade::Switched> {
+    let account = board.account(&asked.account_id).map_err(|err| match err {
+        Error::NotFound { .. } => Error::NotAllowed(
+            "The account the link asked about was removed meanwhile; nothing was switched.".into(),
+        ),
+        other => other,
+    })?;
+    if account.provider != asked.provider {
+        return Err(Error::NotAllowed(
+            "The link's account is not the one asked about; nothing was switched.".into(),
+        ));
+    }
+    if account.status.waits_for_user() {
+        return Err(Error::NotAllowed(format!(
+            "\u{201c}{}\u{201d} needs attention since the link asked ({}); nothing was switched.",
+            account.label, account.status_reason
+        )));
+    }
+    if asked.via_pool {
+        board.move_pool_to(asked.provider, &asked.account_id)
+    } else {
+        board.set_active(asked.provider, Some(&asked.account_id))
+    }
+}
+
+/// How long a question waits for its answer.
+pub const ASK_EXPIRES: std::time::Duration = std::time::Duration::from_secs(120);
+/// How many questions wait at once (a page opening links in a loop fills no memory).
+const MAX_ASKED: usize = 8;
+
+/// The questions links put that wait for the user's answer, each answered once, within
+/// [`ASK_EXPIRES`]; the oldest goes when more than a few wait.
+#[derive(Default)]
+pub struct PendingAsks {
+    asked: std::sync::Mutex<Vec<(String, std::time::Instant, Asked)>>,
+}
+
+impl PendingAsks {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, std::time::Instant, Asked)>> {
+        self.asked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps `asked` until it is answered; returns the id the answer comes back with.
+    pub fn put(&self, asked: Asked) -> Result<String> {
+        let id = crate::signin::pkce::random_token(12)?;
+        let mut pending = self.lock();
+        pending.retain(|(_, at, _)| at.elapsed() < ASK_EXPIRES);
+        if pending.len() >= MAX_ASKED {
+            pending.remove(0);
+        }
+        pending.push((id.clone(), std::time::Instant::now(), asked));
+        Ok(id)
+    }
+
+    /// The question an answer is for (each is answered once, within [`ASK_EXPIRES`]).
+    pub fn take(&self, id: &str) -> Result<Asked> {
+        let mut pending = self.lock();
+        let at = pending
+            .iter()
+            .position(|(asked_id, _, _)| crate::signin::pkce::same_secret(asked_id, id))
+            .ok_or_else(|| {
+                Error::not_found("link waiting for an answer (it was answered already)")
+            })?;
+        let (_, asked_at, asked) = pending.remove(at);
+        if asked_at.elapsed() >= ASK_EXPIRES {
+            return Err(Error::NotAllowed(
+                "The link's question waited too long and expired; nothing was switched. Open the link again.".into(),
+            ));
+        }
+        Ok(asked)
+    }
+
+    /// How many questions wait.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -137,10 +137,16 @@ impl Switchboard {
         let choice = self.pool_choice(provider, false, None)?;
         let skipped = choice.skipped.clone();
         let next_id = choice.ready_or_err(provider)?.id;
-        let mut switched = self.set_active(provider, Some(&next_id))?;
-        self.store
-            .transaction(|tx| tx.set_pool_cursor(provider, &next_id))?;
+        let mut switched = self.move_pool_to(provider, &next_id)?;
         switched.skipped = skipped;
+        Ok(switched)
+    }
+
+    /// Makes `account_id` active as "next in pool" does: the rotation goes on from it.
+    pub fn move_pool_to(&self, provider: ProviderId, account_id: &str) -> Result<Switched> {
+        let switched = self.set_active(provider, Some(account_id))?;
+        self.store
+            .transaction(|tx| tx.set_pool_cursor(provider, account_id))?;
         Ok(switched)
     }
 
