@@ -549,16 +549,17 @@ pub(crate) fn print_switch(switched: &switchboard_core::facade::Switched) -> Res
 /// Reads a secret from piped stdin, or from a hidden prompt on a terminal.
 fn read_secret(what: &str) -> Result<Sensitive<String>> {
     let stdin = std::io::stdin();
-    let raw = if stdin.is_terminal() {
+    // The typed text is wiped when it drops; only its trimmed copy lives on, as a secret.
+    let raw = zeroize::Zeroizing::new(if stdin.is_terminal() {
         rpassword::prompt_password(format!("{what} (hidden): "))
             .map_err(|e| Error::io("reading the secret", e))?
     } else {
-        let mut raw = String::new();
+        let mut raw = String::with_capacity(4096);
         stdin
             .lock()
             .read_to_string(&mut raw)
             .map_err(|e| Error::io("reading the secret from stdin", e))?;
         raw
-    };
+    });
     Ok(Sensitive::new(raw.trim().to_owned()))
 }

@@ -43,7 +43,7 @@ pub fn lock_paths(provider: ProviderId, paths: &CliPaths) -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = source
         .files(paths, None)
         .into_iter()
-        .map(|d| d.path)
+        .map(|d| d.path.clone())
         .collect();
     all.extend(source.login_files(paths));
     all.sort();

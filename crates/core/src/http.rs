@@ -17,6 +17,37 @@ pub enum Body {
     Form(Vec<(&'static str, String)>),
 }
 
+/// A body carries refresh tokens, codes and keys: wiped once it is sent (the copy handed to
+/// the HTTP stack is its own).
+impl Drop for Body {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Body::Json(value) => crate::secret::wipe_json(value),
+            Body::Form(fields) => fields.iter_mut().for_each(|(_, value)| value.zeroize()),
+        }
+    }
+}
+
+impl Reply {
+    /// The answer's JSON, still wiped when it drops.
+    pub fn into_json(mut self) -> crate::secret::SecretJson {
+        crate::secret::SecretJson::new(std::mem::take(&mut self.json))
+    }
+
+    /// The JSON of an answer that holds no secret (a profile, a usage reading).
+    pub fn into_public_json(mut self) -> Value {
+        std::mem::take(&mut self.json)
+    }
+}
+
+/// An answer holds tokens: its JSON is wiped when it drops.
+impl Drop for Reply {
+    fn drop(&mut self) {
+        crate::secret::wipe_json(&mut self.json);
+    }
+}
+
 /// A provider's answer: the status and the JSON body, if it was JSON. Holds tokens, so it
 /// has no `Debug`.
 pub struct Reply {
@@ -111,14 +142,15 @@ impl Http {
     pub fn post(&self, url: &str, body: Body, context: &str) -> Result<Reply> {
         let target = checked_url(url)?;
         let request = self.client_for(&target).post(target.as_str());
-        let request = match body {
+        let request = match &body {
             Body::Json(value) => request
                 .header("Content-Type", "application/json")
                 .body(value.to_string()),
             Body::Form(fields) => request
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(form(&fields)),
+                .body(form(fields)),
         };
+        drop(body);
         self.send(request, &[], &target, context)
     }
 
@@ -230,7 +262,7 @@ impl Http {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse().ok());
-            let bytes = read_limited(response, &host, context).await?;
+            let bytes = zeroize::Zeroizing::new(read_limited(response, &host, context).await?);
             let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             Ok(Reply {
                 status,

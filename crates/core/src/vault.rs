@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::account::KeyCredential;
 use crate::error::{Error, Result};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::secret_store::{Keyring, SecretStore, StoreError};
 
 /// What the keychain holds for one account.
@@ -45,10 +45,10 @@ impl AccountSecret {
     }
 
     /// A sign-in account's tokens as JSON, for writing them into the CLI's files; `None` for
-    /// keys. The value is a secret: write it to the CLI file and drop it.
-    pub fn oauth_tokens(&self) -> Option<Value> {
+    /// keys. Its strings are wiped when it drops.
+    pub fn oauth_tokens(&self) -> Option<SecretJson> {
         match self {
-            AccountSecret::OAuthTokens(text) => serde_json::from_str(text.expose()).ok(),
+            AccountSecret::OAuthTokens(text) => SecretJson::parse(text.expose()),
             _ => None,
         }
     }
@@ -82,7 +82,7 @@ impl AccountSecret {
     }
 
     fn encode(&self) -> Sensitive<String> {
-        let value = match self {
+        let value = SecretJson::new(match self {
             AccountSecret::ApiKey(key) => json!({"v": 1, "type": "api_key", "key": key.expose()}),
             AccountSecret::BedrockAccessKeys {
                 access_key_id,
@@ -97,8 +97,8 @@ impl AccountSecret {
             AccountSecret::OAuthTokens(tokens) => {
                 json!({"v": 1, "type": "oauth_tokens", "tokens": tokens.expose()})
             }
-        };
-        Sensitive::new(value.to_string())
+        });
+        value.to_text()
     }
 
     fn decode(raw: &Sensitive<String>) -> Result<Self> {
@@ -106,7 +106,7 @@ impl AccountSecret {
             context: "reading an account secret".into(),
             message: "the keychain entry is not in Switchboard's format".into(),
         };
-        let value: Value = serde_json::from_str(raw.expose()).map_err(|_| malformed())?;
+        let value = SecretJson::parse(raw.expose()).ok_or_else(malformed)?;
         let field = |name: &str| {
             value
                 .get(name)
@@ -169,8 +169,10 @@ impl Vault {
     /// Keeps the original of a CLI file. Originals can hold the user's own tokens, so they
     /// are backed up in the keychain, never in a plain file.
     pub fn store_backup(&self, path: &std::path::Path, contents: &str) -> Result<()> {
-        let payload = json!({"v": 1, "type": "file_backup", "path": path.to_string_lossy(), "contents": contents});
-        let payload = Sensitive::new(payload.to_string());
+        let payload = SecretJson::new(
+            json!({"v": 1, "type": "file_backup", "path": path.to_string_lossy(), "contents": contents}),
+        )
+        .to_text();
         self.store
             .set(&backup_entry_name(path), payload.expose())
             .map_err(|e| map_store("backing up a CLI file", e))
@@ -191,7 +193,7 @@ impl Vault {
                 },
                 other => map_store("reading a CLI file backup", other),
             })?;
-        let value: Value = serde_json::from_str(raw.expose()).map_err(|_| Error::Keychain {
+        let value = SecretJson::parse(raw.expose()).ok_or_else(|| Error::Keychain {
             context: "reading a CLI file backup".into(),
             message: "the keychain entry is not in Switchboard's format".into(),
         })?;

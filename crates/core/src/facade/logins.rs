@@ -139,14 +139,14 @@ impl Switchboard {
             Err(Error::NotFound { .. }) => None,
             Err(err) => return Err(err),
         };
-        if stored.as_ref() == Some(&in_file) {
+        if stored.as_deref() == Some(&*in_file) {
             tracing::debug!(
                 provider = provider.as_str(),
                 "take-back: the keychain holds these tokens"
             );
             return Ok(TakeBack::Nothing);
         }
-        let fresher = fresher(provider, &in_file, stored.as_ref());
+        let fresher = fresher(provider, &in_file, stored.as_deref());
         if !fresher {
             let source = providers::get(provider);
             tracing::debug!(
@@ -198,7 +198,7 @@ impl Switchboard {
                             Err(Error::NotFound { .. }) => None,
                             Err(err) => return Err(err),
                         };
-                        if fresher(provider, &in_file, stored.as_ref()) {
+                        if fresher(provider, &in_file, stored.as_deref()) {
                             self.vault.store(&account.id, &found.secret)?;
                         }
                     }

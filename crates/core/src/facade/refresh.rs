@@ -13,6 +13,7 @@ use crate::files::lock_files;
 use crate::http::Http;
 use crate::lifecycle::{self, requests, Failure};
 use crate::providers;
+use crate::secret::SecretJson;
 use crate::store::EventKind;
 use crate::vault::AccountSecret;
 
@@ -143,16 +144,14 @@ impl Switchboard {
             Ok(response) => response,
             Err(failure) => return self.refresh_failed(account, &failure),
         };
-        let Some(tokens) = source.refreshed(&stored, &response) else {
+        let Some(tokens) = source.refreshed(&stored, &response).map(SecretJson::new) else {
             let failure = Failure::Provider("the answer held no access token".into());
             return self.refresh_failed(account, &failure);
         };
         // The keychain first: a refresh token the provider has just rotated exists nowhere
         // else, and the old one no longer works.
-        self.vault.store(
-            &account.id,
-            &AccountSecret::OAuthTokens(crate::secret::Sensitive::new(tokens.to_string())),
-        )?;
+        self.vault
+            .store(&account.id, &AccountSecret::OAuthTokens(tokens.to_text()))?;
         let dates = lifecycle::TokenDates::of(account.provider, &tokens);
         let expires_at = dates.expires_at;
         self.store.transaction(|tx| {

@@ -30,6 +30,24 @@ pub enum Document {
     DotEnv(Vec<String>),
 }
 
+/// A CLI file holds tokens and keys: its JSON strings and `.env` lines are wiped when it
+/// drops (a TOML document's are inside `toml_edit`, which cannot wipe them).
+impl Drop for Document {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Document::Json(map) => {
+                for (mut key, mut value) in std::mem::take(map) {
+                    key.zeroize();
+                    crate::secret::wipe_json(&mut value);
+                }
+            }
+            Document::DotEnv(lines) => lines.zeroize(),
+            Document::Toml(_) => {}
+        }
+    }
+}
+
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::InvalidInput(format!(
         "{what} is not valid ({detail}); Switchboard left it untouched. Fix or move the file, then try again."

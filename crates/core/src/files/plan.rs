@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::document::{Document, Format, KeyPath};
 use crate::error::{Error, Result};
+use crate::secret::{wipe_json, SecretJson};
 
 /// What one CLI file should hold for the active account: the owned keys and their values.
 /// An empty `entries` means "nothing of ours" (the provider has no active account). The
@@ -42,6 +43,38 @@ impl DesiredFile {
     pub fn set(mut self, key: KeyPath, value: Value) -> Self {
         self.entries.push((key, value));
         self
+    }
+
+    /// Sets `key` to secret JSON (a sign-in's tokens), wiped with this file when it drops.
+    pub fn set_secret(self, key: KeyPath, value: SecretJson) -> Self {
+        self.set(key, value.into_plain())
+    }
+
+    /// Sets each top-level field of `object` as an owned key of its own (for CLIs whose file
+    /// is the tokens object itself); nothing when it is not an object.
+    pub fn set_fields_of(mut self, object: SecretJson) -> Self {
+        if let Value::Object(fields) = object.into_plain() {
+            for (field, value) in fields {
+                self.entries.push((vec![field], value));
+            }
+        }
+        self
+    }
+}
+
+impl Drop for DesiredFile {
+    fn drop(&mut self) {
+        for (_, value) in &mut self.entries {
+            wipe_json(value);
+        }
+    }
+}
+
+impl Drop for PlannedWrite {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.current.zeroize();
+        self.next.zeroize();
     }
 }
 

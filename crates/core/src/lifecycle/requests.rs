@@ -2,6 +2,7 @@
 //! ([`crate::signin::oauth`]); Claude's token endpoint takes a JSON body, which `oauth2`
 //! cannot send (it speaks RFC 6749's form), so Claude keeps a thin adapter.
 
+use crate::secret::SecretJson;
 use oauth2::RefreshToken;
 use serde_json::{json, Value};
 
@@ -11,7 +12,11 @@ use crate::signin::client::{BodyEncoding, OAuthClient};
 use crate::signin::oauth::{client, Transport};
 
 /// Exchanges `refresh_token` for new tokens: the provider's raw token response.
-pub fn refresh(http: &Http, provider: &OAuthClient, refresh_token: &str) -> Result<Value, Failure> {
+pub fn refresh(
+    http: &Http,
+    provider: &OAuthClient,
+    refresh_token: &str,
+) -> Result<SecretJson, Failure> {
     const CONTEXT: &str = "refreshing the sign-in";
     if provider.token_body == BodyEncoding::Json {
         // Claude: JSON body, with the scopes Claude Code asks for (USAGE-AND-LIFECYCLE §2).
@@ -37,6 +42,7 @@ pub fn refresh(http: &Http, provider: &OAuthClient, refresh_token: &str) -> Resu
         .request(&|request| transport.call(request));
     match answer {
         Ok(tokens) => serde_json::to_value(&tokens)
+            .map(SecretJson::new)
             .map_err(|_| Failure::Provider("the answer could not be read".into())),
         Err(err) => Err(match transport.reply_to(err) {
             Ok(reply) => Failure::from_reply(&reply),
@@ -46,14 +52,14 @@ pub fn refresh(http: &Http, provider: &OAuthClient, refresh_token: &str) -> Resu
 }
 
 /// The tokens in a successful answer, or what its error means.
-fn tokens_in(reply: Reply) -> Result<Value, Failure> {
+fn tokens_in(reply: Reply) -> Result<SecretJson, Failure> {
     let has_access = reply
         .json
         .get("access_token")
         .and_then(Value::as_str)
         .is_some_and(|t| !t.is_empty());
     match (reply.ok(), has_access) {
-        (true, true) => Ok(reply.json),
+        (true, true) => Ok(reply.into_json()),
         (true, false) => Err(Failure::Provider("the answer held no access token".into())),
         (false, _) => Err(Failure::from_reply(&reply)),
     }

@@ -4,8 +4,6 @@
 //! known endpoints nor carried from one place to another. The guessed endpoints that were
 //! here are gone.
 
-use serde_json::Value;
-
 use super::common::{api_key, bearer_probe, file, key, key_provider, string};
 use super::{Active, Probe, Provider};
 use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
@@ -38,10 +36,8 @@ impl Provider for Bob {
         let mut credentials = file(paths.bob_dir().join("credentials.json"), Format::Json);
         if let Some(api_key) = active.and_then(api_key) {
             credentials = credentials.set(key(&["apiKey"]), string(api_key));
-        } else if let Some(Value::Object(tokens)) = active.and_then(|a| a.secret.oauth_tokens()) {
-            for (field, value) in tokens {
-                credentials = credentials.set(key(&[&field]), value);
-            }
+        } else if let Some(tokens) = active.and_then(|a| a.secret.oauth_tokens()) {
+            credentials = credentials.set_fields_of(tokens);
         }
         vec![credentials]
     }

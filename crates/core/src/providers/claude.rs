@@ -14,7 +14,7 @@ use crate::catalog::{
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::limits::{Limits, UsageFailure, UsageWindow};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::signin::client::{BodyEncoding, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
 
@@ -84,7 +84,7 @@ impl Provider for Claude {
                 }
                 AccountSecret::OAuthTokens(_) => {
                     if let Some(tokens) = active.secret.oauth_tokens() {
-                        credentials = credentials.set(key(&["claudeAiOauth"]), tokens);
+                        credentials = credentials.set_secret(key(&["claudeAiOauth"]), tokens);
                     }
                     if active.identity.as_object().is_some_and(|o| !o.is_empty()) {
                         identity = identity.set(key(&["oauthAccount"]), active.identity.clone());
@@ -124,9 +124,8 @@ impl Provider for Claude {
 
     /// A subscription login: tokens in `.credentials.json`, identity in `.claude.json`.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let tokens = read_json(&paths.claude_dir().join(".credentials.json"))?
-            .get("claudeAiOauth")?
-            .clone();
+        let file = read_json(&paths.claude_dir().join(".credentials.json"))?;
+        let tokens = file.get("claudeAiOauth")?;
         tokens
             .get("refreshToken")
             .and_then(Value::as_str)
@@ -146,7 +145,7 @@ impl Provider for Claude {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             identity,
-            secret: AccountSecret::OAuthTokens(Sensitive::new(tokens.to_string())),
+            secret: AccountSecret::OAuthTokens(SecretJson::text_of(tokens)),
         })
     }
 
@@ -252,12 +251,12 @@ impl Provider for Claude {
             .collect();
         let plan = text(profile, "/organization/organization_type")
             .map(|t| t.strip_prefix("claude_").unwrap_or(t).to_owned());
-        let mut oauth = serde_json::json!({
+        let mut oauth = SecretJson::new(serde_json::json!({
             "accessToken": access,
             "refreshToken": refresh,
             "expiresAt": expiry_ms(tokens, 8 * 3600),
             "scopes": scopes,
-        });
+        }));
         if let Some(plan) = &plan {
             oauth["subscriptionType"] = Value::from(plan.as_str());
         }
@@ -296,7 +295,7 @@ impl Provider for Claude {
             email,
             plan,
             identity: Value::Object(identity),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(oauth.to_string())),
+            secret: AccountSecret::OAuthTokens(oauth.to_text()),
         })
     }
 
@@ -344,13 +343,13 @@ impl Provider for Claude {
                 access_key_id,
                 secret_access_key,
             } => {
-                let credentials = json!({
+                let credentials = SecretJson::new(json!({
                     "Credentials": {
                         "AccessKeyId": access_key_id.expose(),
                         "SecretAccessKey": secret_access_key.expose(),
                     }
-                });
-                Some(Sensitive::new(credentials.to_string()))
+                }));
+                Some(credentials.to_text())
             }
             _ => None,
         }

@@ -15,7 +15,7 @@ use crate::catalog::{
 };
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::limits::{Limits, UsageFailure, UsageWindow};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::signin::client::{DeviceDialect, LoopbackHost, OAuthClient};
 use crate::vault::AccountSecret;
 
@@ -244,12 +244,12 @@ impl Provider for Codex {
                     .cloned()
             })
             .unwrap_or(Value::Null);
-        let tokens = json!({
+        let tokens = SecretJson::new(json!({
             "id_token": id_token,
             "access_token": field("access_token")?,
             "refresh_token": field("refresh_token")?,
             "account_id": account_id,
-        });
+        }));
         let now = crate::time::rfc3339(crate::time::now_ms());
         let auth = json!({ "OPENAI_API_KEY": null, "last_refresh": now });
         Some(chatgpt_login(&auth, &tokens))
@@ -321,11 +321,11 @@ fn chatgpt_login(auth: &Value, tokens: &Value) -> FoundLogin {
         .or_else(|| auth_claims.and_then(|a| a.get("chatgpt_account_id")))
         .cloned()
         .unwrap_or(Value::Null);
-    let secret = json!({
+    let secret = SecretJson::new(json!({
         "OPENAI_API_KEY": auth.get("OPENAI_API_KEY").cloned().unwrap_or(Value::Null),
         "tokens": tokens,
         "last_refresh": auth.get("last_refresh").cloned().unwrap_or(Value::Null),
-    });
+    }));
     FoundLogin {
         provider: ProviderId::Codex,
         kind: AccountKind::Oauth,
@@ -335,7 +335,7 @@ fn chatgpt_login(auth: &Value, tokens: &Value) -> FoundLogin {
             .and_then(Value::as_str)
             .map(str::to_owned),
         identity: json!({ "account_id": account_id }),
-        secret: AccountSecret::OAuthTokens(Sensitive::new(secret.to_string())),
+        secret: AccountSecret::OAuthTokens(secret.to_text()),
     }
 }
 

@@ -9,17 +9,18 @@ use super::{Active, Probe};
 use crate::account::EndpointPreset;
 use crate::catalog::{AccountKind, DefaultEndpoints, PresetOption, ProviderId, ProviderInfo};
 use crate::files::{DesiredFile, Format};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::vault::AccountSecret;
 
 pub use crate::files::key_path as key;
 
 /// A JSON file's content, or `None` when it is missing or unreadable. A file half-written by
 /// a CLI (Codex and Gemini write in place) fails to parse and is read again once.
-pub fn read_json(path: &Path) -> Option<Value> {
+/// The file holds tokens and keys: its text and its JSON are wiped when they drop.
+pub fn read_json(path: &Path) -> Option<SecretJson> {
     for attempt in 0..2 {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(value) = serde_json::from_str::<Value>(&text) {
+        if let Ok(text) = std::fs::read_to_string(path).map(zeroize::Zeroizing::new) {
+            if let Some(value) = SecretJson::parse(&text) {
                 return Some(value);
             }
         }

@@ -13,7 +13,7 @@ use crate::catalog::{AccountKind, ModelOption, PasteKind, ProviderId, ProviderIn
 use crate::files::{key_path, Document};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::limits::{Limits, UsageFailure, UsageWindow};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
 
@@ -67,10 +67,8 @@ impl Provider for Gemini {
                 if let Some(model) = &active.account.model {
                     settings = settings.set(key(&["model", "name"]), string(model));
                 }
-            } else if let Some(Value::Object(tokens)) = active.secret.oauth_tokens() {
-                for (field, value) in tokens {
-                    creds = creds.set(key(&[&field]), value);
-                }
+            } else if let Some(tokens) = active.secret.oauth_tokens().filter(|t| t.is_object()) {
+                creds = creds.set_fields_of(tokens);
                 if let Some(email) = &active.account.email {
                     accounts = accounts.set(key(&["active"]), string(email));
                 }
@@ -182,13 +180,13 @@ impl Provider for Gemini {
     /// A Google sign-in as `oauth_creds.json` holds it (google-auth-library's `Credentials`),
     /// the email from userinfo or the `id_token`.
     fn login_from_tokens(&self, tokens: &Value, profile: Option<&Value>) -> Option<FoundLogin> {
-        let mut creds = json!({
+        let mut creds = SecretJson::new(json!({
             "access_token": text(Some(tokens), "/access_token")?,
             "refresh_token": text(Some(tokens), "/refresh_token")?,
             "scope": text(Some(tokens), "/scope").unwrap_or_default(),
             "token_type": "Bearer",
             "expiry_date": expiry_ms(tokens, 3600),
-        });
+        }));
         if let Some(id_token) = text(Some(tokens), "/id_token") {
             creds["id_token"] = Value::from(id_token);
         }
@@ -277,7 +275,7 @@ fn google_login(creds: &Value, email: Option<String>) -> FoundLogin {
         email,
         plan: None,
         identity: json!({}),
-        secret: AccountSecret::OAuthTokens(Sensitive::new(creds.to_string())),
+        secret: AccountSecret::OAuthTokens(SecretJson::text_of(creds)),
     }
 }
 

@@ -12,7 +12,7 @@ use super::{Active, Fetch, FoundLogin, Probe, Provider, UsageCredential};
 use crate::catalog::{AccountKind, Effort, ModelOption, ProviderId, ProviderInfo, SignInMethod};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::limits::{Limits, UsageFailure, UsageWindow};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 use crate::signin::client::{DeviceDialect, OAuthClient};
 use crate::vault::AccountSecret;
 
@@ -70,7 +70,7 @@ impl Provider for Grok {
                 .and_then(|a| a.identity.get("session_key"))
                 .and_then(Value::as_str)
                 .unwrap_or(DEFAULT_SESSION_KEY);
-            sessions = sessions.set(key(&[session_key]), tokens);
+            sessions = sessions.set_secret(key(&[session_key]), tokens);
         }
         if let Some(active) = active {
             if let Some(api_key) = api_key(active) {
@@ -101,7 +101,7 @@ impl Provider for Grok {
                 .map(str::to_owned),
             plan: None,
             identity: json!({ "session_key": session_key, "user_id": session.get("user_id") }),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(session.to_string())),
+            secret: AccountSecret::OAuthTokens(SecretJson::text_of(session)),
         })
     }
 
@@ -176,12 +176,12 @@ impl Provider for Grok {
         let email = text(claims.as_ref(), "/email").map(str::to_owned);
         let user_id = text(claims.as_ref(), "/sub").map(str::to_owned);
         let expires_at = crate::time::rfc3339(expiry_ms(tokens, 3600));
-        let mut session = json!({
+        let mut session = SecretJson::new(json!({
             "key": text(Some(tokens), "/access_token")?,
             "auth_mode": "oidc",
             "refresh_token": text(Some(tokens), "/refresh_token")?,
             "expires_at": expires_at,
-        });
+        }));
         if let Some(email) = &email {
             session["email"] = Value::from(email.as_str());
         }
@@ -197,7 +197,7 @@ impl Provider for Grok {
             email,
             plan: None,
             identity: json!({ "session_key": DEFAULT_SESSION_KEY, "user_id": user_id }),
-            secret: AccountSecret::OAuthTokens(Sensitive::new(session.to_string())),
+            secret: AccountSecret::OAuthTokens(session.to_text()),
         })
     }
 

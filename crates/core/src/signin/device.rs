@@ -15,7 +15,7 @@ use super::client::{DeviceDialect, OAuthClient};
 use super::protocol::{exchange_code, token_error, tokens_from};
 use crate::error::{Error, Result};
 use crate::http::{Body, Http};
-use crate::secret::Sensitive;
+use crate::secret::{SecretJson, Sensitive};
 
 /// A device code being approved.
 pub struct DeviceGrant {
@@ -49,7 +49,7 @@ pub enum Poll {
     Pending,
     /// Poll less often (RFC 8628 `slow_down`: five seconds more).
     SlowDown,
-    Approved(Value),
+    Approved(SecretJson),
 }
 
 const OPENAI_DEVICE_LIFETIME: Duration = Duration::from_secs(15 * 60);

@@ -38,7 +38,7 @@ pub struct Request {
 pub struct Finished {
     pub provider: ProviderId,
     pub label: Option<String>,
-    pub tokens: Value,
+    pub tokens: crate::secret::SecretJson,
     pub profile: Option<Value>,
 }
 
@@ -288,7 +288,7 @@ fn profile(http: &Http, client: &OAuthClient, tokens: &Value) -> Option<Value> {
     let url = client.userinfo_url.as_deref()?;
     let access = tokens.get("access_token")?.as_str()?;
     match http.get_with_bearer(url, access, "reading the account profile") {
-        Ok(reply) if reply.ok() => Some(reply.json),
+        Ok(reply) if reply.ok() => Some(reply.into_public_json()),
         Ok(reply) => {
             tracing::warn!(status = reply.status, "profile endpoint refused");
             None

@@ -1,6 +1,7 @@
 //! The authorization-code half of OAuth as each provider speaks it: the authorize URL and
 //! the code exchange, with token-endpoint errors turned into errors a user can act on.
 
+use crate::secret::SecretJson;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -44,7 +45,7 @@ pub fn exchange_code(
     redirect_uri: &str,
     verifier: &str,
     state: &str,
-) -> Result<Value> {
+) -> Result<SecretJson> {
     const CONTEXT: &str = "exchanging the sign-in code";
     if client.token_body == BodyEncoding::Form {
         return exchange_code_form(http, client, code, redirect_uri, verifier);
@@ -67,7 +68,7 @@ fn exchange_code_form(
     code: &str,
     redirect_uri: &str,
     verifier: &str,
-) -> Result<Value> {
+) -> Result<SecretJson> {
     const CONTEXT: &str = "exchanging the sign-in code";
     let invalid = |message: String| Error::InvalidInput(message);
     let redirect = oauth2::RedirectUrl::new(redirect_uri.to_owned())
@@ -80,11 +81,13 @@ fn exchange_code_form(
         .set_redirect_uri(std::borrow::Cow::Owned(redirect))
         .request(&|request| transport.call(request));
     match answer {
-        Ok(tokens) => serde_json::to_value(&tokens).map_err(|_| Error::ProviderError {
-            provider: client.provider,
-            context: CONTEXT.into(),
-            detail: "the answer could not be read".into(),
-        }),
+        Ok(tokens) => serde_json::to_value(&tokens)
+            .map(SecretJson::new)
+            .map_err(|_| Error::ProviderError {
+                provider: client.provider,
+                context: CONTEXT.into(),
+                detail: "the answer could not be read".into(),
+            }),
         Err(err) => match transport.reply_to(err) {
             Ok(reply) => Err(token_error(client, &reply, CONTEXT)),
             Err(err) => Err(err),
@@ -93,7 +96,7 @@ fn exchange_code_form(
 }
 
 /// A token response's JSON, or the error it means.
-pub fn tokens_from(client: &OAuthClient, reply: Reply, context: &str) -> Result<Value> {
+pub fn tokens_from(client: &OAuthClient, reply: Reply, context: &str) -> Result<SecretJson> {
     if reply.ok() {
         let has_tokens = reply
             .json
@@ -107,7 +110,7 @@ pub fn tokens_from(client: &OAuthClient, reply: Reply, context: &str) -> Result<
                 detail: "the answer held no access token".into(),
             });
         }
-        return Ok(reply.json);
+        return Ok(reply.into_json());
     }
     Err(token_error(client, &reply, context))
 }

@@ -103,7 +103,7 @@ impl Fetch for HttpFetch {
             .map_err(|err| UsageFailure::Unavailable(err.to_string()))?;
         let host = check::host_of(request);
         match reply.status {
-            200..=299 if reply.json.is_object() => Ok(reply.json),
+            200..=299 if reply.json.is_object() => Ok(reply.into_public_json()),
             200..=299 => Err(UsageFailure::Garbled { host }),
             401 | 403 => Err(UsageFailure::Refused {
                 detail: reply.oauth_error().1,
