@@ -29,8 +29,11 @@ impl Switchboard {
                 )));
             }
         }
-        self.store
-            .transaction(|tx| tx.set_fallback(provider, &fallback))?;
+        self.store.transaction(|tx| {
+            tx.set_fallback(provider, &fallback)?;
+            // Logged, so a window in another process follows the new policy.
+            tx.log_event(EventKind::AccountUpdated, provider, None, "fallback policy")
+        })?;
         self.publish(EventKind::AccountUpdated, provider, None);
         Ok(fallback)
     }

@@ -167,7 +167,8 @@ impl Switchboard {
 
     /// Publishes the changes other Switchboard processes (the command line, a deep link
     /// handled elsewhere) committed since the last call, so this process's window and tray
-    /// follow them. Returns how many there were. Cheap when nothing changed.
+    /// follow them; never this process's own, which it published when it made them. Returns
+    /// how many there were. Cheap when nothing changed.
     pub fn follow_other_processes(&self) -> Result<usize> {
         let version = self.store.data_version()?;
         let last = {
@@ -177,12 +178,13 @@ impl Switchboard {
             }
             seen.1
         };
-        let events = self.store.read(|tx| tx.events_after(last))?;
+        // This process's own events were published when it made them.
+        let (events, newest) = self.store.read(|tx| tx.others_events_after(last))?;
         {
             let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            *seen = (version, events.last().map_or(last, |(id, _)| *id));
+            *seen = (version, newest);
         }
-        for (_, event) in &events {
+        for event in &events {
             self.publish(event.kind, event.provider, event.account_id.as_deref());
         }
         Ok(events.len())
@@ -380,5 +382,72 @@ impl Switchboard {
 
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
         self.store.read(|tx| tx.recent_events(limit))
+    }
+}
+
+#[cfg(test)]
+mod change_events {
+    use super::*;
+    use crate::account::Fallback;
+    use crate::secret_store::MemoryStore;
+
+    fn board(config: &Config, secrets: &Arc<MemoryStore>) -> Switchboard {
+        Switchboard::open_with_secrets(config.clone(), secrets.clone()).expect("open")
+    }
+
+    #[test]
+    fn a_process_follows_the_others_changes_and_never_replays_its_own() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let config = Config::new(
+            root.path().join("data"),
+            "change-events".into(),
+            root.path().join("home"),
+            "switchboard".into(),
+        );
+        let secrets = Arc::new(MemoryStore::default());
+        let (a, b) = (board(&config, &secrets), board(&config, &secrets));
+        let heard: Arc<Mutex<Vec<(EventKind, ProviderId)>>> = Arc::default();
+        let sink = heard.clone();
+        a.subscribe(move |c| {
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((c.kind, c.provider))
+        });
+        let heard = move || heard.lock().unwrap_or_else(|p| p.into_inner()).clone();
+
+        // This process changes a policy: published here once, when it is made.
+        a.set_fallback(ProviderId::Grok, Fallback::Pool)
+            .expect("fallback");
+        assert_eq!(heard(), [(EventKind::AccountUpdated, ProviderId::Grok)]);
+        // Another process changes its fallback policy and its auto-switch threshold: both
+        // reach this process, and this process's own change is not heard again.
+        b.set_fallback(ProviderId::Codex, Fallback::Pool)
+            .expect("fallback");
+        b.set_auto_switch(ProviderId::Gemini, Some(90.0))
+            .expect("auto-switch");
+        assert_eq!(a.follow_other_processes().expect("follow"), 2);
+        assert_eq!(
+            heard(),
+            [
+                (EventKind::AccountUpdated, ProviderId::Grok),
+                (EventKind::AccountUpdated, ProviderId::Codex),
+                (EventKind::AccountUpdated, ProviderId::Gemini),
+            ]
+        );
+        // Nothing new: nothing is published again.
+        a.set_auto_switch(ProviderId::Claude, None)
+            .expect("auto-switch");
+        b.set_fallback(ProviderId::Codex, Fallback::None)
+            .expect("fallback");
+        assert_eq!(a.follow_other_processes().expect("follow"), 1);
+        assert_eq!(a.follow_other_processes().expect("follow"), 0);
+        assert_eq!(heard().len(), 5, "{:?}", heard());
+        assert_eq!(
+            heard()[3..],
+            [
+                (EventKind::AccountUpdated, ProviderId::Claude),
+                (EventKind::AccountUpdated, ProviderId::Codex),
+            ]
+        );
     }
 }

@@ -241,8 +241,13 @@ impl Switchboard {
                         AccountStatus::RefreshFailed,
                         &reason,
                         Some(retry_at),
+                    )?;
+                    tx.log_event(
+                        EventKind::AccountUpdated,
+                        account.provider,
+                        Some(&account.id),
+                        "refresh failed; tried again later",
                     )
-                    .map(|_| ())
                 })?;
                 self.publish(
                     EventKind::AccountUpdated,

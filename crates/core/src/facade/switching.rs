@@ -268,10 +268,15 @@ impl Switchboard {
             .collect::<Result<Vec<_>>>()?;
         let providers = crate::cli_files::restore(&self.store, &self.vault, |tx, restored| {
             for provider in ProviderId::ALL {
+                let had_active = tx.active_account_id(provider)?.is_some();
                 tx.set_active_account_id(provider, None)?;
-            }
-            for provider in restored {
-                tx.log_event(EventKind::FilesRestored, *provider, None, "")?;
+                if restored.contains(&provider) {
+                    tx.log_event(EventKind::FilesRestored, provider, None, "")?;
+                } else if had_active {
+                    // No file to put back, but its active account is cleared: logged, so
+                    // other processes' windows and trays follow.
+                    tx.log_event(EventKind::ActiveChanged, provider, None, "files restored")?;
+                }
             }
             Ok(())
         })?;

@@ -198,8 +198,11 @@ impl Switchboard {
                 )));
             }
         }
-        self.store
-            .transaction(|tx| tx.set_auto_switch(provider, percent))?;
+        self.store.transaction(|tx| {
+            tx.set_auto_switch(provider, percent)?;
+            // Logged, so a window in another process follows the new threshold.
+            tx.log_event(EventKind::AccountUpdated, provider, None, "auto-switch")
+        })?;
         self.publish(EventKind::AccountUpdated, provider, None);
         Ok(percent)
     }

@@ -103,27 +103,35 @@ impl Tx<'_> {
         detail: &str,
     ) -> Result<()> {
         self.conn().execute(
-            "INSERT INTO events (at, kind, provider, account_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail],
+            "INSERT INTO events (at, kind, provider, account_id, detail, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail, self.origin()],
         )?;
         Ok(())
+    }
+
+    /// Events other openings of the database (other processes) logged after the one with id
+    /// `after`, oldest first, and the id of the newest event of all.
+    pub fn others_events_after(&self, after: i64) -> Result<(Vec<EventRecord>, i64)> {
+        let rows = self.select_events(
+            "SELECT id, at, kind, provider, account_id, detail, origin FROM events WHERE id > ?1 ORDER BY id",
+            after,
+        )?;
+        let last = rows.last().map_or(after, |(id, _, _)| *id);
+        let others = rows
+            .into_iter()
+            .filter(|(_, _, origin)| origin != self.origin())
+            .map(|(_, event, _)| event)
+            .collect();
+        Ok((others, last))
     }
 
     /// The newest `limit` events, newest first.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRecord>> {
         let rows = self.select_events(
-            "SELECT id, at, kind, provider, account_id, detail FROM events ORDER BY id DESC LIMIT ?1",
+            "SELECT id, at, kind, provider, account_id, detail, origin FROM events ORDER BY id DESC LIMIT ?1",
             i64::from(limit),
         )?;
-        Ok(rows.into_iter().map(|(_, event)| event).collect())
-    }
-
-    /// Events logged after the one with id `after`, oldest first, with their ids.
-    pub fn events_after(&self, after: i64) -> Result<Vec<(i64, EventRecord)>> {
-        self.select_events(
-            "SELECT id, at, kind, provider, account_id, detail FROM events WHERE id > ?1 ORDER BY id",
-            after,
-        )
+        Ok(rows.into_iter().map(|(_, event, _)| event).collect())
     }
 
     pub fn last_event_id(&self) -> Result<i64> {
@@ -134,7 +142,9 @@ impl Tx<'_> {
             })?)
     }
 
-    fn select_events(&self, sql: &str, param: i64) -> Result<Vec<(i64, EventRecord)>> {
+    /// Rows of `sql` (id, at, kind, provider, account_id, detail, origin) with their ids and
+    /// origins.
+    fn select_events(&self, sql: &str, param: i64) -> Result<Vec<(i64, EventRecord, String)>> {
         let mut stmt = self.conn().prepare(sql)?;
         let rows = stmt.query_map([param], |row| {
             Ok((
@@ -144,11 +154,12 @@ impl Tx<'_> {
                 row.get::<_, String>(3)?,
                 row.get(4)?,
                 row.get(5)?,
+                row.get::<_, String>(6)?,
             ))
         })?;
         let mut events = Vec::new();
         for row in rows {
-            let (id, at, kind, provider, account_id, detail) = row?;
+            let (id, at, kind, provider, account_id, detail, origin) = row?;
             events.push((
                 id,
                 EventRecord {
@@ -159,6 +170,7 @@ impl Tx<'_> {
                     account_id,
                     detail,
                 },
+                origin,
             ));
         }
         Ok(events)

@@ -111,6 +111,9 @@ const MIGRATIONS: &[&str] = &[
     // fingerprint of the provider's SWITCHBOARD_ENDPOINTS overrides, `default` for none),
     // so a stored token or key is never sent where an override set later points.
     "ALTER TABLE accounts ADD COLUMN credential_endpoints TEXT;",
+    // 13: which process logged an event, so a process follows the others' changes without
+    // replaying its own (empty for events logged before).
+    "ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT '';",
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

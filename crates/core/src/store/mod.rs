@@ -25,6 +25,20 @@ const BUSY_TIMEOUT_MS: u64 = 5_000;
 
 pub struct Store {
     conn: Mutex<Connection>,
+    /// This opening of the database, unique among processes and openings: the events it
+    /// logs carry it, so it can tell its own from the others'.
+    origin: String,
+}
+
+/// A name for one opening of the database: the process, a count, and the time.
+fn new_origin() -> String {
+    static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}.{count}.{nanos}", std::process::id())
 }
 
 impl Store {
@@ -58,6 +72,7 @@ impl Store {
         migrations::apply(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            origin: new_origin(),
         })
     }
 
@@ -73,7 +88,7 @@ impl Store {
     pub fn transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = f(&Tx(&tx))?;
+        let value = f(&Tx(&tx, &self.origin))?;
         tx.commit()?;
         Ok(value)
     }
@@ -81,7 +96,7 @@ impl Store {
     /// Runs a read-only `f`.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = self.lock();
-        f(&Tx(&conn))
+        f(&Tx(&conn, &self.origin))
     }
 
     /// Changes whenever another connection (another Switchboard process) commits.
@@ -99,11 +114,16 @@ impl Store {
 }
 
 /// A connection inside `Store::transaction` or `Store::read`; the queries hang off it.
-pub struct Tx<'a>(&'a Connection);
+pub struct Tx<'a>(&'a Connection, &'a str);
 
 impl Tx<'_> {
     fn conn(&self) -> &Connection {
         self.0
+    }
+
+    /// The opening of the database this runs in (see `Store::origin`).
+    fn origin(&self) -> &str {
+        self.1
     }
 }
 
