@@ -260,6 +260,28 @@ fn env_prints_export_lines_for_a_key_and_refuses_a_sign_in() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), key);
 
+    // On a terminal (a pty made by `script`, from util-linux) the key is not printed unless
+    // asked for: it would land on screen and in the scrollback.
+    let on_a_terminal = |args: &str| {
+        env.command("script")
+            .args([
+                "-qec",
+                &format!("{} env gemini {args}", switchboard_bin().display()),
+                "/dev/null",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script")
+    };
+    let output = on_a_terminal("");
+    let shown = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(!shown.contains(&key), "{shown}");
+    assert!(shown.contains("--show"), "{shown}");
+    let output = on_a_terminal("--show");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&key));
+
     sign_in(&env, &fake, ProviderId::Codex, "signed@example.com");
     let output = switchboard(&env, &["env", "codex"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));

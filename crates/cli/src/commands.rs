@@ -180,10 +180,14 @@ enum Command {
         /// The account's label, email, or id prefix (default: the active account).
         account: Option<String>,
     },
-    /// Print `export` lines for the provider's active key account (for `eval`).
+    /// Print `export` lines for the provider's active key account (for `eval`). On a
+    /// terminal it prints nothing unless `--show` is given, so a key never lands on screen.
     Env {
         #[arg(value_parser = provider_name())]
         provider: ProviderId,
+        /// Print the lines even though the output is a terminal.
+        #[arg(long)]
+        show: bool,
     },
     /// Run a command as one account, in a per-account config dir (`CLAUDE_CONFIG_DIR`,
     /// `CODEX_HOME`, `GEMINI_CLI_HOME`, `GROK_HOME`), leaving the global CLI files alone.
@@ -324,9 +328,16 @@ fn execute(command: Command) -> Result<()> {
             label,
             no_browser,
         } => login::run(provider, paste, device, label.as_deref(), no_browser),
-        Command::Env { provider } => {
-            let mut out = String::new();
-            for (name, value) in open()?.env_vars(provider)? {
+        Command::Env { provider, show } => {
+            let vars = open()?.env_vars(provider)?;
+            if !show && std::io::stdout().is_terminal() {
+                return Err(Error::InvalidInput(format!(
+                    "switchboard env prints the key itself, for `eval \"$(switchboard env {p})\"`; on a terminal it prints nothing, so the key never lands on screen or in the scrollback. Add --show to print it anyway.",
+                    p = provider.as_str()
+                )));
+            }
+            let mut out = zeroize::Zeroizing::new(String::new());
+            for (name, value) in vars {
                 out.push_str(&format!("export {name}={}\n", shell_quote(value.expose())));
             }
             let mut stdout = std::io::stdout().lock();
