@@ -65,6 +65,7 @@ impl Switchboard {
 
     /// Replaces an account's secret (key rotation) without ever showing the old one.
     pub fn replace_secret(&self, id: &str, credential: KeyCredential) -> Result<Saved> {
+        let _action = self.outbox.action();
         let mut account = self.account(id)?;
         if account.kind != credential.kind() {
             return Err(Error::InvalidInput(format!(
@@ -105,11 +106,6 @@ impl Switchboard {
             Ok(saved)
         })?;
         self.resync_if_active(&account)?;
-        self.publish(
-            EventKind::SecretReplaced,
-            account.provider,
-            Some(&account.id),
-        );
         Ok(Saved { account, warnings })
     }
 
@@ -189,6 +185,7 @@ impl Switchboard {
         kind: EventKind,
         change: impl FnOnce(&Tx<'_>, &mut Account) -> Result<()>,
     ) -> Result<Account> {
+        let _action = self.outbox.action();
         let account = self.store.transaction(|tx| {
             let mut account = tx.account(id)?;
             change(tx, &mut account)?;
@@ -197,7 +194,6 @@ impl Switchboard {
             Ok(saved)
         })?;
         self.resync_if_active(&account)?;
-        self.publish(kind, account.provider, Some(&account.id));
         Ok(account)
     }
 
@@ -217,13 +213,14 @@ impl Switchboard {
     /// revoked at the provider, where it has an endpoint (after the removal, so a removal
     /// that fails never leaves an account whose tokens are dead); what happened is returned.
     pub fn remove_account(&self, id: &str) -> Result<Revoked> {
+        let _action = self.outbox.action();
         let account = self.account(id)?;
         let active = self
             .store
             .read(|tx| tx.active_account_id(account.provider))?;
         let was_active = active.as_deref() == Some(id);
         if was_active {
-            self.set_active_quietly(account.provider, None)?;
+            self.write_active(account.provider, None)?;
         }
         // The newest tokens are the ones to revoke.
         self.reclaim_exec(&account)?;
@@ -252,11 +249,7 @@ impl Switchboard {
             }
             return Err(err);
         }
-        if was_active {
-            self.publish(EventKind::ActiveChanged, account.provider, None);
-        }
         self.remove_exec_dir(&account)?;
-        self.publish(EventKind::AccountRemoved, account.provider, Some(id));
         Ok(match (&secret, account.kind) {
             (Some(secret), AccountKind::Oauth) => self.revoke_sign_in(&account, secret),
             _ => Revoked::NotNeeded,
@@ -325,10 +318,6 @@ impl Switchboard {
                 );
             }
             return Err(err);
-        }
-        self.publish(EventKind::AccountAdded, provider, Some(&account.id));
-        if activate {
-            self.publish(EventKind::ActiveChanged, provider, Some(&account.id));
         }
         Ok(account)
     }

@@ -34,7 +34,6 @@ impl Switchboard {
             // Logged, so a window in another process follows the new policy.
             tx.log_event(EventKind::AccountUpdated, provider, None, "fallback policy")
         })?;
-        self.publish(EventKind::AccountUpdated, provider, None);
         Ok(fallback)
     }
 
@@ -51,14 +50,12 @@ impl Switchboard {
         let Some(target) = target else {
             return Ok(None);
         };
-        self.set_active_quietly(provider, Some(&target))?;
+        self.write_active(provider, Some(&target))?;
         let detail = format!("from {} to {}", failed.label, target.label);
         self.store.transaction(|tx| {
             tx.log_event(EventKind::FellBack, provider, Some(&target.id), &detail)
         })?;
         tracing::info!(provider = provider.as_str(), "fell back {detail}");
-        self.publish(EventKind::ActiveChanged, provider, Some(&target.id));
-        self.publish(EventKind::FellBack, provider, Some(&target.id));
         Ok(Some(target))
     }
 

@@ -126,7 +126,6 @@ impl Switchboard {
         let Some(account) = known else {
             self.store
                 .transaction(|tx| tx.log_event(EventKind::NewLoginFound, provider, None, ""))?;
-            self.publish(EventKind::NewLoginFound, provider, None);
             return Ok(TakeBack::NewLogin);
         };
         let (Some(in_file), AccountKind::Oauth) = (found.secret.oauth_tokens(), account.kind)
@@ -170,7 +169,6 @@ impl Switchboard {
                 &account.label,
             )
         })?;
-        self.publish(EventKind::TokensTakenBack, provider, Some(&account.id));
         Ok(TakeBack::Updated {
             account_id: account.id,
         })

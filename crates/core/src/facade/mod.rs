@@ -1,5 +1,6 @@
 //! The facade: one method per user action. The window, the tray and the command line all
-//! go through it, and it publishes a [`Change`] after every action so they never disagree.
+//! go through it, and every event an action commits is published as a [`Change`] (see
+//! `outbox`), so they never disagree.
 //! Accounts, switching and logins found in CLI files each have a module of their own.
 
 mod accounts;
@@ -7,13 +8,14 @@ mod endpoints;
 mod exec;
 mod fallback;
 mod logins;
+mod outbox;
 mod refresh;
 mod settings;
 mod sign_in;
 mod switching;
 mod usage;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -36,6 +38,7 @@ use crate::providers;
 use crate::signin::SignIns;
 use crate::store::{EventKind, EventRecord, Store};
 use crate::vault::{AccountSecret, Vault};
+use outbox::Outbox;
 
 /// Published after every change, to the window (as an event) and the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -74,8 +77,6 @@ pub struct FirstView {
     pub overview: Overview,
 }
 
-type Listener = Arc<dyn Fn(&Change) + Send + Sync>;
-
 /// How often a switch plans its files again when the CLI keeps rewriting them meanwhile.
 const MAX_SYNC_ATTEMPTS: usize = 3;
 
@@ -83,11 +84,10 @@ pub struct Switchboard {
     config: Config,
     store: Store,
     vault: Vault,
-    listeners: Mutex<Vec<Listener>>,
+    /// What the window and the tray hear: every event committed, once.
+    outbox: Arc<Outbox>,
     /// Sign-ins waiting for their answer.
     sign_ins: SignIns,
-    /// What this process has seen of the database: its data version and the last event id.
-    seen: Mutex<(i64, i64)>,
 }
 
 impl Switchboard {
@@ -119,13 +119,15 @@ impl Switchboard {
             );
         }
         let seen = (store.data_version()?, store.read(|tx| tx.last_event_id())?);
+        let outbox = Arc::new(Outbox::new(seen));
+        let committed = outbox.clone();
+        store.on_commit(move |events| committed.committed(events));
         Ok(Self {
             config,
             store,
             vault,
-            listeners: Mutex::new(Vec::new()),
+            outbox,
             sign_ins: SignIns::default(),
-            seen: Mutex::new(seen),
         })
     }
 
@@ -138,31 +140,10 @@ impl Switchboard {
         &self.config
     }
 
-    /// Calls `listener` after every change made through this facade.
+    /// Calls `listener` with every change: each event this process commits (after the
+    /// action that made it) and, through [`Self::follow_other_processes`], other processes'.
     pub fn subscribe(&self, listener: impl Fn(&Change) + Send + Sync + 'static) {
-        self.lock_listeners().push(Arc::new(listener));
-    }
-
-    fn lock_listeners(&self) -> std::sync::MutexGuard<'_, Vec<Listener>> {
-        self.listeners.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn publish(&self, kind: EventKind, provider: ProviderId, account_id: Option<&str>) {
-        let change = Change {
-            kind,
-            provider,
-            account_id: account_id.map(str::to_owned),
-        };
-        tracing::info!(
-            kind = kind.as_str(),
-            provider = provider.as_str(),
-            account = account_id,
-            "change"
-        );
-        let listeners = self.lock_listeners().clone();
-        for listener in listeners {
-            listener(&change);
-        }
+        self.outbox.subscribe(Arc::new(listener));
     }
 
     /// Publishes the changes other Switchboard processes (the command line, a deep link
@@ -170,24 +151,7 @@ impl Switchboard {
     /// follow them; never this process's own, which it published when it made them. Returns
     /// how many there were. Cheap when nothing changed.
     pub fn follow_other_processes(&self) -> Result<usize> {
-        let version = self.store.data_version()?;
-        let last = {
-            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            if seen.0 == version {
-                return Ok(0);
-            }
-            seen.1
-        };
-        // This process's own events were published when it made them.
-        let (events, newest) = self.store.read(|tx| tx.others_events_after(last))?;
-        {
-            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            *seen = (version, newest);
-        }
-        for event in &events {
-            self.publish(event.kind, event.provider, event.account_id.as_deref());
-        }
-        Ok(events.len())
+        self.outbox.follow(&self.store)
     }
 
     pub fn catalog(&self) -> Vec<ProviderInfo> {
@@ -390,6 +354,7 @@ mod change_events {
     use super::*;
     use crate::account::Fallback;
     use crate::secret_store::MemoryStore;
+    use std::sync::Mutex;
 
     fn board(config: &Config, secrets: &Arc<MemoryStore>) -> Switchboard {
         Switchboard::open_with_secrets(config.clone(), secrets.clone()).expect("open")
@@ -449,5 +414,131 @@ mod change_events {
                 (EventKind::AccountUpdated, ProviderId::Codex),
             ]
         );
+    }
+
+    fn temp_config(root: &std::path::Path) -> Config {
+        Config::new(
+            root.join("data"),
+            "change-events".into(),
+            root.join("home"),
+            "switchboard".into(),
+        )
+    }
+
+    fn listen(board: &Switchboard) -> impl Fn() -> Vec<Change> {
+        let heard: Arc<Mutex<Vec<Change>>> = Arc::default();
+        let sink = heard.clone();
+        board.subscribe(move |c| {
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(c.clone())
+        });
+        move || heard.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn key(provider: ProviderId, label: &str, key: &str) -> crate::account::NewKeyAccount {
+        crate::account::NewKeyAccount {
+            provider,
+            label: Some(label.into()),
+            description: None,
+            credential: crate::account::KeyCredential::ApiKey {
+                key: crate::secret::Sensitive::new(key.into()),
+            },
+            endpoint: None,
+            model: None,
+            effort: None,
+        }
+    }
+
+    #[test]
+    fn what_an_action_committed_is_published_once_when_the_action_ends() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let board = board(&temp_config(root.path()), &Arc::new(MemoryStore::default()));
+        let heard = listen(&board);
+        let log = |provider| {
+            board
+                .store
+                .transaction(|tx| tx.log_event(EventKind::AccountUpdated, provider, None, ""))
+        };
+        {
+            let _outer = board.outbox.action();
+            log(ProviderId::Grok).expect("log");
+            {
+                let _inner = board.outbox.action();
+                log(ProviderId::Codex).expect("log");
+            }
+            assert!(heard().is_empty(), "published mid-action: {:?}", heard());
+        }
+        let providers: Vec<_> = heard().iter().map(|c| c.provider).collect();
+        assert_eq!(providers, [ProviderId::Grok, ProviderId::Codex]);
+        // Outside an action, at the commit.
+        log(ProviderId::Gemini).expect("log");
+        assert_eq!(heard().len(), 3);
+        // Rolled back: never published.
+        let failed: Result<()> = board.store.transaction(|tx| {
+            tx.log_event(EventKind::AccountUpdated, ProviderId::Claude, None, "")?;
+            Err(Error::InvalidInput("no".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(heard().len(), 3, "{:?}", heard());
+        // A read cannot log.
+        let logged_in_read = board
+            .store
+            .read(|tx| tx.log_event(EventKind::AccountUpdated, ProviderId::Claude, None, ""));
+        assert!(logged_in_read.is_err());
+        assert_eq!(board.recent_events(10).expect("events").len(), 3);
+    }
+
+    #[test]
+    fn a_switch_publishes_what_it_logged_after_the_files_are_written() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let config = temp_config(root.path());
+        let board = Arc::new(board(&config, &Arc::new(MemoryStore::default())));
+        let auth = root.path().join("home/.codex/auth.json");
+        let files_when_heard: Arc<Mutex<Vec<(EventKind, String)>>> = Arc::default();
+        let sink = files_when_heard.clone();
+        let path = auth.clone();
+        board.subscribe(move |c| {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((c.kind, text));
+        });
+        let work = board
+            .add_key_account(key(ProviderId::Codex, "Work", "sk-work-0123456789abcdef"))
+            .expect("work")
+            .account;
+        board
+            .add_key_account(key(ProviderId::Codex, "Side", "sk-side-0123456789abcdef"))
+            .expect("side");
+        board
+            .set_active(ProviderId::Codex, Some(&work.id))
+            .expect("switch");
+        let heard = files_when_heard
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let kinds: Vec<_> = heard.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::AccountAdded,
+                EventKind::AccountAdded,
+                EventKind::ActiveChanged
+            ]
+        );
+        assert!(
+            heard[2].1.contains("sk-work-0123456789abcdef"),
+            "the switch was published before auth.json held the key"
+        );
+        // Everything published was logged, and the other way round.
+        let mut logged: Vec<_> = board
+            .recent_events(10)
+            .expect("events")
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        logged.reverse();
+        assert_eq!(logged, kinds);
     }
 }

@@ -81,6 +81,7 @@ impl Switchboard {
     }
 
     fn refresh_outcome(&self, account: &Account, force: bool) -> Result<RefreshOutcome> {
+        let _action = self.outbox.action();
         let source = providers::get(account.provider);
         if account.kind != AccountKind::Oauth {
             return Err(Error::NotAllowed(format!(
@@ -173,11 +174,6 @@ impl Switchboard {
                 self.write_files(account.provider, Some(&current), None, |_| Ok(()))?;
             }
         }
-        self.publish(
-            EventKind::TokensRefreshed,
-            account.provider,
-            Some(&account.id),
-        );
         Ok(RefreshOutcome::Refreshed { expires_at })
     }
 
@@ -226,7 +222,6 @@ impl Switchboard {
                         &notice,
                     )
                 })?;
-                self.publish(EventKind::SignInNeeded, account.provider, Some(&account.id));
                 Ok(RefreshOutcome::NeedsSignIn {
                     reason,
                     fell_back_to: fell_back_to.map(|a| a.label),
@@ -249,11 +244,6 @@ impl Switchboard {
                         "refresh failed; tried again later",
                     )
                 })?;
-                self.publish(
-                    EventKind::AccountUpdated,
-                    account.provider,
-                    Some(&account.id),
-                );
                 Ok(RefreshOutcome::Failed { reason, retry_at })
             }
         }
@@ -340,11 +330,6 @@ impl Switchboard {
                 &account.label,
             )
         })?;
-        self.publish(
-            EventKind::AccountUpdated,
-            account.provider,
-            Some(&account.id),
-        );
         Ok(())
     }
 

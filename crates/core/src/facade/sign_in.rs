@@ -119,6 +119,7 @@ impl Switchboard {
         label: Option<String>,
         activate: bool,
     ) -> Result<Account> {
+        let _action = self.outbox.action();
         account.email = login.email.clone().or(account.email.take());
         account.plan = login.plan.clone().or(account.plan.take());
         account.secret_hint = hint(providers::info(account.provider), &login.secret);
@@ -147,19 +148,7 @@ impl Switchboard {
             Ok(account)
         })?;
         if activate {
-            self.set_active_quietly(account.provider, Some(&account))?;
-        }
-        self.publish(
-            EventKind::SecretReplaced,
-            account.provider,
-            Some(&account.id),
-        );
-        if activate {
-            self.publish(
-                EventKind::ActiveChanged,
-                account.provider,
-                Some(&account.id),
-            );
+            self.write_active(account.provider, Some(&account))?;
         }
         Ok(account)
     }

@@ -88,6 +88,7 @@ impl Switchboard {
     /// Makes `account_id` its provider's active account (`None` clears it) and writes the
     /// CLI's files to match, in one transaction: if a file cannot be written, nothing changes.
     pub fn set_active(&self, provider: ProviderId, account_id: Option<&str>) -> Result<Switched> {
+        let _action = self.outbox.action();
         let account = match account_id {
             Some(id) => {
                 let account = self.account(id)?;
@@ -105,14 +106,13 @@ impl Switchboard {
         if let Some(account) = &account {
             self.refresh_if_due(account);
         }
-        let files = self.set_active_quietly(provider, account.as_ref())?;
-        self.publish(EventKind::ActiveChanged, provider, account_id);
+        let files = self.write_active(provider, account.as_ref())?;
         Ok(Switched::new(provider, account.as_ref(), &files))
     }
 
-    /// [`Self::set_active`] without telling the listeners (the caller does, once its whole
-    /// action is done). Returns the files that changed.
-    pub(super) fn set_active_quietly(
+    /// [`Self::set_active`] without its refresh: the step other actions (sign-in, removal,
+    /// fallback, auto-switch) take. Returns the files that changed.
+    pub(super) fn write_active(
         &self,
         provider: ProviderId,
         account: Option<&Account>,
@@ -144,6 +144,7 @@ impl Switchboard {
 
     /// Makes `account_id` active as "next in pool" does: the rotation goes on from it.
     pub fn move_pool_to(&self, provider: ProviderId, account_id: &str) -> Result<Switched> {
+        let _action = self.outbox.action();
         let switched = self.set_active(provider, Some(account_id))?;
         self.store
             .transaction(|tx| tx.set_pool_cursor(provider, account_id))?;
@@ -256,6 +257,7 @@ impl Switchboard {
     /// Puts every CLI file back as it was before Switchboard first wrote it, and clears
     /// every provider's active account (the files no longer reflect them).
     pub fn restore_cli_files(&self) -> Result<Vec<ProviderId>> {
+        let _action = self.outbox.action();
         // File locks first, then the database, in the same order as a switch.
         let paths = crate::cli_files::managed_paths(&self.store)?;
         let _locks = crate::files::lock_files(
@@ -280,9 +282,6 @@ impl Switchboard {
             }
             Ok(())
         })?;
-        for provider in ProviderId::ALL {
-            self.publish(EventKind::FilesRestored, provider, None);
-        }
         Ok(providers)
     }
 

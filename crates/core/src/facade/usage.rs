@@ -203,7 +203,6 @@ impl Switchboard {
             // Logged, so a window in another process follows the new threshold.
             tx.log_event(EventKind::AccountUpdated, provider, None, "auto-switch")
         })?;
-        self.publish(EventKind::AccountUpdated, provider, None);
         Ok(percent)
     }
 
@@ -239,6 +238,7 @@ impl Switchboard {
     }
 
     fn try_read_usage(&self, account: &Account, forced: bool) -> Result<()> {
+        let _action = self.outbox.action();
         let now = crate::time::now_ms();
         let state = self.store.read(|tx| tx.usage_state(&account.id))?;
         let fetched = state
@@ -282,7 +282,13 @@ impl Switchboard {
                 None
             }
         };
-        self.publish(EventKind::UsageRead, account.provider, Some(&account.id));
+        // A reading changes what the window shows, but it is not logged: other processes
+        // read it from the database when they next show usage.
+        self.outbox.publish_local(super::Change {
+            kind: EventKind::UsageRead,
+            provider: account.provider,
+            account_id: Some(account.id.clone()),
+        });
         if let Some(limits) = limits {
             self.auto_switch_if_over(account, &limits)?;
         }
@@ -319,14 +325,12 @@ impl Switchboard {
             );
             return Ok(());
         };
-        self.set_active_quietly(provider, Some(&target))?;
+        self.write_active(provider, Some(&target))?;
         let notice = auto_switch_notice(account, over, &target, now);
         self.store.transaction(|tx| {
             tx.log_event(EventKind::AutoSwitched, provider, Some(&target.id), &notice)
         })?;
         tracing::info!(provider = provider.as_str(), "{notice}");
-        self.publish(EventKind::ActiveChanged, provider, Some(&target.id));
-        self.publish(EventKind::AutoSwitched, provider, Some(&target.id));
         Ok(())
     }
 

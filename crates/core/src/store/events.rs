@@ -94,7 +94,19 @@ pub struct EventRecord {
     pub detail: String,
 }
 
+/// An event a transaction logged, as its commit hook hears of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedEvent {
+    /// Its row in the event log.
+    pub id: i64,
+    pub kind: EventKind,
+    pub provider: ProviderId,
+    pub account_id: Option<String>,
+}
+
 impl Tx<'_> {
+    /// Logs an event; once the transaction commits, it is published (see
+    /// `Store::on_commit`). Refused inside `Store::read`.
     pub fn log_event(
         &self,
         kind: EventKind,
@@ -102,10 +114,21 @@ impl Tx<'_> {
         account_id: Option<&str>,
         detail: &str,
     ) -> Result<()> {
+        if self.read_only.get() {
+            return Err(crate::error::Error::Storage(
+                "an event was logged outside a transaction".into(),
+            ));
+        }
         self.conn().execute(
             "INSERT INTO events (at, kind, provider, account_id, detail, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail, self.origin()],
         )?;
+        self.logged.borrow_mut().push(LoggedEvent {
+            id: self.conn().last_insert_rowid(),
+            kind,
+            provider,
+            account_id: account_id.map(str::to_owned),
+        });
         Ok(())
     }
 

@@ -8,13 +8,14 @@ mod migrations;
 mod settings;
 mod usage;
 
+use std::cell::RefCell;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rusqlite::{Connection, OpenFlags};
 
 pub use accounts::RefreshPlan;
-pub use events::{EventKind, EventRecord};
+pub use events::{EventKind, EventRecord, LoggedEvent};
 pub use files::ManagedFile;
 pub use usage::UsageState;
 
@@ -28,7 +29,12 @@ pub struct Store {
     /// This opening of the database, unique among processes and openings: the events it
     /// logs carry it, so it can tell its own from the others'.
     origin: String,
+    /// Called with the events a transaction logged, once it has committed (never for one
+    /// that rolled back), after the connection is released.
+    on_commit: OnceLock<CommitHook>,
 }
+
+type CommitHook = Box<dyn Fn(Vec<LoggedEvent>) + Send + Sync>;
 
 /// A name for one opening of the database: the process, a count, and the time.
 fn new_origin() -> String {
@@ -73,7 +79,14 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
             origin: new_origin(),
+            on_commit: OnceLock::new(),
         })
+    }
+
+    /// Sets what hears of the events each committed transaction logged (once per store; a
+    /// second hook is refused).
+    pub fn on_commit(&self, hook: impl Fn(Vec<LoggedEvent>) + Send + Sync + 'static) -> bool {
+        self.on_commit.set(Box::new(hook)).is_ok()
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -84,19 +97,33 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `f` in an immediate transaction: committed if it returns `Ok`, rolled back otherwise.
+    /// Runs `f` in an immediate transaction: committed if it returns `Ok`, rolled back
+    /// otherwise. The events it logged go to the commit hook once it has committed: the
+    /// only way an event is published is by having been committed.
     pub fn transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = f(&Tx(&tx, &self.origin))?;
-        tx.commit()?;
+        let (value, logged) = {
+            let mut conn = self.lock();
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let scope = Tx::new(&tx, &self.origin);
+            let value = f(&scope)?;
+            let logged = scope.logged.take();
+            tx.commit()?;
+            (value, logged)
+        };
+        if !logged.is_empty() {
+            if let Some(hook) = self.on_commit.get() {
+                hook(logged);
+            }
+        }
         Ok(value)
     }
 
-    /// Runs a read-only `f`.
+    /// Runs a read-only `f` (logging an event in it is a bug, refused).
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = self.lock();
-        f(&Tx(&conn, &self.origin))
+        let scope = Tx::new(&conn, &self.origin);
+        scope.read_only.set(true);
+        f(&scope)
     }
 
     /// Changes whenever another connection (another Switchboard process) commits.
@@ -105,25 +132,34 @@ impl Store {
             .lock()
             .pragma_query_value(None, "data_version", |row| row.get(0))?)
     }
-
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .lock()
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
-    }
 }
 
 /// A connection inside `Store::transaction` or `Store::read`; the queries hang off it.
-pub struct Tx<'a>(&'a Connection, &'a str);
+pub struct Tx<'a> {
+    conn: &'a Connection,
+    /// The opening of the database this runs in (see `Store::origin`).
+    origin: &'a str,
+    /// The events logged so far, handed to the commit hook if the transaction commits.
+    logged: RefCell<Vec<LoggedEvent>>,
+    read_only: std::cell::Cell<bool>,
+}
 
-impl Tx<'_> {
-    fn conn(&self) -> &Connection {
-        self.0
+impl<'a> Tx<'a> {
+    fn new(conn: &'a Connection, origin: &'a str) -> Self {
+        Self {
+            conn,
+            origin,
+            logged: RefCell::default(),
+            read_only: std::cell::Cell::new(false),
+        }
     }
 
-    /// The opening of the database this runs in (see `Store::origin`).
+    fn conn(&self) -> &Connection {
+        self.conn
+    }
+
     fn origin(&self) -> &str {
-        self.1
+        self.origin
     }
 }
 
