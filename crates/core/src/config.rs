@@ -8,8 +8,22 @@ use crate::files::CliPaths;
 use crate::signin::browser::OpenWith;
 use crate::signin::client::EndpointOverrides;
 
-/// Default keychain service name; tests always use their own.
-pub const DEFAULT_KEYRING_SERVICE: &str = "switchboard";
+/// The keychain service name when `SWITCHBOARD_KEYRING_SERVICE` names none; tests always
+/// use their own. A debug build (`cargo run`, `make run`) has its own, and its own data dir
+/// ([`APP_DIR_NAME`]), so a build under work never touches the accounts of the Switchboard
+/// a developer uses.
+pub const DEFAULT_KEYRING_SERVICE: &str = if cfg!(debug_assertions) {
+    "switchboard-dev"
+} else {
+    "switchboard"
+};
+
+/// The name of the data dir under the OS app-data dir (lowercased on Linux).
+pub const APP_DIR_NAME: &str = if cfg!(debug_assertions) {
+    "Switchboard-dev"
+} else {
+    "Switchboard"
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -30,12 +44,12 @@ pub struct Config {
 
 impl Config {
     /// Reads `SWITCHBOARD_DATA_DIR`, `SWITCHBOARD_KEYRING_SERVICE`, `SWITCHBOARD_ENDPOINTS`
-    /// and `SWITCHBOARD_OPEN_WITH`, falling back to the OS app-data dir, `switchboard`, the
-    /// real endpoints and the system browser.
+    /// and `SWITCHBOARD_OPEN_WITH`, falling back to [`APP_DIR_NAME`] in the OS app-data
+    /// dir, [`DEFAULT_KEYRING_SERVICE`], the real endpoints and the system browser.
     pub fn from_env() -> Result<Self> {
         let data_dir = match std::env::var_os("SWITCHBOARD_DATA_DIR") {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => directories::ProjectDirs::from("dev", "switchboard", "Switchboard")
+            _ => directories::ProjectDirs::from("dev", "switchboard", APP_DIR_NAME)
                 .map(|dirs| dirs.data_dir().to_path_buf())
                 .ok_or_else(|| Error::Io {
                     context: "finding the app-data directory".into(),

@@ -111,6 +111,15 @@ impl Switchboard {
         crate::files::create_private_dir(&config.data_dir)?;
         crate::files::make_private(&config.data_dir)?;
         let store = Store::open(&config.database_path())?;
+        if cfg!(debug_assertions)
+            && config.keyring_service == crate::config::DEFAULT_KEYRING_SERVICE
+        {
+            tracing::info!(
+                data_dir = %config.data_dir.display(),
+                "a development build: its own keychain entries ({}) and data dir, never the installed Switchboard's accounts",
+                config.keyring_service
+            );
+        }
         let overridden = config.endpoints.providers();
         if !overridden.is_empty() {
             tracing::warn!(
