@@ -3,9 +3,13 @@
 //! the reason, auto-switch moves the active sign-in past its threshold (and only when on),
 //! and a usage endpoint that fails keeps the last good figures with their age.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use switchboard_core::catalog::ProviderId;
 use switchboard_core::store::EventKind;
+use switchboard_core::time::ManualClock;
+use switchboard_core::Switchboard;
 use switchboard_tests::cli::{listed_account, login, run, text};
 use switchboard_tests::fake_provider::{Failure, FakeProvider, Route};
 use switchboard_tests::{add_key, TestEnv};
@@ -25,6 +29,27 @@ fn usage_now(env: &TestEnv, provider: Option<&str>) -> Vec<Value> {
     assert!(out.status.success(), "{}", text(&out));
     serde_json::from_slice::<Value>(&out.stdout)
         .expect("usage --json")
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+/// A clock past the few seconds every reading waits after the last one, so a test reads
+/// again at once instead of sleeping them.
+fn clock_past_the_gap() -> Arc<ManualClock> {
+    let clock = Arc::new(ManualClock::starting_now());
+    clock.advance(switchboard_core::usage::MIN_GAP_MS + 100);
+    clock
+}
+
+/// What `usage --refresh --json` prints, read in this process by `clock`'s time.
+fn usage_by(env: &TestEnv, clock: &Arc<ManualClock>, provider: ProviderId) -> Vec<Value> {
+    let board = Switchboard::open_with_clock(env.config.clone(), clock.clone()).expect("board");
+    let usage = board
+        .read_usage_now(Some(provider), None)
+        .expect("usage read");
+    serde_json::to_value(usage)
+        .expect("usage as JSON")
         .as_array()
         .expect("a list")
         .clone()
@@ -171,8 +196,7 @@ fn next_skips_an_account_at_its_limit_and_says_why() {
 
     // With every other account at its limit, next refuses and lists why.
     fake.set_usage("ca@example.com", 100.0, 20.0);
-    std::thread::sleep(std::time::Duration::from_millis(5_100));
-    usage_now(&env, Some("claude"));
+    usage_by(&env, &clock_past_the_gap(), ProviderId::Claude);
     let out = run(&env, &["next", "claude"]);
     let said = text(&out);
     assert_eq!(out.status.code(), Some(2), "{said}");
@@ -206,8 +230,7 @@ fn auto_switch_moves_the_active_sign_in_past_its_threshold_and_only_when_on() {
 
     // The fake pushes the active Claude account past 95%.
     fake.set_usage("ca@example.com", 96.0, 10.0);
-    std::thread::sleep(std::time::Duration::from_millis(5_100));
-    usage_now(&env, Some("claude"));
+    usage_by(&env, &clock_past_the_gap(), ProviderId::Claude);
     assert_eq!(active_label(&env, ProviderId::Claude), "cb@example.com");
     let board = env.board();
     let event = board
@@ -249,14 +272,14 @@ fn a_failing_usage_endpoint_keeps_the_last_good_figures_with_their_age() {
     let good = usage_now(&env, Some("claude"));
     let fetched = of(&good, "ca@example.com")["fetched_at"].clone();
     fake.set_usage("ca@example.com", 90.0, 90.0);
-    std::thread::sleep(std::time::Duration::from_millis(5_100));
+    let later = clock_past_the_gap();
     for (failure, said) in [
         (Failure::TooManyRequests, "HTTP 429"),
         (Failure::ServerError, "HTTP 500"),
         (Failure::Garbage, "not a usage report"),
     ] {
         fake.fail_next(Route::Usage, failure);
-        let usage = usage_now(&env, Some("claude"));
+        let usage = usage_by(&env, &later, ProviderId::Claude);
         let account = of(&usage, "ca@example.com");
         assert_eq!(
             windows(account),
@@ -289,7 +312,7 @@ fn a_failing_usage_endpoint_keeps_the_last_good_figures_with_their_age() {
     let out = run(&env, &["use", "claude", "ca@example.com"]);
     assert!(out.status.success(), "{}", text(&out));
     // And the next good reading replaces the figures and clears the error.
-    let usage = usage_now(&env, Some("claude"));
+    let usage = usage_by(&env, &later, ProviderId::Claude);
     let account = of(&usage, "ca@example.com");
     assert_eq!(windows(account)[0].1, 90.0);
     assert!(account["error"].is_null());

@@ -1,5 +1,6 @@
-//! Time helpers: Unix milliseconds, RFC 3339 text, and expiries computed from what a
-//! provider says, clamped so an absurd value can never overflow or panic.
+//! Time helpers: the clock (the system's, or one a test sets), Unix milliseconds, RFC 3339
+//! text, and expiries computed from what a provider says, clamped so an absurd value can
+//! never overflow or panic.
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -11,7 +12,48 @@ pub const MAX_LIFETIME_SECS: i64 = 30 * 24 * 3600;
 /// The longest lifetime a refresh token is believed to have (about 13 months).
 pub const MAX_REFRESH_LIFETIME_SECS: i64 = 400 * 24 * 3600;
 
-/// Now, in Unix milliseconds.
+/// Where the facade and the store read the time: the system clock in the app and the
+/// command line, a [`ManualClock`] in tests of waits (a usage reading's minimum gap, a
+/// refresh's backoff) that would otherwise sleep.
+pub trait Clock: Send + Sync {
+    /// Now, in Unix milliseconds.
+    fn now_ms(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        now_ms()
+    }
+}
+
+/// A clock that moves only when told to.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    /// A clock standing at the system's time now.
+    pub fn starting_now() -> Self {
+        Self(std::sync::atomic::AtomicI64::new(now_ms()))
+    }
+
+    /// Moves the clock `ms` forward.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Now by the system clock, in Unix milliseconds (where no [`Clock`] is at hand: the
+/// refresher's real-time waits, the CLI files' own dates).
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -145,7 +145,7 @@ impl Switchboard {
             );
             return Ok(TakeBack::Nothing);
         }
-        let fresher = fresher(provider, &in_file, stored.as_deref());
+        let fresher = fresher(provider, &in_file, stored.as_deref(), self.now());
         if !fresher {
             let source = providers::get(provider);
             tracing::debug!(
@@ -196,7 +196,7 @@ impl Switchboard {
                             Err(Error::NotFound { .. }) => None,
                             Err(err) => return Err(err),
                         };
-                        if fresher(provider, &in_file, stored.as_deref()) {
+                        if fresher(provider, &in_file, stored.as_deref(), self.now()) {
                             self.vault.store(&account.id, &found.secret)?;
                         }
                     }
@@ -335,9 +335,9 @@ fn fresher(
     provider: ProviderId,
     in_file: &serde_json::Value,
     stored: Option<&serde_json::Value>,
+    now: i64,
 ) -> bool {
     let source = providers::get(provider);
-    let now = crate::time::now_ms();
     let believable = |at: i64| {
         (now.saturating_sub(MAX_TOKEN_AGE_MS)..=now.saturating_add(source.freshness_horizon_ms()))
             .contains(&at)

@@ -4,6 +4,8 @@
 //! Accounts, switching and logins found in CLI files each have a module of their own.
 
 mod accounts;
+#[cfg(test)]
+mod behaviour;
 mod endpoints;
 mod exec;
 mod fallback;
@@ -37,6 +39,7 @@ use crate::files::lock_files;
 use crate::providers;
 use crate::signin::SignIns;
 use crate::store::{EventKind, EventRecord, Store};
+use crate::time::Clock;
 use crate::vault::{AccountSecret, Vault};
 use outbox::Outbox;
 
@@ -88,14 +91,21 @@ pub struct Switchboard {
     outbox: Arc<Outbox>,
     /// Sign-ins waiting for their answer.
     sign_ins: SignIns,
+    /// What "now" is for every decision the facade makes (due, backoff, gaps, windows).
+    clock: Arc<dyn Clock>,
 }
 
 impl Switchboard {
     /// Opens the data dir (created 0700, or made so) and its database (0600), with the
     /// secrets in the OS keychain under the configured service name.
     pub fn open(config: Config) -> Result<Self> {
+        Self::open_with_clock(config, Arc::new(crate::time::SystemClock))
+    }
+
+    /// [`Self::open`], with the time read from `clock` (tests of waits that would sleep).
+    pub fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self> {
         let vault = Vault::new(config.keyring_service.clone());
-        Self::open_with_vault(config, vault)
+        Self::open_with_vault(config, vault, clock)
     }
 
     /// [`Self::open`] with the secrets kept in `secrets` instead (memory, in tests of the
@@ -104,13 +114,26 @@ impl Switchboard {
         config: Config,
         secrets: Arc<dyn crate::secret_store::SecretStore>,
     ) -> Result<Self> {
-        Self::open_with_vault(config, Vault::with_store(secrets))
+        Self::open_with_vault(
+            config,
+            Vault::with_store(secrets),
+            Arc::new(crate::time::SystemClock),
+        )
     }
 
-    fn open_with_vault(config: Config, vault: Vault) -> Result<Self> {
+    /// [`Self::open_with_secrets`], with the time read from `clock`.
+    pub fn open_with_secrets_and_clock(
+        config: Config,
+        secrets: Arc<dyn crate::secret_store::SecretStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        Self::open_with_vault(config, Vault::with_store(secrets), clock)
+    }
+
+    fn open_with_vault(config: Config, vault: Vault, clock: Arc<dyn Clock>) -> Result<Self> {
         crate::files::create_private_dir(&config.data_dir)?;
         crate::files::make_private(&config.data_dir)?;
-        let store = Store::open(&config.database_path())?;
+        let store = Store::open_with_clock(&config.database_path(), clock.clone())?;
         if cfg!(debug_assertions)
             && config.keyring_service == crate::config::DEFAULT_KEYRING_SERVICE
         {
@@ -137,12 +160,18 @@ impl Switchboard {
             vault,
             outbox,
             sign_ins: SignIns::default(),
+            clock,
         })
     }
 
     /// Whether the keychain is locked, where that can be asked without a prompt.
     pub fn keychain_locked(&self) -> Option<bool> {
         self.vault.is_locked()
+    }
+
+    /// Now, by this facade's clock.
+    fn now(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub fn config(&self) -> &Config {
@@ -176,7 +205,7 @@ impl Switchboard {
     }
 
     pub fn overview(&self) -> Result<Overview> {
-        let now = crate::time::now_ms();
+        let now = self.now();
         self.store.read(|tx| {
             let mut accounts = tx.accounts()?;
             for account in &mut accounts {

@@ -99,7 +99,7 @@ impl Switchboard {
         // A running `switchboard exec` holds its account's lease: its CLI owns the tokens.
         let lease = self.exec_lease(account)?;
         if lease.try_lock().is_err() {
-            let later = crate::time::now_ms() + lifecycle::MIN_REFRESH_GAP_MS;
+            let later = self.now() + lifecycle::MIN_REFRESH_GAP_MS;
             self.store
                 .transaction(|tx| tx.defer_refresh(&account.id, later))?;
             return Ok(RefreshOutcome::InUse);
@@ -127,7 +127,7 @@ impl Switchboard {
         };
         let expires_at = source.expires_at(&stored);
         let due = lifecycle::next_due(expires_at, account.refreshed_at, source.refresh_margin_ms())
-            <= crate::time::now_ms();
+            <= self.now();
         if !force && !due {
             let dates = lifecycle::TokenDates::of(account.provider, &stored);
             self.store
@@ -229,7 +229,7 @@ impl Switchboard {
             }
             _ => {
                 let failures = self.store.read(|tx| tx.refresh_failures(&account.id))?;
-                let retry_at = crate::time::now_ms() + lifecycle::backoff_ms(failures);
+                let retry_at = self.now() + lifecycle::backoff_ms(failures);
                 self.store.transaction(|tx| {
                     tx.record_refresh_failure(
                         &account.id,
@@ -253,7 +253,7 @@ impl Switchboard {
     /// `switchboard refresh` without an account). Accounts that need signing in wait for
     /// the user; ones in backoff wait for their time.
     pub fn refresh_due(&self, provider: Option<ProviderId>) -> Result<Vec<Refreshed>> {
-        let now = crate::time::now_ms();
+        let now = self.now();
         let mut done = Vec::new();
         for plan in self.store.read(|tx| tx.refresh_plans())? {
             if provider.is_some_and(|p| p != plan.provider)
@@ -294,8 +294,9 @@ impl Switchboard {
     fn refresh_not_made(&self, id: &str, err: &Error) -> Result<()> {
         tracing::warn!(account = id, "refresh not made: {err}");
         let failures = self.store.read(|tx| tx.refresh_failures(id))?;
-        let retry_at =
-            crate::time::now_ms().saturating_add(lifecycle::backoff_ms(failures.saturating_add(1)));
+        let retry_at = self
+            .now()
+            .saturating_add(lifecycle::backoff_ms(failures.saturating_add(1)));
         let reason = crate::text::from_provider(&err.to_string());
         self.store.transaction(|tx| {
             tx.record_refresh_failure(id, AccountStatus::RefreshFailed, &reason, Some(retry_at))
@@ -342,8 +343,8 @@ impl Switchboard {
             return;
         }
         let margin = providers::get(account.provider).refresh_margin_ms();
-        let due = lifecycle::next_due(account.expires_at, account.refreshed_at, margin)
-            <= crate::time::now_ms();
+        let due =
+            lifecycle::next_due(account.expires_at, account.refreshed_at, margin) <= self.now();
         if due {
             if let Err(err) = self.refresh_account(&account.id, false) {
                 tracing::warn!(

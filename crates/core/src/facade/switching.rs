@@ -202,7 +202,7 @@ impl Switchboard {
             .as_ref()
             .and_then(|id| pool.iter().position(|(a, _)| &a.id == id))
             .map_or(0, |index| index + 1);
-        let now = crate::time::now_ms();
+        let now = self.now();
         let mut skipped = Vec::new();
         let mut ready: Vec<(&Account, f64)> = Vec::new();
         for offset in 0..pool.len() {

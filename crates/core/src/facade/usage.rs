@@ -124,7 +124,7 @@ impl Switchboard {
     /// Reads every account whose next reading is due (the app's timer). Returns how many
     /// were read; one that fails is recorded and the rest go on.
     pub fn read_usage_due(&self) -> Result<usize> {
-        let now = crate::time::now_ms();
+        let now = self.now();
         let due: Vec<Account> = self.store.read(|tx| {
             let mut due = Vec::new();
             for account in tx.accounts()? {
@@ -173,7 +173,7 @@ impl Switchboard {
 
     /// The account's samples of the last seven days, oldest first.
     pub fn usage_history(&self, account_id: &str) -> Result<Vec<UsageSample>> {
-        let since = crate::time::now_ms() - HISTORY_MS;
+        let since = self.now() - HISTORY_MS;
         self.store.read(|tx| {
             tx.account(account_id)?;
             tx.usage_samples(account_id, since)
@@ -229,7 +229,7 @@ impl Switchboard {
         ) {
             return Ok(());
         }
-        let now = crate::time::now_ms();
+        let now = self.now();
         let state = self.store.read(|tx| tx.usage_state(&account.id))?;
         let next = now.saturating_add(usage::backoff_ms(state.failures.saturating_add(1)));
         let error = crate::text::from_provider(&err.to_string());
@@ -239,7 +239,7 @@ impl Switchboard {
 
     fn try_read_usage(&self, account: &Account, forced: bool) -> Result<()> {
         let _action = self.outbox.action();
-        let now = crate::time::now_ms();
+        let now = self.now();
         let state = self.store.read(|tx| tx.usage_state(&account.id))?;
         let fetched = state
             .reading
@@ -310,7 +310,7 @@ impl Switchboard {
         if account.kind != AccountKind::Oauth || active.as_deref() != Some(account.id.as_str()) {
             return Ok(());
         }
-        let now = crate::time::now_ms();
+        let now = self.now();
         let Some(over) = limits
             .tightest_at(now)
             .filter(|w| w.used_at(now) >= threshold)

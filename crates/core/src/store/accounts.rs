@@ -6,7 +6,6 @@ use super::{corrupt, Tx};
 use crate::account::{Account, AccountStatus, Endpoint, EndpointPreset, Fallback};
 use crate::catalog::{AccountKind, Effort, ProviderId};
 use crate::error::{Error, Result};
-use crate::time::now_ms;
 
 /// What the refresher needs of a sign-in account, from SQLite alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +170,7 @@ impl Tx<'_> {
                     account.description,
                     account.in_pool,
                     account.status.as_str(),
-                    now_ms().max(account.updated_at),
+                    self.now().max(account.updated_at),
                     account.plan,
                 ],
             )
@@ -190,7 +189,7 @@ impl Tx<'_> {
         dates: &crate::lifecycle::TokenDates,
         renewed: bool,
     ) -> Result<()> {
-        let now = now_ms();
+        let now = self.now();
         // Renewed tokens are not refreshed again within the minimum gap.
         let not_before = renewed.then_some(now + crate::lifecycle::MIN_REFRESH_GAP_MS);
         self.conn().execute(
@@ -236,7 +235,7 @@ impl Tx<'_> {
     pub fn set_status(&self, id: &str, status: AccountStatus, reason: &str) -> Result<()> {
         self.conn().execute(
             "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, status.as_str(), reason, now_ms()],
+            params![id, status.as_str(), reason, self.now()],
         )?;
         Ok(())
     }
@@ -263,7 +262,7 @@ impl Tx<'_> {
             "UPDATE accounts SET status = ?2, status_reason = ?3, retry_at = ?4,
                     refresh_failures = refresh_failures + 1, updated_at = ?5
              WHERE id = ?1",
-            params![id, status.as_str(), reason, retry_at, now_ms()],
+            params![id, status.as_str(), reason, retry_at, self.now()],
         )?;
         self.refresh_failures(id)
     }

@@ -7,7 +7,6 @@ use ts_rs::TS;
 use super::{corrupt, Tx};
 use crate::catalog::ProviderId;
 use crate::error::Result;
-use crate::time::now_ms;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -121,7 +120,7 @@ impl Tx<'_> {
         }
         self.conn().execute(
             "INSERT INTO events (at, kind, provider, account_id, detail, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![now_ms(), kind.as_str(), provider.as_str(), account_id, detail, self.origin()],
+            params![self.now(), kind.as_str(), provider.as_str(), account_id, detail, self.origin()],
         )?;
         self.logged.borrow_mut().push(LoggedEvent {
             id: self.conn().last_insert_rowid(),

@@ -8,7 +8,6 @@ use super::{corrupt, Tx};
 use crate::catalog::ProviderId;
 use crate::error::{Error, Result};
 use crate::files::KeyPath;
-use crate::time::now_ms;
 
 /// A CLI file whose original is backed up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +71,7 @@ impl Tx<'_> {
     pub fn add_managed_file(&self, file: &ManagedFile) -> Result<()> {
         self.conn().execute(
             "INSERT INTO managed_files (path, provider, existed_before, backed_up_at) VALUES (?1, ?2, ?3, ?4)",
-            params![path_text(&file.path)?, file.provider.as_str(), file.existed_before, now_ms()],
+            params![path_text(&file.path)?, file.provider.as_str(), file.existed_before, self.now()],
         )?;
         Ok(())
     }

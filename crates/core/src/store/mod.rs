@@ -20,6 +20,7 @@ pub use files::ManagedFile;
 pub use usage::UsageState;
 
 use crate::error::{Error, Result};
+use crate::time::{Clock, SystemClock};
 
 /// How long a writer waits for another process (the window vs the command line).
 const BUSY_TIMEOUT_MS: u64 = 5_000;
@@ -32,6 +33,8 @@ pub struct Store {
     /// Called with the events a transaction logged, once it has committed (never for one
     /// that rolled back), after the connection is released.
     on_commit: OnceLock<CommitHook>,
+    /// What "now" is for the rows written (event times, statuses, managed files).
+    clock: std::sync::Arc<dyn Clock>,
 }
 
 type CommitHook = Box<dyn Fn(Vec<LoggedEvent>) + Send + Sync>;
@@ -52,6 +55,11 @@ impl Store {
     /// The file is created 0600 before SQLite opens it, so its WAL and shared-memory files
     /// (which SQLite creates with the database's mode) are private too.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_clock(path, std::sync::Arc::new(SystemClock))
+    }
+
+    /// [`Self::open`], with the time read from `clock`.
+    pub fn open_with_clock(path: &Path, clock: std::sync::Arc<dyn Clock>) -> Result<Self> {
         let mut create = std::fs::OpenOptions::new();
         create.write(true).create(true).truncate(false);
         #[cfg(unix)]
@@ -80,6 +88,7 @@ impl Store {
             conn: Mutex::new(conn),
             origin: new_origin(),
             on_commit: OnceLock::new(),
+            clock,
         })
     }
 
@@ -104,7 +113,7 @@ impl Store {
         let (value, logged) = {
             let mut conn = self.lock();
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let scope = Tx::new(&tx, &self.origin);
+            let scope = Tx::new(&tx, &self.origin, &*self.clock);
             let value = f(&scope)?;
             let logged = scope.logged.take();
             tx.commit()?;
@@ -121,7 +130,7 @@ impl Store {
     /// Runs a read-only `f` (logging an event in it is a bug, refused).
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = self.lock();
-        let scope = Tx::new(&conn, &self.origin);
+        let scope = Tx::new(&conn, &self.origin, &*self.clock);
         scope.read_only.set(true);
         f(&scope)
     }
@@ -142,13 +151,15 @@ pub struct Tx<'a> {
     /// The events logged so far, handed to the commit hook if the transaction commits.
     logged: RefCell<Vec<LoggedEvent>>,
     read_only: std::cell::Cell<bool>,
+    clock: &'a dyn Clock,
 }
 
 impl<'a> Tx<'a> {
-    fn new(conn: &'a Connection, origin: &'a str) -> Self {
+    fn new(conn: &'a Connection, origin: &'a str, clock: &'a dyn Clock) -> Self {
         Self {
             conn,
             origin,
+            clock,
             logged: RefCell::default(),
             read_only: std::cell::Cell::new(false),
         }
@@ -160,6 +171,11 @@ impl<'a> Tx<'a> {
 
     fn origin(&self) -> &str {
         self.origin
+    }
+
+    /// Now, by the store's clock.
+    fn now(&self) -> i64 {
+        self.clock.now_ms()
     }
 }
 
