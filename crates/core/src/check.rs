@@ -40,7 +40,7 @@ pub fn check(
 ) -> Result<CheckResult> {
     let provider = account.provider;
     let probe = probe(account, secret, overrides)?;
-    let http = Http::new(provider);
+    let http = Http::new(provider)?;
     let context = "checking the credential";
     let reply = send(&http, &probe, context)?;
     Ok(verdict(account, &host_of(&probe), &reply))
@@ -68,11 +68,9 @@ pub fn owner_of(account: &Account, tokens: &AccountSecret, overrides: &EndpointO
     let Ok(probe) = probe(account, tokens, overrides) else {
         return Owner::Unknown;
     };
-    let reply = match send(
-        &Http::new(account.provider),
-        &probe,
-        "confirming whose sign-in it is",
-    ) {
+    let reply = match Http::new(account.provider)
+        .and_then(|http| send(&http, &probe, "confirming whose sign-in it is"))
+    {
         Ok(reply) => reply,
         Err(err) => {
             tracing::info!("could not ask whose sign-in some tokens are: {err}");

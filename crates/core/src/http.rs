@@ -1,7 +1,8 @@
 //! Requests to a provider: HTTPS everywhere but loopback, redirects never followed, bounded
-//! time and size, and errors that name the host and never quote a body. One `reqwest` client
-//! per provider call, on tokio: each call runs on a small current-thread runtime of its own
-//! (see [`crate::runtime`]), so the synchronous domain code can make it from anywhere.
+//! time and size, and errors that name the host and never quote a body. One pair of
+//! `reqwest` clients per process (proxied, and direct for this computer), on the process's
+//! one runtime (see [`crate::runtime`]), so connections are reused and the synchronous
+//! domain code can make a request from anywhere.
 
 use std::time::Duration;
 
@@ -89,53 +90,79 @@ const MAX_BODY: usize = 1024 * 1024;
 /// How long one request may take in all.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The HTTP client of one provider's requests.
-pub struct Http {
+/// The clients every request of the process uses.
+struct Clients {
     /// For the provider's hosts: through the proxy the environment names, if any.
-    client: reqwest::Client,
+    proxied: reqwest::Client,
     /// For this computer (a local gateway, the tests' fake provider): never through a proxy,
     /// which would carry a key sent in plain HTTP off the machine, and `localhost` always
     /// resolved to the loopback addresses.
     direct: reqwest::Client,
+}
+
+impl Clients {
+    /// Built once per process; a client that cannot be built with these rules is an error,
+    /// never a client without them.
+    fn shared() -> Result<&'static Clients> {
+        static CLIENTS: std::sync::OnceLock<std::result::Result<Clients, String>> =
+            std::sync::OnceLock::new();
+        CLIENTS
+            .get_or_init(|| {
+                install_crypto();
+                let builder = || {
+                    reqwest::Client::builder()
+                        .redirect(reqwest::redirect::Policy::none())
+                        .timeout(TIMEOUT)
+                        .connect_timeout(Duration::from_secs(10))
+                        .pool_idle_timeout(POOL_IDLE)
+                        .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+                };
+                let loopback = [
+                    std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                    std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+                ];
+                Ok(Clients {
+                    proxied: builder().build().map_err(|e| e.to_string())?,
+                    direct: builder()
+                        .no_proxy()
+                        .resolve_to_addrs("localhost", &loopback)
+                        .build()
+                        .map_err(|e| e.to_string())?,
+                })
+            })
+            .as_ref()
+            .map_err(|message| Error::Io {
+                context: "setting up the HTTP client".into(),
+                message: message.clone(),
+            })
+    }
+}
+
+/// How long an idle connection to a provider is kept for the next request.
+const POOL_IDLE: Duration = Duration::from_secs(30);
+
+/// One provider's requests, on the process's clients.
+pub struct Http {
+    clients: &'static Clients,
     provider: ProviderId,
 }
 
 impl Http {
-    pub fn new(provider: ProviderId) -> Self {
-        install_crypto();
-        let builder = || {
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(TIMEOUT)
-                .connect_timeout(Duration::from_secs(10))
-                // Every call may run on a runtime of its own: a pooled connection would
-                // outlive it.
-                .pool_max_idle_per_host(0)
-                .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-        };
-        let loopback = [
-            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
-        ];
-        let client = builder().build().unwrap_or_else(|_| reqwest::Client::new());
-        let direct = builder()
-            .no_proxy()
-            .resolve_to_addrs("localhost", &loopback)
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Self {
-            client,
-            direct,
+    /// The requests of `provider`; an error only if the process's HTTP client cannot be
+    /// set up at all.
+    pub fn new(provider: ProviderId) -> Result<Self> {
+        Ok(Self {
+            clients: Clients::shared()?,
             provider,
-        }
+        })
     }
 
     /// The client for `target`: direct for this computer, the proxied one elsewhere.
     fn client_for(&self, target: &Url) -> &reqwest::Client {
         if is_loopback(target) {
-            &self.direct
+            &self.clients.direct
         } else {
-            &self.client
+            &self.clients.proxied
         }
     }
 
@@ -217,19 +244,20 @@ impl Http {
             builder = builder.header(name, value);
         }
         let host = host_of(&target);
-        crate::runtime::block_on(async {
+        let context = context.to_owned();
+        crate::runtime::block_on(async move {
             let response = builder
                 .send()
                 .await
-                .map_err(|e| network(&host, context, &e))?;
+                .map_err(|e| network(&host, &context, &e))?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = read_limited(response, &host, context).await?;
+            let bytes = read_limited(response, &host, &context).await?;
             let mut answer = http::Response::new(bytes);
             *answer.status_mut() = status;
             *answer.headers_mut() = headers;
             Ok(answer)
-        })
+        })?
     }
 
     fn send(
@@ -244,16 +272,18 @@ impl Http {
             |r, (name, value)| r.header(*name, *value),
         );
         let host = host_of(target);
-        crate::runtime::block_on(async {
+        let context = context.to_owned();
+        let provider = self.provider;
+        crate::runtime::block_on(async move {
             let response = request
                 .send()
                 .await
-                .map_err(|e| network(&host, context, &e))?;
+                .map_err(|e| network(&host, &context, &e))?;
             let status = response.status().as_u16();
             if (300..400).contains(&status) {
                 return Err(Error::ProviderError {
-                    provider: self.provider,
-                    context: context.to_owned(),
+                    provider,
+                    context: context.clone(),
                     detail: format!("{host} answered with a redirect (HTTP {status}), which Switchboard does not follow"),
                 });
             }
@@ -262,14 +292,14 @@ impl Http {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse().ok());
-            let bytes = zeroize::Zeroizing::new(read_limited(response, &host, context).await?);
+            let bytes = zeroize::Zeroizing::new(read_limited(response, &host, &context).await?);
             let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             Ok(Reply {
                 status,
                 json,
                 retry_after,
             })
-        })
+        })?
     }
 }
 

@@ -1,8 +1,8 @@
 //! The shape of the code, checked: no import circle between the top-level modules of the
 //! core or of the desktop app, the vocabulary (`catalog`, `time`, `secret`) imports nothing
 //! of the domain, and no code outside `providers/` names a particular provider (it asks the
-//! provider instead). Test modules (`#[cfg(test)]` to the end of a file) are left out:
-//! tests may reach anywhere.
+//! provider instead). Test modules (`#[cfg(test)]` to the end of a file, and files their
+//! parent declares under `#[cfg(test)]`) are left out: tests may reach anywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,8 +22,33 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Whether the module of `path` is declared `#[cfg(test)] mod name;` in its parent
+/// (`mod.rs` beside it, or the file named like its folder).
+fn declared_for_tests_only(path: &Path) -> bool {
+    let (Some(dir), Some(stem)) = (path.parent(), path.file_stem()) else {
+        return false;
+    };
+    let stem = stem.to_string_lossy();
+    let parents = [
+        dir.join("mod.rs"),
+        dir.with_extension("rs"),
+        dir.join("lib.rs"),
+        dir.join("main.rs"),
+    ];
+    parents
+        .iter()
+        .filter(|p| p.as_path() != path)
+        .any(|parent| {
+            std::fs::read_to_string(parent)
+                .is_ok_and(|text| text.contains(&format!("#[cfg(test)]\nmod {stem};")))
+        })
+}
+
 /// A file's code without its test module and comments.
 fn production_code(path: &Path) -> String {
+    if declared_for_tests_only(path) {
+        return String::new();
+    }
     let text = std::fs::read_to_string(path).expect("read source");
     let code = match text.find("#[cfg(test)]") {
         Some(at) => &text[..at],

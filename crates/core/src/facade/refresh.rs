@@ -140,8 +140,10 @@ impl Switchboard {
                 &Failure::NeedsSignIn("no refresh token is stored for this sign-in".into()),
             );
         };
-        let http = Http::new(account.provider);
-        let response = match requests::refresh(&http, &client, &refresh_token) {
+        let response = match Http::new(account.provider)
+            .map_err(|err| Failure::Offline(err.to_string()))
+            .and_then(|http| requests::refresh(&http, &client, &refresh_token))
+        {
             Ok(response) => response,
             Err(failure) => return self.refresh_failed(account, &failure),
         };
@@ -404,7 +406,11 @@ impl Switchboard {
         if client.revoke_url.is_none() {
             return Revoked::NoEndpoint;
         }
-        match requests::revoke(&Http::new(account.provider), &client, &refresh_token) {
+        let http = match Http::new(account.provider) {
+            Ok(http) => http,
+            Err(err) => return Revoked::Failed(err.to_string()),
+        };
+        match requests::revoke(&http, &client, &refresh_token) {
             Ok(_) => {
                 let logged = self.store.transaction(|tx| {
                     tx.log_event(

@@ -88,7 +88,7 @@ pub fn start(sign_ins: &SignIns, request: Request, open_with: &OpenWith) -> Resu
     // listener (opened before anything is shown, so a busy port fails first).
     let (redirect_uris, grant, listener) = match method {
         SignInMethod::Device => {
-            let grant = device::start(&Http::new(provider), &client)?;
+            let grant = device::start(&Http::new(provider)?, &client)?;
             started.browser_url = grant.page().to_owned();
             started.user_code = Some(grant.user_code.clone());
             (Vec::new(), Some(grant), None)
@@ -243,7 +243,7 @@ pub fn finish(sign_ins: &SignIns, id: &str) -> Result<Finished> {
 
 fn complete(session: &Session) -> Result<Finished> {
     let provider = session.client.provider;
-    let http = Http::new(provider);
+    let http = Http::new(provider)?;
     let tokens = match &session.device {
         Some(grant) => {
             let mut interval = grant.interval;

@@ -38,7 +38,10 @@ fn read_unbounded(
     overrides: &EndpointOverrides,
 ) -> Option<Result<Limits, UsageFailure>> {
     let provider = providers::get(account.provider);
-    let fetch = HttpFetch(Http::new(account.provider));
+    let fetch = match Http::new(account.provider) {
+        Ok(http) => HttpFetch(http),
+        Err(err) => return Some(Err(UsageFailure::Unavailable(err.to_string()))),
+    };
     match secret {
         AccountSecret::OAuthTokens(_) => {
             let tokens = secret.oauth_tokens()?;
