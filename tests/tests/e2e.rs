@@ -25,9 +25,32 @@ async fn add_a_key_in_the_window_make_it_active_and_clear_it() {
     app.screenshot("01-empty.png").await;
 
     app.click("[data-testid=add-claude]").await;
+    // A dialog starts on its first field, never on its ✕ (code review 2026-12-07 §3.8).
+    app.element("[data-testid=add-dialog]").await;
+    let focused = app
+        .script_string(
+            "const e = document.activeElement; \
+             return (e.closest('[data-testid=add-dialog]') ? 'inside ' : 'outside ') \
+               + (e.getAttribute('aria-label') || e.tagName);",
+        )
+        .await;
+    assert_eq!(focused, "inside SELECT", "the dialog's first focus");
     // Claude offers sign-in first; a key is the other way.
     app.click("[data-testid=add-dialog] [data-testid=way-key]")
         .await;
+    // The key's hint describes the field; it is not part of the field's name.
+    let key_field = app
+        .script_string(
+            "const input = document.querySelector('[data-testid=add-dialog] [data-testid=key]'); \
+             const hint = document.getElementById(input.getAttribute('aria-describedby')); \
+             return (input.closest('label').textContent.includes('keychain') ? 'named by the hint' : 'named') \
+               + ' / ' + (hint ? hint.textContent : 'no description');",
+        )
+        .await;
+    assert_eq!(
+        key_field,
+        "named / Stored only in the OS keychain; Switchboard shows a masked hint from now on."
+    );
     app.type_into(
         "[data-testid=add-dialog] [data-testid=label-input]",
         "Work key",
