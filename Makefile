@@ -27,7 +27,8 @@ run: deps-build ui app
 test: deps-build deps-test ui-deps cli-tools tauri-driver
 	@echo "== format"
 	$(CARGO) fmt --all --check
-	@echo "== UI: types, unit tests, build"
+	@echo "== UI: format and lint, types, unit tests, build"
+	cd ui && $(NPM) run --silent lint
 	cd ui && $(NPM) run --silent check
 	cd ui && $(NPM) run --silent test
 	cd ui && $(NPM) run --silent build

@@ -99,7 +99,8 @@ export const api = {
   importLogins: () => call<Imported[]>("import_logins"),
   setInPool: (id: string, inPool: boolean) => call<Account>("set_in_pool", { id, inPool }),
   setFallback: (provider: ProviderId, fallback: Fallback) => call<Fallback>("set_fallback", { provider, fallback }),
-  setAutoSwitch: (provider: ProviderId, percent: number | null) => call<number | null>("set_auto_switch", { provider, percent }),
+  setAutoSwitch: (provider: ProviderId, percent: number | null) =>
+    call<number | null>("set_auto_switch", { provider, percent }),
   readUsage: (provider: ProviderId | null, id: string | null) => call<AccountUsage[]>("read_usage", { provider, id }),
   usageHistory: (id: string) => call<UsageSample[]>("usage_history", { id }),
   startSignIn: (provider: ProviderId, method: SignInMethod, label: string | null) =>
@@ -120,6 +121,9 @@ export const api = {
 };
 
 /** The sign-in calls, as the sign-in flow needs them (tests give it a fake). */
-export type SignInBackend = Pick<typeof api, "startSignIn" | "finishSignIn" | "pasteSignIn" | "pollSignInNow" | "cancelSignIn">;
+export type SignInBackend = Pick<
+  typeof api,
+  "startSignIn" | "finishSignIn" | "pasteSignIn" | "pollSignInNow" | "cancelSignIn"
+>;
 
 export type { PasteKind };

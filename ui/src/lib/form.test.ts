@@ -128,9 +128,7 @@ describe("empty state", () => {
     expect(emptyHint(claude)).toBe(
       "No Claude Code accounts yet. Sign in, or add an Anthropic API key or AWS Bedrock credentials.",
     );
-    expect(
-      emptyHint(provider("opencode")),
-    ).toBe("No Opencode accounts yet. Add an OpenRouter key.");
+    expect(emptyHint(provider("opencode"))).toBe("No Opencode accounts yet. Add an OpenRouter key.");
     expect(article("xAI API key")).toBe("an");
   });
 });
@@ -162,12 +160,27 @@ describe("account details", () => {
       updated_at: 0,
     };
     expect(accountDetails(account)).toEqual(["qwen3-coder · high effort", "localhost:1234/v1"]);
-    expect(accountDetails({ ...account, kind: "oauth", label: "ada@example.com", email: "ada@example.com", plan: "max", model: null, effort: null, endpoint: { ...account.endpoint, base_url: null } })).toEqual([
-      "max plan",
-    ]);
-    expect(accountDetails({ ...account, model: null, effort: null, endpoint: { ...account.endpoint, base_url: null }, region: "us-east-1" })).toEqual([
-      "us-east-1",
-    ]);
+    expect(
+      accountDetails({
+        ...account,
+        kind: "oauth",
+        label: "ada@example.com",
+        email: "ada@example.com",
+        plan: "max",
+        model: null,
+        effort: null,
+        endpoint: { ...account.endpoint, base_url: null },
+      }),
+    ).toEqual(["max plan"]);
+    expect(
+      accountDetails({
+        ...account,
+        model: null,
+        effort: null,
+        endpoint: { ...account.endpoint, base_url: null },
+        region: "us-east-1",
+      }),
+    ).toEqual(["us-east-1"]);
   });
 });
 
@@ -185,7 +198,9 @@ describe("removing an account", () => {
       "Removed Work and its keychain entry. Its sign-in was revoked at Codex.",
     );
     expect(removedNotice("Home", "Claude Code", { revocation: "no_endpoint" })).toContain("no way to revoke");
-    expect(removedNotice("Home", "Gemini", { revocation: "failed", reason: "HTTP 500" })).toContain("failed (HTTP 500)");
+    expect(removedNotice("Home", "Gemini", { revocation: "failed", reason: "HTTP 500" })).toContain(
+      "failed (HTTP 500)",
+    );
     expect(removedNotice("Key", "Codex", { revocation: "not_needed" })).toBe("Removed Key and its keychain entry.");
   });
 });

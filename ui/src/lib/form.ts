@@ -48,7 +48,6 @@ export const modeLabels: Record<KeyMode, string> = {
   bedrock_api_key: "Bedrock API key",
 };
 
-
 export const statusLabels: Record<AccountStatus, string> = {
   ok: "Ready",
   needs_sign_in: "Needs sign-in",

@@ -15,7 +15,11 @@ const started: SignInStarted = {
   expires_at_ms: 1_000_000,
 };
 
-const signedIn = { account: { id: "a1", label: "ada@example.com" }, created: true, activated: true } as unknown as SignedIn;
+const signedIn = {
+  account: { id: "a1", label: "ada@example.com" },
+  created: true,
+  activated: true,
+} as unknown as SignedIn;
 
 /** A backend whose finishSignIn stays pending until the test settles it. */
 function fakeBackend() {

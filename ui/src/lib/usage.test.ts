@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { UsageWindow } from "./bindings";
-import { barLevel, historySpan, historyWindows, latestShare, readAgo, resetsIn, spanWords, sparklinePoints, usedNow, HISTORY_MS } from "./usage";
+import {
+  barLevel,
+  historySpan,
+  historyWindows,
+  latestShare,
+  readAgo,
+  resetsIn,
+  spanWords,
+  sparklinePoints,
+  usedNow,
+  HISTORY_MS,
+} from "./usage";
 
 const window = (used: number, resetsAt: string | null, locked: string | null = null): UsageWindow => ({
   name: "5-hour",

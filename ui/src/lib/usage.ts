@@ -61,7 +61,13 @@ export function historySpan(samples: UsageSample[], now: number): string {
  * The SVG polyline points of one window's samples, in a `width` x `height` box: time left
  * to right from {@link historyStart} to now, 0% at the bottom. Empty with fewer than two.
  */
-export function sparklinePoints(samples: UsageSample[], window: string, now: number, width: number, height: number): string {
+export function sparklinePoints(
+  samples: UsageSample[],
+  window: string,
+  now: number,
+  width: number,
+  height: number,
+): string {
   const start = historyStart(samples, now);
   const points = samples.filter((s) => s.window === window && s.at >= start);
   if (points.length < 2) return "";
