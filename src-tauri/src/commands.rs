@@ -1,4 +1,5 @@
-//! IPC commands: typed arguments, one facade call each, errors serialised as `{code, message}`.
+//! IPC commands: each takes its argument struct from `switchboard_core::ipc` whole and
+//! answers that contract's type, one facade call each, errors serialised as `{code, message}`.
 //! Every command that may wait (the keychain, a file lock, the network, SQLite) runs on the
 //! blocking pool, so the window never freezes while, say, the keychain asks to be unlocked.
 
@@ -6,16 +7,8 @@ use std::sync::Arc;
 
 use tauri::State;
 
-use switchboard_core::account::{
-    Account, AccountEdit, Fallback, KeyCredential, NewKeyAccount, Saved,
-};
-use switchboard_core::catalog::{ProviderId, ProviderInfo};
-use switchboard_core::check::CheckResult;
-use switchboard_core::deep_link::LinkRequest;
 use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::{AccountUsage, Imported, Overview, Revoked, Settings, Switched};
-use switchboard_core::limits::UsageSample;
-use switchboard_core::signin::{SignInMethod, SignInStarted, SignedIn};
+use switchboard_core::ipc::*;
 use switchboard_core::Switchboard;
 
 use crate::links::Links;
@@ -34,158 +27,197 @@ async fn off_main<T: Send + 'static>(
 }
 
 #[tauri::command]
-pub fn catalog(board: Board<'_>) -> Vec<ProviderInfo> {
+pub fn catalog(board: Board<'_>, args: CatalogArgs) -> Output<CatalogArgs> {
+    let CatalogArgs {} = args;
     board.catalog()
 }
 
 #[tauri::command]
-pub async fn overview(board: Board<'_>) -> Result<Overview> {
+pub async fn overview(board: Board<'_>, args: OverviewArgs) -> Result<Output<OverviewArgs>> {
+    let OverviewArgs {} = args;
     off_main(board, |b| b.overview()).await
 }
 
 #[tauri::command]
-pub async fn add_key_account(board: Board<'_>, input: NewKeyAccount) -> Result<Saved> {
-    off_main(board, move |b| b.add_key_account(input)).await
+pub async fn add_key_account(
+    board: Board<'_>,
+    args: AddKeyAccountArgs,
+) -> Result<Output<AddKeyAccountArgs>> {
+    off_main(board, move |b| b.add_key_account(args.input)).await
 }
 
 #[tauri::command]
 pub async fn replace_secret(
     board: Board<'_>,
-    id: String,
-    credential: KeyCredential,
-) -> Result<Saved> {
-    off_main(board, move |b| b.replace_secret(&id, credential)).await
+    args: ReplaceSecretArgs,
+) -> Result<Output<ReplaceSecretArgs>> {
+    off_main(board, move |b| b.replace_secret(&args.id, args.credential)).await
 }
 
 #[tauri::command]
-pub async fn edit_account(board: Board<'_>, id: String, edit: AccountEdit) -> Result<Account> {
-    off_main(board, move |b| b.edit_account(&id, edit)).await
+pub async fn edit_account(
+    board: Board<'_>,
+    args: EditAccountArgs,
+) -> Result<Output<EditAccountArgs>> {
+    off_main(board, move |b| b.edit_account(&args.id, args.edit)).await
 }
 
 #[tauri::command]
-pub async fn remove_account(board: Board<'_>, id: String) -> Result<Revoked> {
-    off_main(board, move |b| b.remove_account(&id)).await
+pub async fn remove_account(
+    board: Board<'_>,
+    args: RemoveAccountArgs,
+) -> Result<Output<RemoveAccountArgs>> {
+    off_main(board, move |b| b.remove_account(&args.id)).await
 }
 
 #[tauri::command]
-pub async fn toggle_active(board: Board<'_>, id: String) -> Result<Switched> {
-    off_main(board, move |b| b.toggle_active(&id)).await
+pub async fn toggle_active(
+    board: Board<'_>,
+    args: ToggleActiveArgs,
+) -> Result<Output<ToggleActiveArgs>> {
+    off_main(board, move |b| b.toggle_active(&args.id)).await
 }
 
 #[tauri::command]
-pub async fn import_logins(board: Board<'_>) -> Result<Vec<Imported>> {
+pub async fn import_logins(
+    board: Board<'_>,
+    args: ImportLoginsArgs,
+) -> Result<Output<ImportLoginsArgs>> {
+    let ImportLoginsArgs {} = args;
     off_main(board, |b| b.import_logins()).await
 }
 
 #[tauri::command]
-pub async fn restore_cli_files(board: Board<'_>) -> Result<Vec<ProviderId>> {
+pub async fn restore_cli_files(
+    board: Board<'_>,
+    args: RestoreCliFilesArgs,
+) -> Result<Output<RestoreCliFilesArgs>> {
+    let RestoreCliFilesArgs {} = args;
     off_main(board, |b| b.restore_cli_files()).await
 }
 
 #[tauri::command]
-pub async fn set_in_pool(board: Board<'_>, id: String, in_pool: bool) -> Result<Account> {
-    off_main(board, move |b| b.set_in_pool(&id, in_pool)).await
+pub async fn set_in_pool(board: Board<'_>, args: SetInPoolArgs) -> Result<Output<SetInPoolArgs>> {
+    off_main(board, move |b| b.set_in_pool(&args.id, args.in_pool)).await
 }
 
 #[tauri::command]
 pub async fn set_fallback(
     board: Board<'_>,
-    provider: ProviderId,
-    fallback: Fallback,
-) -> Result<Fallback> {
-    off_main(board, move |b| b.set_fallback(provider, fallback)).await
+    args: SetFallbackArgs,
+) -> Result<Output<SetFallbackArgs>> {
+    off_main(board, move |b| b.set_fallback(args.provider, args.fallback)).await
 }
 
 #[tauri::command]
 pub async fn set_auto_switch(
     board: Board<'_>,
-    provider: ProviderId,
-    percent: Option<f64>,
-) -> Result<Option<f64>> {
-    off_main(board, move |b| b.set_auto_switch(provider, percent)).await
+    args: SetAutoSwitchArgs,
+) -> Result<Output<SetAutoSwitchArgs>> {
+    off_main(board, move |b| {
+        b.set_auto_switch(args.provider, args.percent)
+    })
+    .await
 }
 
-/// Reads usage now (the refresh button): one account, or every account of a provider.
 #[tauri::command]
-pub async fn read_usage(
+pub async fn read_usage(board: Board<'_>, args: ReadUsageArgs) -> Result<Output<ReadUsageArgs>> {
+    off_main(board, move |b| {
+        b.read_usage_now(args.provider, args.id.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn usage_history(
     board: Board<'_>,
-    provider: Option<ProviderId>,
-    id: Option<String>,
-) -> Result<Vec<AccountUsage>> {
-    off_main(board, move |b| b.read_usage_now(provider, id.as_deref())).await
-}
-
-#[tauri::command]
-pub async fn usage_history(board: Board<'_>, id: String) -> Result<Vec<UsageSample>> {
-    off_main(board, move |b| b.usage_history(&id)).await
+    args: UsageHistoryArgs,
+) -> Result<Output<UsageHistoryArgs>> {
+    off_main(board, move |b| b.usage_history(&args.id)).await
 }
 
 #[tauri::command]
 pub async fn start_sign_in(
     board: Board<'_>,
-    provider: ProviderId,
-    method: SignInMethod,
-    label: Option<String>,
-) -> Result<SignInStarted> {
+    args: StartSignInArgs,
+) -> Result<Output<StartSignInArgs>> {
     off_main(board, move |b| {
-        b.start_sign_in(provider, method, label.as_deref())
+        b.start_sign_in(args.provider, args.method, args.label.as_deref())
     })
     .await
 }
 
-/// Waits for the sign-in to end and returns the account (or why it failed).
 #[tauri::command]
-pub async fn finish_sign_in(board: Board<'_>, id: String) -> Result<SignedIn> {
-    off_main(board, move |b| b.finish_sign_in(&id)).await
+pub async fn finish_sign_in(
+    board: Board<'_>,
+    args: FinishSignInArgs,
+) -> Result<Output<FinishSignInArgs>> {
+    off_main(board, move |b| b.finish_sign_in(&args.id)).await
 }
 
 #[tauri::command]
-pub async fn paste_sign_in(board: Board<'_>, id: String, text: String) -> Result<()> {
-    off_main(board, move |b| b.paste_sign_in(&id, &text)).await
+pub async fn paste_sign_in(
+    board: Board<'_>,
+    args: PasteSignInArgs,
+) -> Result<Output<PasteSignInArgs>> {
+    off_main(board, move |b| b.paste_sign_in(&args.id, &args.text)).await
 }
 
 #[tauri::command]
-pub async fn poll_sign_in_now(board: Board<'_>, id: String) -> Result<()> {
-    off_main(board, move |b| b.poll_sign_in_now(&id)).await
+pub async fn poll_sign_in_now(
+    board: Board<'_>,
+    args: PollSignInNowArgs,
+) -> Result<Output<PollSignInNowArgs>> {
+    off_main(board, move |b| b.poll_sign_in_now(&args.id)).await
 }
 
 #[tauri::command]
-pub async fn cancel_sign_in(board: Board<'_>, id: String) -> Result<()> {
-    off_main(board, move |b| b.cancel_sign_in(&id)).await
-}
-
-/// Asks the provider whether the account's credential works (a network round trip).
-#[tauri::command]
-pub async fn check_account(board: Board<'_>, id: String) -> Result<CheckResult> {
-    off_main(board, move |b| b.check_account(&id)).await
+pub async fn cancel_sign_in(
+    board: Board<'_>,
+    args: CancelSignInArgs,
+) -> Result<Output<CancelSignInArgs>> {
+    off_main(board, move |b| b.cancel_sign_in(&args.id)).await
 }
 
 #[tauri::command]
-pub async fn settings(board: Board<'_>) -> Result<Settings> {
+pub async fn check_account(
+    board: Board<'_>,
+    args: CheckAccountArgs,
+) -> Result<Output<CheckAccountArgs>> {
+    off_main(board, move |b| b.check_account(&args.id)).await
+}
+
+#[tauri::command]
+pub async fn settings(board: Board<'_>, args: SettingsArgs) -> Result<Output<SettingsArgs>> {
+    let SettingsArgs {} = args;
     off_main(board, |b| b.settings()).await
 }
 
 #[tauri::command]
-pub async fn save_settings(board: Board<'_>, settings: Settings) -> Result<Settings> {
-    off_main(board, move |b| b.save_settings(&settings)).await
+pub async fn save_settings(
+    board: Board<'_>,
+    args: SaveSettingsArgs,
+) -> Result<Output<SaveSettingsArgs>> {
+    off_main(board, move |b| b.save_settings(&args.settings)).await
 }
 
-/// The link request that arrived before the window listened (started by a link), once.
 #[tauri::command]
-pub fn take_pending_link(links: State<'_, Links>) -> Option<LinkRequest> {
+pub fn take_pending_link(
+    links: State<'_, Links>,
+    args: TakePendingLinkArgs,
+) -> Output<TakePendingLinkArgs> {
+    let TakePendingLinkArgs {} = args;
     links.take_pending()
 }
 
-/// The user's answer to a link that asked before switching: `accept` carries it out.
 #[tauri::command]
 pub async fn answer_link(
     board: Board<'_>,
     links: State<'_, Links>,
-    id: String,
-    accept: bool,
-) -> Result<Option<Switched>> {
-    let link = links.answer(&id)?;
-    if !accept {
+    args: AnswerLinkArgs,
+) -> Result<Output<AnswerLinkArgs>> {
+    let link = links.answer(&args.id)?;
+    if !args.accept {
         return Ok(None);
     }
     off_main(board, move |b| {
@@ -204,30 +236,12 @@ mod tests {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
     }
 
-    /// The command list, written for the UI: a renamed or removed command fails `tsc`.
-    fn typescript() -> String {
-        let mut out = String::from(
-            "// Generated from src-tauri/commands.list by `make bindings`. Do not edit.\n\n/** Every IPC command the app serves. */\nexport type Command =\n",
-        );
-        for name in COMMANDS {
-            out.push_str(&format!("  | \"{name}\"\n"));
-        }
-        out.push_str(";\n");
-        out
-    }
-
+    /// The list build.rs grants and lib.rs registers is the IPC contract's, whose types the
+    /// UI's `Commands` map is generated from: a command added, renamed or removed on one
+    /// side only fails here (and in `tsc`).
     #[test]
-    fn the_ui_knows_exactly_the_commands_the_app_serves() {
-        let path = workspace().join("ui/src/lib/commands.generated.ts");
-        let generated = typescript();
-        if std::env::var_os("SWITCHBOARD_UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &generated).expect("write");
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "ui/src/lib/commands.generated.ts is stale: run `make bindings`"
-        );
+    fn the_command_list_is_the_ipc_contracts() {
+        assert_eq!(COMMANDS, switchboard_core::ipc::COMMAND_NAMES);
     }
 
     #[test]

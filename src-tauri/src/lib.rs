@@ -22,8 +22,7 @@ use std::sync::Arc;
 use switchboard_core::store::EventKind;
 use switchboard_core::{Config, Switchboard};
 
-/// The event the window listens to; its payload is a [`switchboard_core::facade::Change`].
-pub const CHANGE_EVENT: &str = "switchboard:change";
+use switchboard_core::ipc::CHANGE_EVENT;
 
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {

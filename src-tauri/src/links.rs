@@ -13,8 +13,7 @@ use switchboard_core::deep_link::{self, Asked, DeepLink, LinkRequest, PendingAsk
 use switchboard_core::error::{Error, Result};
 use switchboard_core::Switchboard;
 
-/// The event carrying a [`LinkRequest`] to the window.
-pub const LINK_EVENT: &str = "switchboard:link";
+use switchboard_core::ipc::LINK_EVENT;
 
 /// Links waiting for the window: the request that arrived before the window listened (the
 /// app was started by a link), and the links that asked and wait for an answer.

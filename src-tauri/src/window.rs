@@ -13,11 +13,17 @@ pub const MAIN: &str = "main";
 /// How long what waits for the page's load (the rest of start-up, the first paint on Linux)
 /// waits at most: when the page has not said it loaded by then, it goes ahead anyway.
 pub const PAGE_LOAD_AT_THE_LATEST: Duration = Duration::from_secs(3);
-/// The global the page reads its first view from (`ui/src/lib/api.ts`).
-const FIRST_VIEW_GLOBAL: &str = "__SWITCHBOARD_FIRST_VIEW__";
+// The globals the page reads its first view and its paint mode from (`ui/src/lib/api.ts`)
+// are the IPC contract's (`switchboard_core::ipc`).
+use switchboard_core::ipc::FIRST_VIEW_GLOBAL;
 /// Tells the page WebKit paints it without compositing (`crate::rendering`), read by
 /// `paintMode` in `ui/src/lib/api.ts`.
-const SOFTWARE_PAINT_SCRIPT: &str = "window.__SWITCHBOARD_PAINT__ = \"software\";";
+fn software_paint_script() -> String {
+    format!(
+        "window.{} = \"software\";",
+        switchboard_core::ipc::PAINT_GLOBAL
+    )
+}
 
 /// Creates the main window from its entry in `tauri.conf.json` (which has `create: false`)
 /// with `first` handed to the page before its scripts run, so its first frame is the list
@@ -46,7 +52,7 @@ pub fn open_main(
         builder = builder.initialization_script(script);
     }
     if crate::rendering::compositing_disabled(|name| std::env::var(name).ok()) {
-        builder = builder.initialization_script(SOFTWARE_PAINT_SCRIPT);
+        builder = builder.initialization_script(software_paint_script());
     }
     let window = builder.build()?;
     hold_paint_until_loaded(&window)

@@ -1,4 +1,5 @@
-//! TypeScript types for IPC, generated from the Rust types. The generated file is committed
+//! TypeScript types for IPC, generated from the Rust types (and the contract of `ipc`: its
+//! commands' arguments and answers, events and window globals). The generated file is committed
 //! at `ui/src/lib/bindings.ts`; a test fails when it is stale, so a renamed field breaks CI.
 //! Regenerate with `make bindings`.
 
@@ -92,6 +93,7 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push('\n');
     }
+    out.push_str(&crate::ipc::typescript());
     out
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod facade;
 pub mod files;
 pub mod http;
+pub mod ipc;
 pub mod lifecycle;
 pub mod limits;
 pub mod logging;

@@ -5,7 +5,7 @@ import { api, IpcError, paintMode, toIpcError } from "./api";
 afterEach(() => clearMocks());
 
 describe("api", () => {
-  it("sends camelCase arguments the Rust commands expect", async () => {
+  it("sends each command its argument struct whole, with the Rust field names", async () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
@@ -14,8 +14,8 @@ describe("api", () => {
     await api.setInPool("a1", true);
     await api.toggleActive("a2");
     expect(calls).toEqual([
-      ["set_in_pool", { id: "a1", inPool: true }],
-      ["toggle_active", { id: "a2" }],
+      ["set_in_pool", { args: { id: "a1", in_pool: true } }],
+      ["toggle_active", { args: { id: "a2" } }],
     ]);
   });
 

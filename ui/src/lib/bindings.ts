@@ -331,3 +331,97 @@ detail: string, };
 export type ErrorCode = "invalid_input" | "not_found" | "not_allowed" | "conflict" | "provider_not_configured" | "keychain_unavailable" | "keychain" | "storage" | "io" | "state_mismatch" | "access_denied" | "code_rejected" | "sign_in_expired" | "sign_in_cancelled" | "port_busy" | "network" | "provider_error" | "credential_refused";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
+
+export type CatalogArgs = Record<string, never>;
+
+export type OverviewArgs = Record<string, never>;
+
+export type AddKeyAccountArgs = { input: NewKeyAccount, };
+
+export type ReplaceSecretArgs = { id: string, credential: KeyCredential, };
+
+export type EditAccountArgs = { id: string, edit: AccountEdit, };
+
+export type RemoveAccountArgs = { id: string, };
+
+export type ToggleActiveArgs = { id: string, };
+
+export type SetInPoolArgs = { id: string, in_pool: boolean, };
+
+export type SetFallbackArgs = { provider: ProviderId, fallback: Fallback, };
+
+export type SetAutoSwitchArgs = { provider: ProviderId, percent: number | null, };
+
+export type ReadUsageArgs = { provider: ProviderId | null, id: string | null, };
+
+export type UsageHistoryArgs = { id: string, };
+
+export type RestoreCliFilesArgs = Record<string, never>;
+
+export type ImportLoginsArgs = Record<string, never>;
+
+export type StartSignInArgs = { provider: ProviderId, method: SignInMethod, label: string | null, };
+
+export type FinishSignInArgs = { id: string, };
+
+export type PasteSignInArgs = { id: string, text: string, };
+
+export type PollSignInNowArgs = { id: string, };
+
+export type CancelSignInArgs = { id: string, };
+
+export type TakePendingLinkArgs = Record<string, never>;
+
+export type AnswerLinkArgs = { id: string, accept: boolean, };
+
+export type CheckAccountArgs = { id: string, };
+
+export type SettingsArgs = Record<string, never>;
+
+export type SaveSettingsArgs = { settings: Settings, };
+
+/** Every IPC command: its arguments and what it answers. */
+export type Commands = {
+  catalog: { args: CatalogArgs; output: Array<ProviderInfo> };
+  overview: { args: OverviewArgs; output: Overview };
+  add_key_account: { args: AddKeyAccountArgs; output: Saved };
+  replace_secret: { args: ReplaceSecretArgs; output: Saved };
+  edit_account: { args: EditAccountArgs; output: Account };
+  remove_account: { args: RemoveAccountArgs; output: Revoked };
+  toggle_active: { args: ToggleActiveArgs; output: Switched };
+  set_in_pool: { args: SetInPoolArgs; output: Account };
+  set_fallback: { args: SetFallbackArgs; output: Fallback };
+  set_auto_switch: { args: SetAutoSwitchArgs; output: number | null };
+  read_usage: { args: ReadUsageArgs; output: Array<AccountUsage> };
+  usage_history: { args: UsageHistoryArgs; output: Array<UsageSample> };
+  restore_cli_files: { args: RestoreCliFilesArgs; output: Array<ProviderId> };
+  import_logins: { args: ImportLoginsArgs; output: Array<Imported> };
+  start_sign_in: { args: StartSignInArgs; output: SignInStarted };
+  finish_sign_in: { args: FinishSignInArgs; output: SignedIn };
+  paste_sign_in: { args: PasteSignInArgs; output: null };
+  poll_sign_in_now: { args: PollSignInNowArgs; output: null };
+  cancel_sign_in: { args: CancelSignInArgs; output: null };
+  take_pending_link: { args: TakePendingLinkArgs; output: LinkRequest | null };
+  answer_link: { args: AnswerLinkArgs; output: Switched | null };
+  check_account: { args: CheckAccountArgs; output: CheckResult };
+  settings: { args: SettingsArgs; output: Settings };
+  save_settings: { args: SaveSettingsArgs; output: Settings };
+};
+
+/** Every IPC command's name. */
+export type Command = keyof Commands;
+
+export const CHANGE_EVENT = "switchboard:change";
+export const LINK_EVENT = "switchboard:link";
+
+/** The events the app emits, with their payloads. */
+export type Events = {
+  "switchboard:change": Change;
+  "switchboard:link": LinkRequest;
+};
+
+/** The globals the app sets on the page before it loads. */
+export type WindowGlobals = {
+  __SWITCHBOARD_FIRST_VIEW__?: FirstView;
+  __SWITCHBOARD_PAINT__?: string;
+};
