@@ -34,6 +34,8 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	cd ui && $(NPM) run --silent build
 	@echo "== clippy"
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@echo "== the faces reach the core through its front door only (api), and the core has no dead code"
+	$(CARGO) clippy -p switchboard-core -p switchboard-cli -p switchboard-app -- -D warnings
 	@echo "== build: the command line, the app (UI embedded), the test tools"
 	$(CARGO) build --workspace --bins
 	@echo "== the command line links no GUI library"

@@ -1,4 +1,4 @@
-//! IPC commands: each takes its argument struct from `switchboard_core::ipc` whole and
+//! IPC commands: each takes its argument struct from `switchboard_core::api::ipc` whole and
 //! answers that contract's type, one facade call each, errors serialised as `{code, message}`.
 //! Every command that may wait (the keychain, a file lock, the network, SQLite) runs on the
 //! blocking pool, so the window never freezes while, say, the keychain asks to be unlocked.
@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use tauri::State;
 
-use switchboard_core::error::{Error, Result};
-use switchboard_core::ipc::*;
+use switchboard_core::api::error::{Error, Result};
+use switchboard_core::api::ipc::*;
 use switchboard_core::Switchboard;
 
 use crate::links::Links;
@@ -221,7 +221,7 @@ pub async fn answer_link(
         return Ok(None);
     }
     off_main(board, move |b| {
-        switchboard_core::deep_link::carry_out_asked(b, &link).map(Some)
+        switchboard_core::api::deep_link::carry_out_asked(b, &link).map(Some)
     })
     .await
 }
@@ -241,7 +241,7 @@ mod tests {
     /// side only fails here (and in `tsc`).
     #[test]
     fn the_command_list_is_the_ipc_contracts() {
-        assert_eq!(COMMANDS, switchboard_core::ipc::COMMAND_NAMES);
+        assert_eq!(COMMANDS, switchboard_core::api::ipc::COMMAND_NAMES);
     }
 
     #[test]

@@ -19,16 +19,16 @@ use tauri::{Emitter, Manager};
 
 use std::sync::Arc;
 
-use switchboard_core::store::EventKind;
+use switchboard_core::api::store::EventKind;
 use switchboard_core::{Config, Switchboard};
 
-use switchboard_core::ipc::CHANGE_EVENT;
+use switchboard_core::api::ipc::CHANGE_EVENT;
 
 /// Opens the window. Returns when the app exits.
 pub fn run() -> ExitCode {
-    switchboard_core::http::install_crypto();
+    switchboard_core::api::http::install_crypto();
     let board = match Config::from_env().and_then(|mut config| {
-        switchboard_core::logging::init(&config, true);
+        switchboard_core::api::logging::init(&config, true);
         config.helper_exe = cli_binary::locate(&config.data_dir);
         Switchboard::open(config)
     }) {

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::{Emitter, Manager};
 
-use switchboard_core::deep_link::{self, Asked, DeepLink, LinkRequest, PendingAsks};
-use switchboard_core::error::{Error, Result};
+use switchboard_core::api::deep_link::{self, Asked, DeepLink, LinkRequest, PendingAsks};
+use switchboard_core::api::error::{Error, Result};
 use switchboard_core::Switchboard;
 
-use switchboard_core::ipc::LINK_EVENT;
+use switchboard_core::api::ipc::LINK_EVENT;
 
 /// Links waiting for the window: the request that arrived before the window listened (the
 /// app was started by a link), and the links that asked and wait for an answer.

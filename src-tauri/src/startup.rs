@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use tauri::Manager;
 
-use switchboard_core::refresher::Refresher;
-use switchboard_core::watch::LoginWatcher;
+use switchboard_core::api::refresher::Refresher;
+use switchboard_core::api::watch::LoginWatcher;
 use switchboard_core::Switchboard;
 
 use crate::window::PAGE_LOAD_AT_THE_LATEST;

@@ -1,4 +1,4 @@
-//! The tray icon: draws the menu model of `switchboard_core::tray` and carries out what is
+//! The tray icon: draws the menu model of `switchboard_core::api::tray` and carries out what is
 //! chosen.
 //! Rebuilt on the main thread after every change, wherever it was made.
 
@@ -9,7 +9,7 @@ use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem,
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
-use switchboard_core::tray::{tray_menu, TrayAction, TrayItem, TrayMenu};
+use switchboard_core::api::tray::{tray_menu, TrayAction, TrayItem, TrayMenu};
 use switchboard_core::Switchboard;
 
 const TRAY_ID: &str = "switchboard";
@@ -61,7 +61,7 @@ fn model(board: &Switchboard) -> TrayMenu {
         Ok(overview) => tray_menu(&overview),
         Err(err) => {
             tracing::warn!("could not read the accounts for the tray: {err}");
-            tray_menu(&switchboard_core::facade::Overview {
+            tray_menu(&switchboard_core::api::facade::Overview {
                 providers: Vec::new(),
                 endpoint_overrides: Vec::new(),
             })
@@ -136,7 +136,7 @@ fn choose(app: &AppHandle, id: &str) {
         };
         match switched {
             Ok(switched) => {
-                let (title, body) = switchboard_core::tray::switch_notice(&switched);
+                let (title, body) = switchboard_core::api::tray::switch_notice(&switched);
                 notify(&app, &title, &body);
             }
             Err(err) => {
@@ -168,7 +168,7 @@ pub fn notify_auto_switched(app: &AppHandle, board: &Switchboard, account_id: Op
 /// Shows a desktop notification; without a notification service it is only logged.
 fn notify(app: &AppHandle, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;
-    let body = switchboard_core::text::notification_body(body);
+    let body = switchboard_core::api::text::notification_body(body);
     match app.notification().builder().title(title).body(&body).show() {
         Ok(()) => tracing::info!(title, body, "notified"),
         Err(err) => tracing::warn!(title, body, "no notification shown: {err}"),

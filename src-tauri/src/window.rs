@@ -6,7 +6,7 @@ use std::time::Duration;
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, WebviewWindowBuilder};
 
-use switchboard_core::facade::FirstView;
+use switchboard_core::api::facade::FirstView;
 
 /// The label of the main window, as in `tauri.conf.json`.
 pub const MAIN: &str = "main";
@@ -14,14 +14,14 @@ pub const MAIN: &str = "main";
 /// waits at most: when the page has not said it loaded by then, it goes ahead anyway.
 pub const PAGE_LOAD_AT_THE_LATEST: Duration = Duration::from_secs(3);
 // The globals the page reads its first view and its paint mode from (`ui/src/lib/api.ts`)
-// are the IPC contract's (`switchboard_core::ipc`).
-use switchboard_core::ipc::FIRST_VIEW_GLOBAL;
+// are the IPC contract's (`switchboard_core::api::ipc`).
+use switchboard_core::api::ipc::FIRST_VIEW_GLOBAL;
 /// Tells the page WebKit paints it without compositing (`crate::rendering`), read by
 /// `paintMode` in `ui/src/lib/api.ts`.
 fn software_paint_script() -> String {
     format!(
         "window.{} = \"software\";",
-        switchboard_core::ipc::PAINT_GLOBAL
+        switchboard_core::api::ipc::PAINT_GLOBAL
     )
 }
 

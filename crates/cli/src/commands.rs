@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use switchboard_core::account::{Fallback, KeyCredential, NewKeyAccount};
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::Revoked;
-use switchboard_core::secret::Sensitive;
+use switchboard_core::api::account::{Fallback, KeyCredential, NewKeyAccount};
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::{Error, Result};
+use switchboard_core::api::facade::Revoked;
+use switchboard_core::api::secret::Sensitive;
 use switchboard_core::{Config, Switchboard};
 
 use crate::{exec, list, login, refresh, usage};
@@ -267,7 +267,7 @@ pub(crate) fn fail(err: &Error) -> ExitCode {
 /// Text that came from outside (a provider, a CLI's file), fit for a terminal: one line, no
 /// escape sequences, no controls, no direction overrides, no invisible characters.
 pub(crate) fn safe(text: &str) -> String {
-    switchboard_core::text::printable(text, true)
+    switchboard_core::api::text::printable(text, true)
 }
 
 /// `value` as pretty JSON on stdout.
@@ -284,7 +284,7 @@ fn shell_quote(text: &str) -> String {
 
 /// Exit codes a script can rely on.
 pub(crate) fn exit_code(err: &Error) -> u8 {
-    use switchboard_core::error::ErrorCode::*;
+    use switchboard_core::api::error::ErrorCode::*;
     match err.code() {
         InvalidInput | Conflict | NotAllowed => 2,
         NotFound => 3,
@@ -300,7 +300,7 @@ pub(crate) fn exit_code(err: &Error) -> u8 {
 
 pub(crate) fn open() -> Result<Switchboard> {
     let config = Config::from_env()?;
-    switchboard_core::logging::init(&config, false);
+    switchboard_core::api::logging::init(&config, false);
     say_overrides(&config);
     Switchboard::open(config)
 }
@@ -353,14 +353,16 @@ fn execute(command: Command) -> Result<()> {
             };
             let result = board.check_account(&account.id)?;
             match result.verdict {
-                switchboard_core::check::CheckVerdict::Works => {
+                switchboard_core::api::check::CheckVerdict::Works => {
                     println!("{}: works \u{2014} {}", account.label, result.detail);
                     Ok(())
                 }
-                switchboard_core::check::CheckVerdict::Refused => Err(Error::CredentialRefused {
-                    label: account.label,
-                    detail: result.detail,
-                }),
+                switchboard_core::api::check::CheckVerdict::Refused => {
+                    Err(Error::CredentialRefused {
+                        label: account.label,
+                        detail: result.detail,
+                    })
+                }
             }
         }
         Command::List { json } => list::list(json),
@@ -543,7 +545,7 @@ fn execute(command: Command) -> Result<()> {
 
 /// Prints a switch: the sentence the window and tray say too, the files it changed, and (on
 /// stderr) what will not follow it.
-pub(crate) fn print_switch(switched: &switchboard_core::facade::Switched) -> Result<()> {
+pub(crate) fn print_switch(switched: &switchboard_core::api::facade::Switched) -> Result<()> {
     for skipped in &switched.skipped {
         println!("skipped {}", safe(skipped));
     }

@@ -5,9 +5,9 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::Error;
-use switchboard_core::facade::ExecAccount;
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::Error;
+use switchboard_core::api::facade::ExecAccount;
 
 pub fn run(
     provider: ProviderId,

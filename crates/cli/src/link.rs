@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 
-use switchboard_core::deep_link;
-use switchboard_core::error::{Error, Result};
+use switchboard_core::api::deep_link;
+use switchboard_core::api::error::{Error, Result};
 
 use crate::commands::{fail, open, print_switch};
 

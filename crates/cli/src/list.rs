@@ -1,9 +1,9 @@
 //! `switchboard list` and `status`: every provider's accounts, or each provider's active
 //! account, as text or JSON.
 
-use switchboard_core::account::{Account, AccountStatus};
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::Result;
+use switchboard_core::api::account::{Account, AccountStatus};
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::Result;
 
 use crate::commands::{open, print_json, safe};
 

@@ -3,10 +3,10 @@
 
 use std::io::BufRead;
 
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::{Error, Result};
-use switchboard_core::providers;
-use switchboard_core::signin::{PasteKind, SignInMethod, SignInStarted};
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::{Error, Result};
+use switchboard_core::api::providers;
+use switchboard_core::api::signin::{PasteKind, SignInMethod, SignInStarted};
 use switchboard_core::Switchboard;
 
 use crate::commands::safe;
@@ -36,9 +36,9 @@ pub fn run(
     };
     let mut config = switchboard_core::Config::from_env()?;
     if no_browser {
-        config.open_with = switchboard_core::signin::browser::OpenWith::Nothing;
+        config.open_with = switchboard_core::api::signin::browser::OpenWith::Nothing;
     }
-    switchboard_core::logging::init(&config, false);
+    switchboard_core::api::logging::init(&config, false);
     crate::commands::say_overrides(&config);
     let board = std::sync::Arc::new(Switchboard::open(config)?);
     let started = board.start_sign_in(provider, method, label)?;

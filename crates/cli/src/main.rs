@@ -13,7 +13,7 @@ mod usage;
 
 use std::process::ExitCode;
 
-use switchboard_core::deep_link;
+use switchboard_core::api::deep_link;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

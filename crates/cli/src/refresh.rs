@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::{RefreshOutcome, Refreshed};
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::{Error, Result};
+use switchboard_core::api::facade::{RefreshOutcome, Refreshed};
 
 use crate::commands::{fail, open, print_json, safe};
 
@@ -117,6 +117,6 @@ fn report(done: &[Refreshed], json: bool) -> ExitCode {
 /// ", valid until 14:05" for an expiry.
 fn until(expires_at: Option<i64>) -> String {
     expires_at
-        .map(|at| format!(", valid until {}", switchboard_core::time::rfc3339(at)))
+        .map(|at| format!(", valid until {}", switchboard_core::api::time::rfc3339(at)))
         .unwrap_or_default()
 }

@@ -1,10 +1,10 @@
 //! `switchboard usage`, `pool` and `auto-switch`: how much room each account has left, which
 //! accounts "next" rotates through, and when the active one moves on by itself.
 
-use switchboard_core::catalog::ProviderId;
-use switchboard_core::error::{Error, Result};
-use switchboard_core::facade::{AccountUsage, AUTO_SWITCH_DEFAULT};
-use switchboard_core::limits::duration_words;
+use switchboard_core::api::catalog::ProviderId;
+use switchboard_core::api::error::{Error, Result};
+use switchboard_core::api::facade::{AccountUsage, AUTO_SWITCH_DEFAULT};
+use switchboard_core::api::limits::duration_words;
 
 use crate::commands::{open, print_json, safe};
 
@@ -19,7 +19,7 @@ pub fn show(provider: Option<ProviderId>, refresh: bool, json: bool) -> Result<(
     if json {
         return print_json(&usage);
     }
-    let now = switchboard_core::time::now_ms();
+    let now = switchboard_core::api::time::now_ms();
     let mut last = None;
     for account in &usage {
         if last != Some(account.provider) {
@@ -53,7 +53,7 @@ fn print_account(account: &AccountUsage, now: i64) {
         let resets = window
             .resets_at
             .as_deref()
-            .and_then(switchboard_core::time::parse_rfc3339)
+            .and_then(switchboard_core::api::time::parse_rfc3339)
             .map(|at| format!("  resets in {}", duration_words(at - now)))
             .unwrap_or_default();
         let locked = window
@@ -72,7 +72,7 @@ fn print_account(account: &AccountUsage, now: i64) {
     let fetched = account
         .fetched_at
         .as_deref()
-        .and_then(switchboard_core::time::parse_rfc3339);
+        .and_then(switchboard_core::api::time::parse_rfc3339);
     match (fetched, &account.error) {
         (None, None) => println!("    not read yet (switchboard usage --refresh reads it now)"),
         (Some(at), None) => println!("    read {} ago", duration_words(now - at)),

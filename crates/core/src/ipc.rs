@@ -43,11 +43,13 @@ macro_rules! commands {
         pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
 
         /// The argument structs' TypeScript declarations.
+        #[cfg(test)]
         pub(crate) fn argument_declarations() -> Vec<String> {
             vec![$(<$args as TS>::decl()),*]
         }
 
         /// `name: { args: …; output: … };` per command, for the `Commands` map.
+        #[cfg(test)]
         pub(crate) fn command_map() -> Vec<(&'static str, String, String)> {
             vec![$((stringify!($name), <$args as TS>::name(), <$out as TS>::name())),*]
         }
@@ -99,6 +101,7 @@ pub const PAINT_GLOBAL: &str = "__SWITCHBOARD_PAINT__";
 
 /// The TypeScript of the contract: the argument types, the `Commands` map, the events with
 /// their payloads, and the window globals.
+#[cfg(test)]
 pub(crate) fn typescript() -> String {
     let mut out = String::new();
     for decl in argument_declarations() {

@@ -34,11 +34,9 @@ const LOCKED_RETRY_MAX_MS: i64 = 60 * 60_000;
 #[cfg_attr(target_os = "linux", allow(dead_code))]
 const MAX_NAP: Duration = Duration::from_secs(10 * 60);
 
-/// The running refresh timer. Dropping it does not stop the thread (it lives as long as
-/// the app).
-pub struct Refresher {
-    alarm: Arc<Alarm>,
-}
+/// The running refresh timer: a token that it started. Dropping it does not stop the
+/// thread (it lives as long as the app).
+pub struct Refresher(());
 
 impl Refresher {
     /// Starts the thread, and replans whenever the board publishes a change (an account
@@ -53,12 +51,7 @@ impl Refresher {
         std::thread::Builder::new()
             .name("refresher".into())
             .spawn(move || run(&board, &worker))?;
-        Ok(Self { alarm })
-    }
-
-    /// Plans again now (something changed).
-    pub fn poke(&self) {
-        self.alarm.poke();
+        Ok(Self(()))
     }
 }
 

@@ -2,8 +2,11 @@
 //! tests and tools that must never reach a keychain). A store keeps opaque text under a
 //! name; what the text means (an account's secret, a file's backup) is the vault's business.
 
+#[cfg(any(test, feature = "testing"))]
 use std::collections::HashMap;
+#[cfg(any(test, feature = "testing"))]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(any(test, feature = "testing"))]
 use std::sync::Mutex;
 
 use crate::secret::Sensitive;
@@ -138,6 +141,7 @@ pub(crate) fn first_line(text: &str) -> String {
 /// Secrets in memory, gone with the process: for tests of the domain without a keychain
 /// daemon, and for anything that must never touch the user's keychain. It counts its reads
 /// and can play a locked keychain, so a test can see what the domain asks of it.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Default)]
 pub struct MemoryStore {
     items: Mutex<HashMap<String, Sensitive<String>>>,
@@ -145,6 +149,7 @@ pub struct MemoryStore {
     reads: AtomicUsize,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
@@ -181,6 +186,7 @@ impl MemoryStore {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl SecretStore for MemoryStore {
     fn get(&self, name: &str) -> Result<Sensitive<String>, StoreError> {
         self.reads.fetch_add(1, Ordering::SeqCst);

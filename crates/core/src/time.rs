@@ -31,9 +31,11 @@ impl Clock for SystemClock {
 }
 
 /// A clock that moves only when told to.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug)]
 pub struct ManualClock(std::sync::atomic::AtomicI64);
 
+#[cfg(any(test, feature = "testing"))]
 impl ManualClock {
     /// A clock standing at the system's time now.
     pub fn starting_now() -> Self {
@@ -46,6 +48,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for ManualClock {
     fn now_ms(&self) -> i64 {
         self.0.load(std::sync::atomic::Ordering::SeqCst)

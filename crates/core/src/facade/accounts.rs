@@ -122,6 +122,9 @@ impl Switchboard {
         })
     }
 
+    /// One field of the edit at a time, for tests (the window saves the whole edit with
+    /// [`Self::edit_account`]).
+    #[cfg(any(test, feature = "testing"))]
     pub fn set_description(&self, id: &str, description: &str) -> Result<Account> {
         let description = check_description(description)?;
         self.update(id, EventKind::AccountUpdated, |_, account| {
@@ -130,7 +133,8 @@ impl Switchboard {
         })
     }
 
-    /// Changes a key account's endpoint, model and effort.
+    /// Changes a key account's endpoint, model and effort (for tests, as above).
+    #[cfg(any(test, feature = "testing"))]
     pub fn update_settings(&self, id: &str, settings: AccountSettings) -> Result<Account> {
         self.update(id, EventKind::AccountUpdated, |_, account| {
             apply_settings(account, settings)

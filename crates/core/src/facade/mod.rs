@@ -22,13 +22,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-pub use exec::{ExecAccount, ExecEnvironment};
-pub use fallback::sign_in_needed_text;
+pub use exec::ExecAccount;
 pub use logins::{Imported, TakeBack};
 pub use refresh::{RefreshOutcome, Refreshed, Revoked};
 pub use settings::Settings;
 pub use switching::Switched;
-pub use usage::{auto_switch_notice, AccountUsage, AUTO_SWITCH_DEFAULT};
+pub use usage::{AccountUsage, AUTO_SWITCH_DEFAULT};
 
 use crate::account::Account;
 use crate::catalog::{ProviderId, ProviderInfo};
@@ -99,15 +98,18 @@ impl Switchboard {
     /// Opens the data dir (created 0700, or made so) and its database (0600), with the
     /// secrets in the OS keychain under the configured service name.
     pub fn open(config: Config) -> Result<Self> {
-        Self::open_with_clock(config, Arc::new(crate::time::SystemClock))
+        let vault = Vault::new(config.keyring_service.clone());
+        Self::open_with_vault(config, vault, Arc::new(crate::time::SystemClock))
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// [`Self::open`], with the time read from `clock` (tests of waits that would sleep).
     pub fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self> {
         let vault = Vault::new(config.keyring_service.clone());
         Self::open_with_vault(config, vault, clock)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// [`Self::open`] with the secrets kept in `secrets` instead (memory, in tests of the
     /// domain that need no keychain daemon).
     pub fn open_with_secrets(
@@ -121,6 +123,7 @@ impl Switchboard {
         )
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// [`Self::open_with_secrets`], with the time read from `clock`.
     pub fn open_with_secrets_and_clock(
         config: Config,
@@ -133,7 +136,7 @@ impl Switchboard {
     fn open_with_vault(config: Config, vault: Vault, clock: Arc<dyn Clock>) -> Result<Self> {
         crate::files::create_private_dir(&config.data_dir)?;
         crate::files::make_private(&config.data_dir)?;
-        let store = Store::open_with_clock(&config.database_path(), clock.clone())?;
+        let store = Store::open(&config.database_path(), clock.clone())?;
         if cfg!(debug_assertions)
             && config.keyring_service == crate::config::DEFAULT_KEYRING_SERVICE
         {

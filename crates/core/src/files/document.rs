@@ -20,10 +20,6 @@ pub fn key_path(parts: &[&str]) -> KeyPath {
     parts.iter().map(|p| (*p).to_owned()).collect()
 }
 
-pub fn display_key(key: &[String]) -> String {
-    key.join(".")
-}
-
 pub enum Document {
     Json(Map<String, Value>),
     Toml(toml_edit::DocumentMut),

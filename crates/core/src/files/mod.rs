@@ -12,7 +12,7 @@ pub use atomic::{
     create_private_dir, make_private, remove_file, replace_if_unchanged, write_atomic, Replaced,
 };
 pub use cli_lock::{lock_cli_file, CliLock};
-pub use document::{display_key, key_path, Document, Format, KeyPath};
-pub use lock::{lock_files, lock_path, FileLocks};
+pub use document::{key_path, Document, Format, KeyPath};
+pub use lock::lock_files;
 pub use paths::CliPaths;
 pub use plan::{plan_writes, DesiredFile, PlannedWrite};

@@ -27,8 +27,6 @@ use crate::secret::Sensitive;
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
 
-pub use common::{helper_command, jwt_claims};
-
 /// Every provider, in display order (the order of [`ProviderId::ALL`]).
 const REGISTRY: [&dyn Provider; 7] = [
     &claude::Claude,

@@ -131,7 +131,6 @@ pub fn start(sign_ins: &SignIns, request: Request, open_with: &OpenWith) -> Resu
         }
     };
     let session = sign_ins.insert(Session::new(SessionParts {
-        method,
         label,
         client,
         pkce,

@@ -29,7 +29,14 @@ pub struct Loopback {
     sockets: Vec<TcpListener>,
     path: String,
     pub redirect_uri: String,
-    pub port: u16,
+}
+
+#[cfg(test)]
+impl Loopback {
+    /// The port it listens on.
+    fn port(&self) -> u16 {
+        self.sockets[0].local_addr().map(|a| a.port()).unwrap_or(0)
+    }
 }
 
 /// Binds the first free port the client is registered for (any port when it lists none).
@@ -71,7 +78,6 @@ pub fn bind(client: &OAuthClient, fallback: &'static str) -> Result<Loopback> {
                     ),
                     path: client.loopback_path.clone(),
                     sockets,
-                    port,
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
@@ -285,7 +291,7 @@ mod tests {
     #[test]
     fn delivers_the_first_redirect_and_then_closes() {
         let loopback = bind(&client(vec![]), "paste-back").unwrap();
-        let port = loopback.port;
+        let port = loopback.port();
         assert_eq!(
             loopback.redirect_uri,
             format!("http://localhost:{port}/auth/callback")
@@ -321,7 +327,7 @@ mod tests {
             return;
         }
         let loopback = bind(&client(vec![]), "paste-back").unwrap();
-        let port = loopback.port;
+        let port = loopback.port();
         let (tx, rx) = mpsc::channel();
         let _listening = loopback
             .listen(
@@ -355,7 +361,7 @@ mod tests {
         let free = spare.local_addr().unwrap().port();
         drop(spare);
         let loopback = bind(&client(vec![taken, free]), "paste-back").unwrap();
-        assert_eq!(loopback.port, free);
+        assert_eq!(loopback.port(), free);
         let err = bind(&client(vec![taken, free]), "the device code")
             .err()
             .expect("both ports taken");
@@ -371,7 +377,7 @@ mod tests {
     #[test]
     fn forged_answers_get_a_400_and_the_real_one_still_arrives() {
         let loopback = bind(&client(vec![]), "paste-back").unwrap();
-        let port = loopback.port;
+        let port = loopback.port();
         let (tx, rx) = mpsc::channel();
         let _listening = loopback
             .listen(
@@ -418,7 +424,7 @@ mod tests {
     #[test]
     fn stops_at_the_deadline_without_delivering() {
         let loopback = bind(&client(vec![]), "paste-back").unwrap();
-        let port = loopback.port;
+        let port = loopback.port();
         let (tx, rx) = mpsc::channel::<()>();
         let listening = loopback
             .listen(

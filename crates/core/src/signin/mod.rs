@@ -68,7 +68,6 @@ enum Progress {
 
 /// What a new sign-in is made of.
 pub struct SessionParts {
-    pub method: SignInMethod,
     pub label: Option<String>,
     pub client: OAuthClient,
     pub pkce: Pkce,
@@ -84,7 +83,6 @@ pub struct SessionParts {
 pub struct Session {
     pub id: String,
     pub provider: ProviderId,
-    pub method: SignInMethod,
     pub label: Option<String>,
     pub client: OAuthClient,
     pub verifier: Sensitive<String>,
@@ -112,7 +110,6 @@ impl Session {
         Ok(Self {
             id: uuid::Uuid::new_v4().to_string(),
             provider: parts.client.provider,
-            method: parts.method,
             label: parts.label,
             client: parts.client,
             verifier: parts.pkce.verifier,
@@ -315,7 +312,6 @@ mod tests {
             )
         };
         Session::new(SessionParts {
-            method: SignInMethod::Browser,
             label: None,
             client,
             pkce: Pkce::new().unwrap(),

@@ -2,7 +2,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
@@ -28,7 +27,9 @@ impl Pkce {
 }
 
 /// The S256 challenge of a verifier: base64url(sha256(verifier)), no padding.
+#[cfg(test)]
 pub fn challenge_of(verifier: &str) -> String {
+    use sha2::{Digest, Sha256};
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 

@@ -3,7 +3,6 @@
 
 use crate::secret::SecretJson;
 use serde_json::{json, Value};
-use url::Url;
 
 use super::client::{BodyEncoding, OAuthClient};
 use crate::error::{Error, Result};
@@ -162,12 +161,4 @@ pub fn redirect_error(client: &OAuthClient, error: &str, description: Option<&st
             detail,
         }
     }
-}
-
-/// Removes query and fragment: the form redirect URIs are compared in.
-pub fn bare_uri(uri: &str) -> Option<String> {
-    let mut url = Url::parse(uri).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.to_string())
 }

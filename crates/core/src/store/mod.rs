@@ -14,13 +14,11 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use accounts::RefreshPlan;
 pub use events::{EventKind, EventRecord, LoggedEvent};
 pub use files::ManagedFile;
-pub use usage::UsageState;
 
 use crate::error::{Error, Result};
-use crate::time::{Clock, SystemClock};
+use crate::time::Clock;
 
 /// How long a writer waits for another process (the window vs the command line).
 const BUSY_TIMEOUT_MS: u64 = 5_000;
@@ -54,12 +52,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// The file is created 0600 before SQLite opens it, so its WAL and shared-memory files
     /// (which SQLite creates with the database's mode) are private too.
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::open_with_clock(path, std::sync::Arc::new(SystemClock))
-    }
-
-    /// [`Self::open`], with the time read from `clock`.
-    pub fn open_with_clock(path: &Path, clock: std::sync::Arc<dyn Clock>) -> Result<Self> {
+    pub fn open(path: &Path, clock: std::sync::Arc<dyn Clock>) -> Result<Self> {
         let mut create = std::fs::OpenOptions::new();
         create.write(true).create(true).truncate(false);
         #[cfg(unix)]
