@@ -109,7 +109,7 @@ impl TestEnv {
         overview
             .providers
             .into_iter()
-            .flat_map(|p| p.accounts)
+            .flat_map(|p| p.accounts.into_iter().map(|view| view.account))
             .collect()
     }
 

@@ -25,6 +25,9 @@ fn accounts_of(
         .find(|p| p.provider == provider)
         .expect("every provider is listed")
         .accounts
+        .into_iter()
+        .map(|view| view.account)
+        .collect()
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! `switchboard list` and `status`: every provider's accounts, or each provider's active
 //! account, as text or JSON.
 
-use switchboard_core::api::account::{Account, AccountStatus};
+use switchboard_core::api::account::AccountStatus;
 use switchboard_core::api::catalog::ProviderId;
 use switchboard_core::api::error::Result;
+use switchboard_core::api::facade::AccountView;
 
 use crate::commands::{open, print_json, safe};
 
@@ -26,7 +27,7 @@ pub fn list(json: bool) -> Result<()> {
 /// Each provider's active account.
 pub fn status(json: bool) -> Result<()> {
     let overview = open()?.overview()?;
-    let active: Vec<(ProviderId, Option<&Account>)> = overview
+    let active: Vec<(ProviderId, Option<&AccountView>)> = overview
         .providers
         .iter()
         .map(|p| {
@@ -60,7 +61,7 @@ pub fn status(json: bool) -> Result<()> {
     Ok(())
 }
 
-fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[Account]) {
+fn print_provider(provider: ProviderId, active: Option<&str>, accounts: &[AccountView]) {
     println!("{}", provider.display_name());
     if accounts.is_empty() {
         println!("  (no accounts)");

@@ -105,11 +105,6 @@ pub struct Account {
     /// When its tokens were last renewed (Unix ms).
     #[ts(type = "number | null")]
     pub refreshed_at: Option<i64>,
-    /// A sign-in about to lapse, in words (filled in when the accounts are listed).
-    pub warning: Option<String>,
-    /// Its usage and limits as last read, for accounts whose provider reports them (filled
-    /// in when the accounts are listed).
-    pub usage: Option<crate::limits::UsageReading>,
     /// Unix milliseconds.
     #[ts(type = "number")]
     pub created_at: i64,
@@ -174,8 +169,6 @@ impl Account {
             expires_at: None,
             refresh_expires_at: None,
             refreshed_at: Some(now),
-            warning: None,
-            usage: None,
             created_at: now,
             updated_at: now,
         }

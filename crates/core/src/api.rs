@@ -37,8 +37,8 @@ pub mod error {
 /// What the facade's actions answer.
 pub mod facade {
     pub use crate::facade::{
-        AccountUsage, ExecAccount, FirstView, Overview, RefreshOutcome, Refreshed, Revoked,
-        Switched, AUTO_SWITCH_DEFAULT,
+        AccountUsage, AccountView, ExecAccount, FirstView, Overview, RefreshOutcome, Refreshed,
+        Revoked, Switched, AUTO_SWITCH_DEFAULT,
     };
 }
 

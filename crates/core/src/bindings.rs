@@ -16,8 +16,8 @@ use crate::check::{CheckResult, CheckVerdict};
 use crate::deep_link::LinkRequest;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::facade::{
-    AccountUsage, Change, FirstView, Imported, Overview, ProviderAccounts, RefreshOutcome,
-    Refreshed, Revoked, Settings, Switched,
+    AccountUsage, AccountView, Change, FirstView, Imported, Overview, ProviderAccounts,
+    RefreshOutcome, Refreshed, Revoked, Settings, Switched,
 };
 use crate::limits::{Limits, UsageReading, UsageSample, UsageWindow};
 use crate::signin::{PasteKind, SignInMethod, SignInStarted, SignedIn};
@@ -57,6 +57,7 @@ pub fn typescript() -> String {
         UsageReading::decl(),
         UsageSample::decl(),
         Account::decl(),
+        AccountView::decl(),
         KeyCredential::decl(),
         EndpointInput::decl(),
         NewKeyAccount::decl(),

@@ -1,7 +1,8 @@
 //! The tray menu as data: built from the overview after every change, so the tray always
 //! shows what the window shows. The desktop shell only draws it and sends back actions.
 
-use crate::account::{Account, AccountStatus};
+use crate::account::AccountStatus;
+use crate::facade::AccountView;
 use crate::catalog::ProviderId;
 use crate::facade::Overview;
 
@@ -101,7 +102,7 @@ pub struct TrayMenu {
 
 /// The window of `account`'s last reading with the least room left at `now`, in words
 /// ("5-hour 51%"); `None` before a reading.
-fn tightest(account: &Account, now: i64) -> Option<String> {
+fn tightest(account: &AccountView, now: i64) -> Option<String> {
     let limits = account.usage.as_ref()?.limits.as_ref()?;
     if limits.unusable {
         return Some("unusable".to_owned());
@@ -111,7 +112,7 @@ fn tightest(account: &Account, now: i64) -> Option<String> {
 }
 
 /// The share used of `account`'s tightest window ("51%"), for the pool's items.
-fn used_share(account: &Account, now: i64) -> Option<String> {
+fn used_share(account: &AccountView, now: i64) -> Option<String> {
     let limits = account.usage.as_ref()?.limits.as_ref()?;
     let room = limits.room_at(now);
     Some(if room <= 0.0 {
@@ -128,13 +129,13 @@ pub const TRAY_ACCOUNTS: usize = 20;
 
 /// The accounts a submenu lists, in the window's order, and how many it leaves out.
 fn listed_in_tray<'a>(
-    accounts: &'a [Account],
-    active: Option<&Account>,
-) -> (Vec<&'a Account>, usize) {
+    accounts: &'a [AccountView],
+    active: Option<&AccountView>,
+) -> (Vec<&'a AccountView>, usize) {
     if accounts.len() <= TRAY_ACCOUNTS {
         return (accounts.iter().collect(), 0);
     }
-    let mut listed: Vec<&Account> = accounts.iter().take(TRAY_ACCOUNTS - 1).collect();
+    let mut listed: Vec<&AccountView> = accounts.iter().take(TRAY_ACCOUNTS - 1).collect();
     // The last place goes to the active account when the first ones do not hold it.
     let late_active = active.and_then(|active| {
         accounts[TRAY_ACCOUNTS - 1..]
@@ -241,14 +242,15 @@ pub fn tray_menu(overview: &Overview) -> TrayMenu {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::Account;
     use crate::catalog::AccountKind;
     use crate::limits::{Limits, UsageReading, UsageWindow};
 
-    fn account(label: &str, in_pool: bool, used: Option<(f64, f64)>) -> Account {
+    fn account(label: &str, in_pool: bool, used: Option<(f64, f64)>) -> AccountView {
         let mut account = Account::new(ProviderId::Claude, AccountKind::Oauth, String::new());
         account.label = label.to_owned();
         account.in_pool = in_pool;
-        account.usage = used.map(|(short, long)| UsageReading {
+        let usage = used.map(|(short, long)| UsageReading {
             limits: Some(Limits {
                 windows: vec![
                     UsageWindow::new("5-hour", short, None),
@@ -258,7 +260,11 @@ mod tests {
             }),
             ..UsageReading::default()
         });
-        account
+        AccountView {
+            account,
+            warning: None,
+            usage,
+        }
     }
 
     #[test]
@@ -301,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_long_list_shows_twenty_with_the_active_one_and_opens_the_window_for_the_rest() {
-        let accounts: Vec<Account> = (1..=30)
+        let accounts: Vec<AccountView> = (1..=30)
             .map(|n| account(&format!("Key {n}"), false, None))
             .collect();
         let labels = |active: usize| {

@@ -175,14 +175,51 @@ refresh_expires_at: number | null,
  */
 refreshed_at: number | null, 
 /**
- * A sign-in about to lapse, in words (filled in when the accounts are listed).
+ * Unix milliseconds.
+ */
+created_at: number, updated_at: number, };
+
+export type AccountView = { 
+/**
+ * A sign-in about to lapse, in words.
  */
 warning: string | null, 
 /**
- * Its usage and limits as last read, for accounts whose provider reports them (filled
- * in when the accounts are listed).
+ * Its usage and limits as last read, for accounts whose provider reports them.
  */
-usage: UsageReading | null, 
+usage: UsageReading | null, id: string, provider: ProviderId, kind: AccountKind, label: string, email: string | null, 
+/**
+ * The subscription plan of a sign-in account ("max", "pro", ...).
+ */
+plan: string | null, 
+/**
+ * A masked hint such as `sk-ant-…wxyz`.
+ */
+secret_hint: string, endpoint: Endpoint, 
+/**
+ * AWS region (Bedrock accounts).
+ */
+region: string | null, model: string | null, effort: Effort | null, 
+/**
+ * Free text, e.g. when a key is due for rotation.
+ */
+description: string, in_pool: boolean, status: AccountStatus, 
+/**
+ * Why the account needs attention, in words (empty when it is fine).
+ */
+status_reason: string, 
+/**
+ * When a sign-in account's access token expires (Unix ms), as last seen.
+ */
+expires_at: number | null, 
+/**
+ * When its refresh token expires (Unix ms), where the provider says (Claude).
+ */
+refresh_expires_at: number | null, 
+/**
+ * When its tokens were last renewed (Unix ms).
+ */
+refreshed_at: number | null, 
 /**
  * Unix milliseconds.
  */
@@ -206,7 +243,7 @@ export type EventRecord = { at: number, kind: EventKind, provider: ProviderId, a
 
 export type Change = { kind: EventKind, provider: ProviderId, account_id: string | null, };
 
-export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<Account>, 
+export type ProviderAccounts = { provider: ProviderId, active_account_id: string | null, accounts: Array<AccountView>, 
 /**
  * What becomes active when the active sign-in needs signing in again.
  */

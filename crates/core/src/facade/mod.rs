@@ -50,12 +50,34 @@ pub struct Change {
     pub account_id: Option<String>,
 }
 
+/// An account as the window, the tray and `list` show it: the account, with what is known
+/// of it when it is listed (a lapse warning, its usage as last read). The domain's
+/// [`Account`] has neither; this is the answer's own type.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub account: Account,
+    /// A sign-in about to lapse, in words.
+    pub warning: Option<String>,
+    /// Its usage and limits as last read, for accounts whose provider reports them.
+    pub usage: Option<crate::limits::UsageReading>,
+}
+
+impl std::ops::Deref for AccountView {
+    type Target = Account;
+
+    fn deref(&self) -> &Account {
+        &self.account
+    }
+}
+
 /// One provider's accounts and which one is active.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ProviderAccounts {
     pub provider: ProviderId,
     pub active_account_id: Option<String>,
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<AccountView>,
     /// What becomes active when the active sign-in needs signing in again.
     pub fallback: crate::account::Fallback,
     /// The share of a window at which the active sign-in moves on by itself; `None`: off.
@@ -210,11 +232,17 @@ impl Switchboard {
     pub fn overview(&self) -> Result<Overview> {
         let now = self.now();
         self.store.read(|tx| {
-            let mut accounts = tx.accounts()?;
-            for account in &mut accounts {
-                account.warning = account.lapse_warning(now);
-                account.usage = usage::reading_for(account, tx)?;
-            }
+            let accounts = tx
+                .accounts()?
+                .into_iter()
+                .map(|account| {
+                    Ok(AccountView {
+                        warning: account.lapse_warning(now),
+                        usage: usage::reading_for(&account, tx)?,
+                        account,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
             let providers = ProviderId::ALL
                 .into_iter()
                 .map(|provider| {

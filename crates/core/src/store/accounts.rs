@@ -63,8 +63,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
             expires_at: row.get(19)?,
             refresh_expires_at: row.get(20)?,
             refreshed_at: row.get(21)?,
-            warning: None,
-            usage: None,
         })
     })();
     Ok(parsed)
