@@ -210,3 +210,47 @@ fn a_take_back_keeps_tokens_the_cli_rotated_and_never_a_stale_or_unbelievable_da
         .expect("take back");
     assert_eq!(world.refresh_token_in_keychain(&a), "rt-3");
 }
+
+#[test]
+fn auto_switch_moves_the_active_sign_in_past_its_threshold_only_when_on() {
+    let world = World::new();
+    let a = world.claude_sign_in("a@example.com", "rt-a");
+    let b = world.claude_sign_in("b@example.com", "rt-b");
+    world.reading(&b, 10.0, 2 * HOUR_MS);
+    let now = world.clock.now_ms();
+    let over = Limits {
+        windows: vec![UsageWindow::new("5-hour", 96.0, Some(now + HOUR_MS))],
+        ..Limits::default()
+    };
+    // Off (the default): the active account stays, whatever its reading.
+    world.board.auto_switch_if_over(&a, &over).expect("off");
+    assert_eq!(world.active(ProviderId::Claude), "a@example.com");
+
+    world
+        .board
+        .set_auto_switch(ProviderId::Claude, Some(95.0))
+        .expect("on");
+    // Below the threshold: stays.
+    let under = Limits {
+        windows: vec![UsageWindow::new("5-hour", 90.0, Some(now + HOUR_MS))],
+        ..Limits::default()
+    };
+    world.board.auto_switch_if_over(&a, &under).expect("under");
+    assert_eq!(world.active(ProviderId::Claude), "a@example.com");
+    // Past it: the pool account with room becomes active, its files written, and the
+    // notice says so.
+    world.board.auto_switch_if_over(&a, &over).expect("over");
+    assert_eq!(world.active(ProviderId::Claude), "b@example.com");
+    let credentials = std::fs::read_to_string(world.credentials_file()).expect("file");
+    assert!(credentials.contains("rt-b"), "{credentials}");
+    let (_, notice) = world
+        .board
+        .auto_switch_notice(&b.id)
+        .expect("notice")
+        .expect("an auto-switch was logged");
+    assert!(notice.contains("a@example.com"), "{notice}");
+    assert!(notice.contains("b@example.com"), "{notice}");
+    // A reading of an account that is no longer the active one moves nothing.
+    world.board.auto_switch_if_over(&a, &over).expect("not active");
+    assert_eq!(world.active(ProviderId::Claude), "b@example.com");
+}

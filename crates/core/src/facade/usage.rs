@@ -299,7 +299,7 @@ impl Switchboard {
     /// fresh reading `limits` is at or past the provider's threshold, the pool account with
     /// the most room (below the threshold) becomes active, and the notice says so. Key
     /// accounts are never moved from or to.
-    fn auto_switch_if_over(&self, account: &Account, limits: &Limits) -> Result<()> {
+    pub(super) fn auto_switch_if_over(&self, account: &Account, limits: &Limits) -> Result<()> {
         let provider = account.provider;
         let (threshold, active) = self
             .store
