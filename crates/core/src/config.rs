@@ -70,7 +70,7 @@ impl Config {
         Ok(Self {
             data_dir,
             keyring_service,
-            cli_paths: CliPaths::from_env(home),
+            cli_paths: crate::providers::cli_paths_from_env(home),
             helper_exe: helper_exe(),
             endpoints,
             open_with: OpenWith::from_env(),

@@ -165,13 +165,6 @@ impl MemoryStore {
         self.reads.load(Ordering::SeqCst)
     }
 
-    /// The names it keeps, sorted.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.lock().keys().cloned().collect();
-        names.sort();
-        names
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Sensitive<String>>> {
         self.items.lock().unwrap_or_else(|p| p.into_inner())
     }

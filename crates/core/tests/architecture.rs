@@ -273,3 +273,45 @@ fn no_code_outside_the_providers_names_a_provider() {
         offenders.join("\n")
     );
 }
+
+/// What only a provider knows of its CLI's places: the variables that move its files and
+/// the dirs they default to. Outside `providers/` none is named (each provider declares
+/// its own, and `CliPaths` is a home plus an environment), so a CLI's places change in one
+/// module.
+#[test]
+fn no_code_outside_the_providers_names_a_cli_variable_or_dir() {
+    const PLACES: [&str; 13] = [
+        "CLAUDE_CONFIG_DIR",
+        "CODEX_HOME",
+        "GEMINI_CLI_HOME",
+        "GROK_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CONFIG_HOME",
+        "\".claude",
+        "\".codex",
+        "\".gemini",
+        "\".grok",
+        "\".bob",
+        "\".local/share",
+        "\".config",
+    ];
+    let workspace = root().join("../..").canonicalize().expect("workspace");
+    let mut files = Vec::new();
+    for dir in ["crates/core/src", "crates/cli/src", "src-tauri/src"] {
+        rust_files(&workspace.join(dir), &mut files);
+    }
+    let providers = workspace.join("crates/core/src/providers");
+    let mut offenders = Vec::new();
+    for file in files.iter().filter(|f| !f.starts_with(&providers)) {
+        for (number, line) in production_code(file).lines().enumerate() {
+            if let Some(place) = PLACES.iter().find(|p| line.contains(**p)) {
+                offenders.push(format!("{}:{}: {place}", file.display(), number + 1));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "a CLI's variables and dirs belong to its provider (Provider::cli_variables, exec_variables):\n{}",
+        offenders.join("\n")
+    );
+}

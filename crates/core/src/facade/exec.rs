@@ -72,7 +72,7 @@ impl Switchboard {
         self.refresh_if_due(&account);
         let dir = self.exec_dir(&account);
         let source = providers::get(provider);
-        let paths = exec_paths(&dir);
+        let paths = crate::providers::exec_paths(&dir);
         let lease = match source.relocation(&paths) {
             Some(_) => {
                 let lease = self.exec_lease(&account)?;
@@ -137,7 +137,7 @@ impl Switchboard {
     pub fn finish_exec(&self, mut env: ExecEnvironment) -> Result<TakeBack> {
         let provider = env.account.provider;
         let source = providers::get(provider);
-        let paths = exec_paths(&env.dir);
+        let paths = crate::providers::exec_paths(&env.dir);
         if source.relocation(&paths).is_none() {
             return Ok(TakeBack::Nothing);
         }
@@ -185,7 +185,7 @@ impl Switchboard {
     pub(super) fn reclaim_exec_locked(&self, account: &Account) -> Result<TakeBack> {
         let dir = self.exec_dir(account);
         let source = providers::get(account.provider);
-        let paths = exec_paths(&dir);
+        let paths = crate::providers::exec_paths(&dir);
         if account.kind != AccountKind::Oauth
             || source.relocation(&paths).is_none()
             || source.read_login(&paths).is_none()
@@ -223,7 +223,7 @@ impl Switchboard {
             match accounts.iter().find(|a| a.id == name) {
                 Some(account) => {
                     let source = providers::get(account.provider);
-                    let held = source.read_login(&exec_paths(&entry.path())).is_some();
+                    let held = source.read_login(&crate::providers::exec_paths(&entry.path())).is_some();
                     match self.reclaim_exec(account) {
                         Ok(_) if held => reclaimed += 1,
                         Ok(_) => {}
@@ -341,18 +341,5 @@ impl Switchboard {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(format!("opening {}", path.display()), e))
-    }
-}
-
-/// The CLI locations inside a per-account dir.
-fn exec_paths(dir: &std::path::Path) -> CliPaths {
-    CliPaths {
-        home: dir.join("home"),
-        claude_config_dir: Some(dir.join("claude")),
-        codex_home: Some(dir.join("codex")),
-        gemini_cli_home: Some(dir.to_path_buf()),
-        grok_home: Some(dir.join("grok")),
-        xdg_data_home: Some(dir.join("data")),
-        xdg_config_home: Some(dir.join("config")),
     }
 }

@@ -1,108 +1,55 @@
-//! Where each CLI keeps its files, following the CLIs' own relocation variables
-//! (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`, `GROK_HOME`, `XDG_*`).
+//! What the CLI files are resolved against: a home, and the environment variables the CLIs
+//! read to find their files. Which variables matter and what each CLI makes of them (its
+//! relocation variable, its default dir) is its provider's business (`providers/`).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-/// The home and relocation variables the CLI files are resolved against. Tests build one
-/// over a temporary home; production reads the environment once.
+/// A home and the variables (with their values) the CLIs resolve their files against. Tests
+/// build one over a temporary home; production reads the variables the providers name once.
 #[derive(Debug, Clone, Default)]
 pub struct CliPaths {
     pub home: PathBuf,
-    pub claude_config_dir: Option<PathBuf>,
-    pub codex_home: Option<PathBuf>,
-    pub gemini_cli_home: Option<PathBuf>,
-    pub grok_home: Option<PathBuf>,
-    pub xdg_data_home: Option<PathBuf>,
-    pub xdg_config_home: Option<PathBuf>,
-}
-
-fn env_dir(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
+    vars: BTreeMap<String, PathBuf>,
 }
 
 impl CliPaths {
-    /// Paths under `home` with no relocation variables.
+    /// Paths under `home` with no variable set.
     pub fn under_home(home: impl Into<PathBuf>) -> Self {
         Self {
             home: home.into(),
-            ..Self::default()
+            vars: BTreeMap::new(),
         }
     }
 
-    pub fn from_env(home: PathBuf) -> Self {
-        Self {
-            home,
-            claude_config_dir: env_dir("CLAUDE_CONFIG_DIR"),
-            codex_home: env_dir("CODEX_HOME"),
-            gemini_cli_home: env_dir("GEMINI_CLI_HOME"),
-            grok_home: env_dir("GROK_HOME"),
-            xdg_data_home: env_dir("XDG_DATA_HOME"),
-            xdg_config_home: env_dir("XDG_CONFIG_HOME"),
-        }
+    /// `home` with the variables `names` as this process's environment has them (set and
+    /// not empty).
+    pub fn from_env<'a>(home: PathBuf, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let vars = names
+            .into_iter()
+            .filter_map(|name| {
+                let value = std::env::var_os(name).filter(|v| !v.is_empty())?;
+                Some((name.to_owned(), PathBuf::from(value)))
+            })
+            .collect();
+        Self { home, vars }
     }
 
-    /// `~/.claude` or `$CLAUDE_CONFIG_DIR`.
-    pub fn claude_dir(&self) -> PathBuf {
-        self.claude_config_dir
-            .clone()
-            .unwrap_or_else(|| self.home.join(".claude"))
+    /// These paths with `name` set to `value`.
+    pub fn with_var(mut self, name: &str, value: impl Into<PathBuf>) -> Self {
+        self.vars.insert(name.to_owned(), value.into());
+        self
     }
 
-    /// `~/.claude.json`, or `.claude.json` inside `$CLAUDE_CONFIG_DIR`.
-    pub fn claude_json(&self) -> PathBuf {
-        match &self.claude_config_dir {
-            Some(dir) => dir.join(".claude.json"),
-            None => self.home.join(".claude.json"),
-        }
+    /// The value of variable `name`, if set.
+    pub fn var(&self, name: &str) -> Option<&Path> {
+        self.vars.get(name).map(PathBuf::as_path)
     }
 
-    /// `~/.codex` or `$CODEX_HOME`.
-    pub fn codex_dir(&self) -> PathBuf {
-        self.codex_home
-            .clone()
-            .unwrap_or_else(|| self.home.join(".codex"))
-    }
-
-    /// `~/.gemini`, or `.gemini` under `$GEMINI_CLI_HOME` (which replaces the home).
-    pub fn gemini_dir(&self) -> PathBuf {
-        self.gemini_home().join(".gemini")
-    }
-
-    /// The home Gemini CLI resolves `.gemini` against: `$GEMINI_CLI_HOME` or the home.
-    pub fn gemini_home(&self) -> PathBuf {
-        self.gemini_cli_home
-            .clone()
-            .unwrap_or_else(|| self.home.clone())
-    }
-
-    /// `~/.grok` or `$GROK_HOME`.
-    pub fn grok_dir(&self) -> PathBuf {
-        self.grok_home
-            .clone()
-            .unwrap_or_else(|| self.home.join(".grok"))
-    }
-
-    /// `$XDG_DATA_HOME/opencode`, default `~/.local/share/opencode` (on macOS too).
-    pub fn opencode_dir(&self) -> PathBuf {
-        self.xdg_data_home
-            .clone()
-            .unwrap_or_else(|| self.home.join(".local/share"))
-            .join("opencode")
-    }
-
-    /// `$XDG_CONFIG_HOME/cursor`, default `~/.config/cursor`.
-    pub fn cursor_dir(&self) -> PathBuf {
-        self.xdg_config_home
-            .clone()
-            .unwrap_or_else(|| self.home.join(".config"))
-            .join("cursor")
-    }
-
-    /// `~/.bob`.
-    pub fn bob_dir(&self) -> PathBuf {
-        self.home.join(".bob")
+    /// The dir variable `name` names, else `default` under the home.
+    pub fn dir_or_home(&self, name: &str, default: &str) -> PathBuf {
+        self.var(name)
+            .map_or_else(|| self.home.join(default), Path::to_path_buf)
     }
 }
 
@@ -111,20 +58,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relocation_variables_move_each_cli() {
-        let mut paths = CliPaths::under_home("/h");
-        assert_eq!(paths.claude_json(), PathBuf::from("/h/.claude.json"));
-        assert_eq!(paths.gemini_dir(), PathBuf::from("/h/.gemini"));
-        assert_eq!(
-            paths.opencode_dir(),
-            PathBuf::from("/h/.local/share/opencode")
-        );
-        paths.claude_config_dir = Some("/c".into());
-        paths.gemini_cli_home = Some("/g".into());
-        paths.codex_home = Some("/x".into());
-        assert_eq!(paths.claude_dir(), PathBuf::from("/c"));
-        assert_eq!(paths.claude_json(), PathBuf::from("/c/.claude.json"));
-        assert_eq!(paths.gemini_dir(), PathBuf::from("/g/.gemini"));
-        assert_eq!(paths.codex_dir(), PathBuf::from("/x"));
+    fn a_variable_moves_a_dir_and_an_unset_one_leaves_it_under_the_home() {
+        let paths = CliPaths::under_home("/h");
+        assert_eq!(paths.dir_or_home("SOME_HOME", ".some"), PathBuf::from("/h/.some"));
+        let paths = paths.with_var("SOME_HOME", "/elsewhere");
+        assert_eq!(paths.dir_or_home("SOME_HOME", ".some"), PathBuf::from("/elsewhere"));
+        assert_eq!(paths.var("OTHER"), None);
     }
 }

@@ -33,7 +33,7 @@ impl Provider for Bob {
     /// `~/.bob/credentials.json` with `apiKey`. Bob Shell's own storage is the least known of all
     /// the CLIs (it documents `BOB_API_KEY`); this shape is data here, easy to correct. [unverified]
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut credentials = file(paths.bob_dir().join("credentials.json"), Format::Json);
+        let mut credentials = file(paths.home.join(".bob/credentials.json"), Format::Json);
         if let Some(api_key) = active.and_then(api_key) {
             credentials = credentials.set(key(&["apiKey"]), string(api_key));
         } else if let Some(tokens) = active.and_then(|a| a.secret.oauth_tokens()) {

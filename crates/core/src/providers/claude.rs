@@ -1,6 +1,6 @@
 //! Claude Code: Anthropic subscription OAuth, Anthropic API keys and AWS Bedrock.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -20,6 +20,22 @@ use crate::vault::AccountSecret;
 
 /// The AWS region a Bedrock account uses when none is given.
 pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// The variable that moves Claude Code's config dir (and its `.claude.json` into it).
+const CONFIG_DIR_VAR: &str = "CLAUDE_CONFIG_DIR";
+
+/// `~/.claude` or `$CLAUDE_CONFIG_DIR`.
+fn claude_dir(paths: &CliPaths) -> PathBuf {
+    paths.dir_or_home(CONFIG_DIR_VAR, ".claude")
+}
+
+/// `~/.claude.json`, or `.claude.json` inside `$CLAUDE_CONFIG_DIR`.
+fn claude_json(paths: &CliPaths) -> PathBuf {
+    match paths.var(CONFIG_DIR_VAR) {
+        Some(dir) => dir.join(".claude.json"),
+        None => paths.home.join(".claude.json"),
+    }
+}
 
 pub struct Claude;
 
@@ -60,9 +76,9 @@ impl Provider for Claude {
     /// and `awsCredentialExport` run `switchboard credential ...` instead. Only a Bedrock API key
     /// must sit in `settings.json` (`AWS_BEARER_TOKEN_BEDROCK`), as Claude Code has no helper for it.
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut credentials = file(paths.claude_dir().join(".credentials.json"), Format::Json);
-        let mut identity = file(paths.claude_json(), Format::Json);
-        let mut settings = file(paths.claude_dir().join("settings.json"), Format::Json);
+        let mut credentials = file(claude_dir(paths).join(".credentials.json"), Format::Json);
+        let mut identity = file(claude_json(paths), Format::Json);
+        let mut settings = file(claude_dir(paths).join("settings.json"), Format::Json);
         if let Some(active) = active {
             let account = active.account;
             let region = account.region.as_deref().unwrap_or(DEFAULT_REGION);
@@ -124,13 +140,13 @@ impl Provider for Claude {
 
     /// A subscription login: tokens in `.credentials.json`, identity in `.claude.json`.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let file = read_json(&paths.claude_dir().join(".credentials.json"))?;
+        let file = read_json(&claude_dir(paths).join(".credentials.json"))?;
         let tokens = file.get("claudeAiOauth")?;
         tokens
             .get("refreshToken")
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())?;
-        let identity = read_json(&paths.claude_json())
+        let identity = read_json(&claude_json(paths))
             .and_then(|v| v.get("oauthAccount").cloned())
             .unwrap_or_else(|| Value::Object(Default::default()));
         Some(FoundLogin {
@@ -151,8 +167,8 @@ impl Provider for Claude {
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
         vec![
-            paths.claude_dir().join(".credentials.json"),
-            paths.claude_json(),
+            claude_dir(paths).join(".credentials.json"),
+            claude_json(paths),
         ]
     }
 
@@ -300,7 +316,15 @@ impl Provider for Claude {
     }
 
     fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
-        Some(("CLAUDE_CONFIG_DIR", paths.claude_dir()))
+        Some((CONFIG_DIR_VAR, claude_dir(paths)))
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[CONFIG_DIR_VAR]
+    }
+
+    fn exec_variables(&self, dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        vec![(CONFIG_DIR_VAR, dir.join("claude"))]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {

@@ -1,6 +1,6 @@
 //! Codex: ChatGPT OAuth, OpenAI API keys and Responses-compatible custom endpoints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -61,6 +61,15 @@ fn presets() -> Vec<PresetOption> {
     ]
 }
 
+/// The variable that moves Codex's home.
+const HOME_VAR: &str = "CODEX_HOME";
+
+/// `~/.codex` or `$CODEX_HOME`.
+fn codex_dir(paths: &CliPaths) -> PathBuf {
+    paths.dir_or_home(HOME_VAR, ".codex")
+}
+
+
 pub struct Codex;
 
 impl Provider for Codex {
@@ -88,8 +97,8 @@ impl Provider for Codex {
     /// (Codex's keyring mode would delete `auth.json`) and, for custom endpoints, adds its own
     /// Responses-API model provider that uses the key from `auth.json`.
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut auth = file(paths.codex_dir().join("auth.json"), Format::Json).removed_when_empty();
-        let mut config = file(paths.codex_dir().join("config.toml"), Format::Toml);
+        let mut auth = file(codex_dir(paths).join("auth.json"), Format::Json).removed_when_empty();
+        let mut config = file(codex_dir(paths).join("config.toml"), Format::Toml);
         if let Some(active) = active {
             if let Some(api_key) = api_key(active) {
                 auth = auth
@@ -132,7 +141,7 @@ impl Provider for Codex {
 
     /// A ChatGPT login (identity from the `id_token` claims) or an API key in `auth.json`.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let auth = read_json(&paths.codex_dir().join("auth.json"))?;
+        let auth = read_json(&codex_dir(paths).join("auth.json"))?;
         let tokens = auth
             .get("tokens")
             .filter(|t| t.get("refresh_token").is_some());
@@ -147,7 +156,7 @@ impl Provider for Codex {
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
-        vec![paths.codex_dir().join("auth.json")]
+        vec![codex_dir(paths).join("auth.json")]
     }
 
     fn token_freshness(&self, tokens: &Value) -> Option<i64> {
@@ -256,7 +265,15 @@ impl Provider for Codex {
     }
 
     fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
-        Some(("CODEX_HOME", paths.codex_dir()))
+        Some((HOME_VAR, codex_dir(paths)))
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[HOME_VAR]
+    }
+
+    fn exec_variables(&self, dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        vec![(HOME_VAR, dir.join("codex"))]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {

@@ -6,6 +6,14 @@ use crate::catalog::{ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::secret::Sensitive;
 
+/// Where cursor-agent keeps its config.
+const CONFIG_HOME_VAR: &str = "XDG_CONFIG_HOME";
+
+/// `$XDG_CONFIG_HOME/cursor`, default `~/.config/cursor`.
+fn cursor_dir(paths: &CliPaths) -> std::path::PathBuf {
+    paths.dir_or_home(CONFIG_HOME_VAR, ".config").join("cursor")
+}
+
 pub struct Cursor;
 
 impl Provider for Cursor {
@@ -25,11 +33,19 @@ impl Provider for Cursor {
     /// `cursor-agent` keeps its login in `~/.config/cursor/auth.json` on Linux; an API key goes
     /// in its `apiKey` field, which the agent exchanges for tokens. [RE]
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut auth = file(paths.cursor_dir().join("auth.json"), Format::Json);
+        let mut auth = file(cursor_dir(paths).join("auth.json"), Format::Json);
         if let Some(api_key) = active.and_then(api_key) {
             auth = auth.set(key(&["apiKey"]), string(api_key));
         }
         vec![auth]
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[CONFIG_HOME_VAR]
+    }
+
+    fn exec_variables(&self, dir: &std::path::Path) -> Vec<(&'static str, std::path::PathBuf)> {
+        vec![(CONFIG_HOME_VAR, dir.join("config"))]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {

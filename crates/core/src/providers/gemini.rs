@@ -1,6 +1,6 @@
 //! Gemini CLI: Google OAuth and Gemini API keys (optional base URL and API version).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -16,6 +16,22 @@ use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::{SecretJson, Sensitive};
 use crate::signin::client::OAuthClient;
 use crate::vault::AccountSecret;
+
+/// The variable that replaces the home Gemini CLI resolves `.gemini` against.
+const HOME_VAR: &str = "GEMINI_CLI_HOME";
+
+/// The home Gemini CLI resolves `.gemini` against: `$GEMINI_CLI_HOME` or the home.
+fn gemini_home(paths: &CliPaths) -> PathBuf {
+    paths
+        .var(HOME_VAR)
+        .map_or_else(|| paths.home.clone(), Path::to_path_buf)
+}
+
+/// `~/.gemini`, or `.gemini` under `$GEMINI_CLI_HOME`.
+fn gemini_dir(paths: &CliPaths) -> PathBuf {
+    gemini_home(paths).join(".gemini")
+}
+
 
 pub struct Gemini;
 
@@ -49,7 +65,7 @@ impl Provider for Gemini {
     /// Gemini CLI reads `GEMINI_API_KEY` (and a gateway base URL) from `~/.gemini/.env`, and
     /// needs `security.auth.selectedType` in `settings.json`, or it prompts.
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let dir = paths.gemini_dir();
+        let dir = gemini_dir(paths);
         let mut env = file(dir.join(".env"), Format::DotEnv);
         let mut settings = file(dir.join("settings.json"), Format::Json);
         let mut creds = file(dir.join("oauth_creds.json"), Format::Json);
@@ -84,7 +100,7 @@ impl Provider for Gemini {
     /// A Google login (`oauth_creds.json`, email from `google_accounts.json` or the `id_token`)
     /// or a `GEMINI_API_KEY` line in `.env`.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let dir = paths.gemini_dir();
+        let dir = gemini_dir(paths);
         if let Some(creds) =
             read_json(&dir.join("oauth_creds.json")).filter(|c| c.get("refresh_token").is_some())
         {
@@ -107,8 +123,8 @@ impl Provider for Gemini {
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
         vec![
-            paths.gemini_dir().join("oauth_creds.json"),
-            paths.gemini_dir().join(".env"),
+            gemini_dir(paths).join("oauth_creds.json"),
+            gemini_dir(paths).join(".env"),
         ]
     }
 
@@ -197,7 +213,15 @@ impl Provider for Gemini {
     }
 
     fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
-        Some(("GEMINI_CLI_HOME", paths.gemini_home()))
+        Some((HOME_VAR, gemini_home(paths)))
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[HOME_VAR]
+    }
+
+    fn exec_variables(&self, dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        vec![(HOME_VAR, dir.to_path_buf())]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {

@@ -1,6 +1,6 @@
 //! Grok: xAI device-code sign-in and xAI API keys. Efforts depend on the model.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -18,6 +18,15 @@ use crate::vault::AccountSecret;
 
 /// Grok's own session file keys each login by `<issuer>::<client id>`.
 pub const DEFAULT_SESSION_KEY: &str = "https://auth.x.ai::b1a00492-073a-47ea-816f-4c329264a828";
+
+/// The variable that moves Grok's home.
+const HOME_VAR: &str = "GROK_HOME";
+
+/// `~/.grok` or `$GROK_HOME`.
+fn grok_dir(paths: &CliPaths) -> PathBuf {
+    paths.dir_or_home(HOME_VAR, ".grok")
+}
+
 
 pub struct Grok;
 
@@ -55,9 +64,9 @@ impl Provider for Grok {
     /// the community `grok-cli` ({apiKey, baseURL}). Grok Build itself takes a key only from
     /// `XAI_API_KEY`; its session file (`auth.json`) is for sign-in accounts. [RE, unverified]
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut settings = file(paths.grok_dir().join("user-settings.json"), Format::Json);
-        let mut sessions = file(paths.grok_dir().join("auth.json"), Format::Json);
-        let mut config = file(paths.grok_dir().join("config.toml"), Format::Toml);
+        let mut settings = file(grok_dir(paths).join("user-settings.json"), Format::Json);
+        let mut sessions = file(grok_dir(paths).join("auth.json"), Format::Json);
+        let mut config = file(grok_dir(paths).join("config.toml"), Format::Toml);
         // Grok Build reads the effort from `[models] default_reasoning_effort` [SRC docs].
         if let Some(effort) = active.and_then(|a| a.account.effort) {
             config = config.set(
@@ -85,7 +94,7 @@ impl Provider for Grok {
 
     /// A Grok Build sign-in in `~/.grok/auth.json`: the first session with a refresh token.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let sessions = read_json(&paths.grok_dir().join("auth.json"))?;
+        let sessions = read_json(&grok_dir(paths).join("auth.json"))?;
         let (session_key, session) = sessions.as_object()?.iter().find(|(k, v)| {
             k.contains("::")
                 && v.get("refresh_token")
@@ -106,13 +115,13 @@ impl Provider for Grok {
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
-        vec![paths.grok_dir().join("auth.json")]
+        vec![grok_dir(paths).join("auth.json")]
     }
 
     /// Grok Build takes `auth.json.lock` around every refresh and write of `auth.json`
     /// (USAGE-AND-LIFECYCLE §2): Switchboard takes it too, so neither writes over the other.
     fn cli_lock_file(&self, paths: &CliPaths) -> Option<PathBuf> {
-        Some(paths.grok_dir().join("auth.json.lock"))
+        Some(grok_dir(paths).join("auth.json.lock"))
     }
 
     fn token_freshness(&self, tokens: &Value) -> Option<i64> {
@@ -202,7 +211,15 @@ impl Provider for Grok {
     }
 
     fn relocation(&self, paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
-        Some(("GROK_HOME", paths.grok_dir()))
+        Some((HOME_VAR, grok_dir(paths)))
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[HOME_VAR]
+    }
+
+    fn exec_variables(&self, dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        vec![(HOME_VAR, dir.join("grok"))]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {

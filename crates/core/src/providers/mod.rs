@@ -65,6 +65,26 @@ pub fn info(id: ProviderId) -> &'static ProviderInfo {
     &catalog[id as usize]
 }
 
+/// The CLI paths of `home` with every variable a provider's CLI reads (see
+/// [`Provider::cli_variables`]) as this process's environment has it.
+pub fn cli_paths_from_env(home: PathBuf) -> CliPaths {
+    CliPaths::from_env(
+        home,
+        REGISTRY.into_iter().flat_map(|p| p.cli_variables().iter().copied()),
+    )
+}
+
+/// The CLI paths of a per-account `exec` dir: a home of its own, and every CLI moved into
+/// `dir` by its own variables.
+pub fn exec_paths(dir: &Path) -> CliPaths {
+    REGISTRY
+        .into_iter()
+        .flat_map(|p| p.exec_variables(dir))
+        .fold(CliPaths::under_home(dir.join("home")), |paths, (name, value)| {
+            paths.with_var(name, value)
+        })
+}
+
 /// Every provider's catalog entry, in display order.
 pub fn all() -> Vec<&'static ProviderInfo> {
     ProviderId::ALL.into_iter().map(info).collect()
@@ -197,6 +217,18 @@ pub trait Provider: Sync {
     /// `exec` dir); `None` for CLIs without one.
     fn relocation(&self, _paths: &CliPaths) -> Option<(&'static str, PathBuf)> {
         None
+    }
+
+    /// The environment variables the CLI reads to find its files (its relocation variable,
+    /// an XDG dir): read once at start, into the [`CliPaths`] its files are resolved with.
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The variables that put the CLI's files under `dir` (a per-account `exec` dir), with
+    /// their values.
+    fn exec_variables(&self, _dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        Vec::new()
     }
 
     /// `NAME=value` pairs that hand a key account to the CLI without any file; empty for
@@ -352,6 +384,46 @@ impl std::fmt::Debug for Probe {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn an_exec_dir_holds_every_file_of_every_cli_and_the_home_moves_nothing_else() {
+        let dir = Path::new("/exec/acct");
+        let paths = super::exec_paths(dir);
+        for provider in REGISTRY {
+            for file in provider.files(&paths, None) {
+                assert!(
+                    file.path.starts_with(dir),
+                    "{:?}: {} is outside the exec dir",
+                    provider.id(),
+                    file.path.display()
+                );
+            }
+            if let Some((_, value)) = provider.relocation(&paths) {
+                assert!(value.starts_with(dir), "{:?}", provider.id());
+            }
+        }
+        // Each CLI's own variable moves it (Claude's takes `.claude.json` along).
+        let moved = CliPaths::under_home("/h")
+            .with_var("CLAUDE_CONFIG_DIR", "/c")
+            .with_var("CODEX_HOME", "/x")
+            .with_var("GEMINI_CLI_HOME", "/g");
+        let paths_of = |id: ProviderId| -> Vec<std::path::PathBuf> {
+            get(id).files(&moved, None).into_iter().map(|f| f.path.clone()).collect()
+        };
+        assert!(paths_of(ProviderId::Claude).contains(&"/c/.claude.json".into()));
+        assert!(paths_of(ProviderId::Claude).contains(&"/c/.credentials.json".into()));
+        assert!(paths_of(ProviderId::Codex).contains(&"/x/auth.json".into()));
+        assert!(paths_of(ProviderId::Gemini).iter().all(|p| p.starts_with("/g/.gemini")));
+        // Under a plain home, each CLI's files are under the home.
+        let home = CliPaths::under_home("/h");
+        for provider in REGISTRY {
+            for file in provider.files(&home, None) {
+                assert!(file.path.starts_with("/h"), "{}", file.path.display());
+            }
+        }
+    }
+
     use super::*;
     use crate::catalog::Effort;
 

@@ -1,6 +1,6 @@
 //! Opencode: an OpenRouter key, written as opencode's `openrouter` auth entry.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -12,6 +12,15 @@ use crate::catalog::{AccountKind, ProviderId, ProviderInfo};
 use crate::files::{CliPaths, DesiredFile, Format};
 use crate::limits::{Limits, UsageFailure, UsageWindow};
 use crate::secret::Sensitive;
+
+/// Where opencode keeps its data (on macOS too).
+const DATA_HOME_VAR: &str = "XDG_DATA_HOME";
+
+/// `$XDG_DATA_HOME/opencode`, default `~/.local/share/opencode`.
+fn opencode_dir(paths: &CliPaths) -> PathBuf {
+    paths.dir_or_home(DATA_HOME_VAR, ".local/share").join("opencode")
+}
+
 
 pub struct Opencode;
 
@@ -31,7 +40,7 @@ impl Provider for Opencode {
 
     /// opencode's `auth.json` is a map by provider id; Switchboard owns only `openrouter`.
     fn files(&self, paths: &CliPaths, active: Option<&Active<'_>>) -> Vec<DesiredFile> {
-        let mut auth = file(paths.opencode_dir().join("auth.json"), Format::Json);
+        let mut auth = file(opencode_dir(paths).join("auth.json"), Format::Json);
         if let Some(api_key) = active.and_then(api_key) {
             auth = auth.set(
                 key(&["openrouter"]),
@@ -43,7 +52,7 @@ impl Provider for Opencode {
 
     /// The `openrouter` key in opencode's `auth.json`.
     fn read_login(&self, paths: &CliPaths) -> Option<FoundLogin> {
-        let auth = read_json(&paths.opencode_dir().join("auth.json"))?;
+        let auth = read_json(&opencode_dir(paths).join("auth.json"))?;
         let entry = auth
             .get("openrouter")
             .filter(|e| e.get("type").and_then(Value::as_str) == Some("api"))?;
@@ -55,7 +64,15 @@ impl Provider for Opencode {
     }
 
     fn login_files(&self, paths: &CliPaths) -> Vec<PathBuf> {
-        vec![paths.opencode_dir().join("auth.json")]
+        vec![opencode_dir(paths).join("auth.json")]
+    }
+
+    fn cli_variables(&self) -> &'static [&'static str] {
+        &[DATA_HOME_VAR]
+    }
+
+    fn exec_variables(&self, dir: &Path) -> Vec<(&'static str, PathBuf)> {
+        vec![(DATA_HOME_VAR, dir.join("data"))]
     }
 
     fn key_env(&self, active: &Active<'_>) -> Vec<(&'static str, Sensitive<String>)> {
