@@ -14,17 +14,20 @@ BUILD_DEBS := build-essential pkg-config libssl-dev file libwebkit2gtk-4.1-dev l
               xdg-utils desktop-file-utils
 TEST_DEBS := xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-bin libglib2.0-bin
 TAURI_DRIVER_VERSION := 2.1.0
+# The checks of the dependency tree (`make test`): licences and bans, and unused dependencies.
+CARGO_DENY_VERSION := 0.20.2
+CARGO_MACHETE_VERSION := 0.9.2
 # -fbdir keeps the screen as an XWD file, which tests/tests/e2e_screen.rs reads.
 XVFB_SCREEN_DIR := $(CURDIR)/target/xvfb
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24 -fbdir $(XVFB_SCREEN_DIR)"
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test bench deps-build deps-test ui-deps cli-tools ui tauri-driver app bindings clean
+.PHONY: run test bench deps-build deps-test ui-deps cli-tools ui tauri-driver cargo-checkers app bindings clean
 
 run: deps-build ui app
 	./target/debug/switchboard-app
 
-test: deps-build deps-test ui-deps cli-tools tauri-driver
+test: deps-build deps-test ui-deps cli-tools tauri-driver cargo-checkers
 	@echo "== format"
 	$(CARGO) fmt --all --check
 	@echo "== UI: format and lint, types, unit tests, build"
@@ -36,6 +39,10 @@ test: deps-build deps-test ui-deps cli-tools tauri-driver
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	@echo "== the faces reach the core through its front door only (api), and the core has no dead code"
 	$(CARGO) clippy -p switchboard-core -p switchboard-cli -p switchboard-app -- -D warnings
+	@echo "== the docs build without a warning; licences, bans and sources (deny.toml); no unused dependency"
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
+	$(CARGO) deny --log-level error check licenses bans sources
+	$(CARGO) machete
 	@echo "== build: the command line, the app (UI embedded), the test tools"
 	$(CARGO) build --workspace --bins
 	@echo "== the command line links no GUI library"
@@ -99,6 +106,15 @@ tests/cli-tools/node_modules/.installed: tests/cli-tools/package-lock.json
 
 ui: ui-deps
 	cd ui && $(NPM) run --silent build
+
+# cargo-deny and cargo-machete, pinned, installed once.
+cargo-checkers:
+	@if $(CARGO) install --list | grep -q "^cargo-deny v$(CARGO_DENY_VERSION):"; then :; else \
+	  echo "Installing cargo-deny $(CARGO_DENY_VERSION)"; \
+	  $(CARGO) install cargo-deny --version $(CARGO_DENY_VERSION) --locked; fi
+	@if $(CARGO) install --list | grep -q "^cargo-machete v$(CARGO_MACHETE_VERSION):"; then :; else \
+	  echo "Installing cargo-machete $(CARGO_MACHETE_VERSION)"; \
+	  $(CARGO) install cargo-machete --version $(CARGO_MACHETE_VERSION) --locked; fi
 
 tauri-driver:
 	@if "$(CARGO_BIN)/tauri-driver" --help >/dev/null 2>&1 && \

@@ -1,14 +1,12 @@
 //! The app's refresh timer: one thread that sleeps until the next sign-in is due for a
 //! refresh or the next account for a usage reading, does whatever is due, and plans again.
-//! Nothing wakes it in between but a change ([`poke`]).
+//! Nothing wakes it in between but a change the facade publishes.
 //!
 //! Deadlines are wall-clock instants (an expiry is one). On Linux the thread waits on a
 //! `timerfd` of `CLOCK_REALTIME` with an absolute deadline, so time spent asleep counts: after
 //! a resume, every timer that came due meanwhile fires at once (and a clock change wakes it
-//! too). Elsewhere it waits on a condition variable for at most [`MAX_NAP`], because those
+//! too). Elsewhere it waits on a condition variable for at most `MAX_NAP`, because those
 //! timeouts run on a clock that stops while the machine sleeps.
-//!
-//! [`poke`]: Refresher::poke
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

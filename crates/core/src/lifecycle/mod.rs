@@ -1,6 +1,6 @@
 //! Keeping sign-ins alive: when an account's tokens are due for a refresh, what a failed
 //! refresh or revocation means (sign in again, or try later), and the backoff between tries.
-//! The requests themselves are in [`oauth`]; the facade runs them under one lock per account.
+//! The requests themselves are in [`requests`]; the facade runs them under one lock per account.
 
 pub mod requests;
 

@@ -2,7 +2,7 @@
 //! sign-in client, how its tokens become an identity, the files its CLI reads (rendered and
 //! read back), its exec environment and its test probe. The rest of Switchboard asks the
 //! provider and never matches on a provider id. Adding a provider is one new module and one
-//! line in [`REGISTRY`] (plus its id and names in `catalog`).
+//! line in `REGISTRY` (plus its id and names in `catalog`).
 
 mod bob;
 mod claude;

@@ -1,5 +1,5 @@
 //! The loopback listener a browser sign-in redirects to: bound to loopback only (127.0.0.1,
-//! and also [::1] when the redirect says `localhost`, which a browser may resolve to either;
+//! and also `[::1]` when the redirect says `localhost`, which a browser may resolve to either;
 //! a port another program holds on either is busy), one redirect path, single use (it stops
 //! at the first answer that carries this sign-in's `state`; any other request, a page
 //! forging an answer, gets a 400 and the listener goes on), and closed on timeout, on
