@@ -1,7 +1,8 @@
 //! Driving the `switchboard` command line in a test: run it, show what it said, sign in
 //! through the fake browser, and read an account back from `list --json`.
 
-use std::process::Output;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -11,6 +12,25 @@ use crate::TestEnv;
 /// Runs `switchboard args...` in the test's environment.
 pub fn run(env: &TestEnv, args: &[&str]) -> Output {
     env.switchboard().args(args).output().expect("switchboard")
+}
+
+/// Runs `command` with `stdin` written to its input (then closed), and its output captured.
+pub fn output_with_input(mut command: Command, stdin: Option<&str>) -> Output {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
 }
 
 /// The exit code and both streams, for assertion messages.

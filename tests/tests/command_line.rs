@@ -1,7 +1,6 @@
 //! The command line as a script uses it: the real binary, exit codes, names by label,
 //! email or id prefix, JSON output; and round-robin over sign-in accounts.
 
-use std::io::Write;
 use std::process::{Output, Stdio};
 
 use serde_json::{json, Value};
@@ -12,22 +11,8 @@ use switchboard_tests::{canary, TestEnv};
 
 fn run(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> Output {
     let mut command = env.switchboard();
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawn");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait")
+    command.args(args);
+    switchboard_tests::cli::output_with_input(command, stdin)
 }
 
 fn ok(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> String {

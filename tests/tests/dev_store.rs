@@ -3,9 +3,7 @@
 //! service and a `switchboard-dev` data dir, never `switchboard`'s. Run in a temporary home
 //! and the test's own keychain daemon, like every test.
 
-use std::io::Write;
-use std::process::Stdio;
-
+use switchboard_tests::cli::output_with_input;
 use switchboard_tests::{canary, require_secret_service, secret_tool_lookup, TestEnv};
 
 #[test]
@@ -22,20 +20,8 @@ fn a_debug_build_keeps_its_own_keychain_entries_and_data_dir() {
         command
             .env_remove("SWITCHBOARD_DATA_DIR")
             .env_remove("SWITCHBOARD_KEYRING_SERVICE")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("run switchboard");
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(text.as_bytes())
-                .expect("write the key");
-        }
-        let output = child.wait_with_output().expect("switchboard ends");
+            .args(args);
+        let output = output_with_input(command, stdin);
         assert!(
             output.status.success(),
             "switchboard {args:?}: {}",
