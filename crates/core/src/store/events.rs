@@ -113,7 +113,7 @@ impl Tx<'_> {
         account_id: Option<&str>,
         detail: &str,
     ) -> Result<()> {
-        if self.read_only.get() {
+        if self.read_only {
             return Err(crate::error::Error::Storage(
                 "an event was logged outside a transaction".into(),
             ));

@@ -106,7 +106,7 @@ impl Store {
         let (value, logged) = {
             let mut conn = self.lock();
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let scope = Tx::new(&tx, &self.origin, &*self.clock);
+            let scope = Tx::new(&tx, &self.origin, &*self.clock, false);
             let value = f(&scope)?;
             let logged = scope.logged.take();
             tx.commit()?;
@@ -123,9 +123,7 @@ impl Store {
     /// Runs a read-only `f` (logging an event in it is a bug, refused).
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = self.lock();
-        let scope = Tx::new(&conn, &self.origin, &*self.clock);
-        scope.read_only.set(true);
-        f(&scope)
+        f(&Tx::new(&conn, &self.origin, &*self.clock, true))
     }
 
     /// Changes whenever another connection (another Switchboard process) commits.
@@ -143,18 +141,19 @@ pub struct Tx<'a> {
     origin: &'a str,
     /// The events logged so far, handed to the commit hook if the transaction commits.
     logged: RefCell<Vec<LoggedEvent>>,
-    read_only: std::cell::Cell<bool>,
+    /// Inside `Store::read`: no event may be logged.
+    read_only: bool,
     clock: &'a dyn Clock,
 }
 
 impl<'a> Tx<'a> {
-    fn new(conn: &'a Connection, origin: &'a str, clock: &'a dyn Clock) -> Self {
+    fn new(conn: &'a Connection, origin: &'a str, clock: &'a dyn Clock, read_only: bool) -> Self {
         Self {
             conn,
             origin,
             clock,
             logged: RefCell::default(),
-            read_only: std::cell::Cell::new(false),
+            read_only,
         }
     }
 
